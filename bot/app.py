@@ -1,0 +1,204 @@
+"""The application core: turns neutral events into replies and outbox messages.
+
+Adapters call `handle(event)` and send the direct reply it returns; everything the bot says
+on its own (announcements) was written to the outbox in the same transaction and is sent
+by `Delivery`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.core.clock import Clock
+from bot.core.context import Context
+from bot.core.errors import UserError
+from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
+from bot.core.reply import Code, Paragraph, Reply, Text
+from bot.core.router import Command, Role, Router, UnknownSubcommand, parse_command_line
+from bot.i18n import DEFAULT_LANGUAGE, Catalog
+from bot.services import roles
+from bot.services.people import identify
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppConfig:
+    default_language: str = DEFAULT_LANGUAGE
+    default_timezone: str = "Europe/Berlin"
+    bot_names: set[str] = field(default_factory=set)
+    """Names the bot answers to in `/cmd@name`; empty means any."""
+
+
+class Timer(Protocol):
+    """Something that acts on its own at due times (the reminder scheduler)."""
+
+    async def next_due(self) -> datetime | None: ...
+    async def fire_due(self) -> None: ...
+
+
+class App:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        router: Router,
+        catalog: Catalog | None = None,
+        config: AppConfig | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.router = router
+        self.catalog = catalog or Catalog.load()
+        self.config = config or AppConfig()
+        self.outbox_changed = asyncio.Event()
+        self.timers: list[Timer] = []
+
+    async def next_timer_due(self) -> datetime | None:
+        dues = [d for t in self.timers if (d := await t.next_due()) is not None]
+        return min(dues) if dues else None
+
+    async def fire_timers(self) -> None:
+        for timer in self.timers:
+            await timer.fire_due()
+        self.outbox_changed.set()
+
+    async def handle(self, event: Event) -> Reply | None:
+        """One event in, at most one direct reply out. Never raises for user input."""
+        if isinstance(event, MessageEvent):
+            return await self._message(event)
+        await self._membership(event)
+        return None
+
+    def _usage_line(self, lang: str, command: Command) -> str:
+        german = lang == "de"
+        args_key = f"{command.key}.args"
+        args = self.catalog.text(lang, args_key) if self.catalog.has(lang, args_key) else ""
+        return (command.invocation(german) + (" " + args if args else "")).strip()
+
+    def error_reply(self, lang: str, error: UserError, command: Command | None) -> Reply:
+        message = self.catalog.para(lang, error.key, **error.params)
+        if error.example and command is not None:
+            example = self.catalog.text(lang, f"{command.key}.example")
+            message = message + self.catalog.para(lang, "common.example", example=Code(example))
+        return Reply.of(message)
+
+    async def _message(self, event: MessageEvent) -> Reply | None:
+        parsed = parse_command_line(event.text)
+        if parsed is None:
+            return None
+        names = {n.casefold() for n in self.config.bot_names}
+        if parsed.addressed_to and names and parsed.addressed_to.casefold() not in names:
+            return None
+        async with self.uow_factory() as uow:
+            room = await uow.rooms.find(event.room)
+            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            lang = partnership.language if partnership else self.config.default_language
+            try:
+                match = self.router.resolve(parsed)
+            except UnknownSubcommand as unknown:
+                return self._family_usage(lang, unknown.family)
+            if match is None:
+                return Reply.of(
+                    self.catalog.para(lang, "common.unknown_command", command="/" + parsed.word)
+                )
+            command = match.command
+            if command.needs_partnership and partnership is None:
+                return Reply.of(self.catalog.para(lang, "common.not_linked"))
+            person = await identify(uow, event.sender)
+            if room is not None:
+                await uow.presence.enter(room.id, person.id, self.clock.now())
+            coordinator = partnership is not None and await roles.is_coordinator(
+                uow, partnership, person, event.sender.is_room_admin
+            )
+            refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
+            if refusal is not None:
+                await uow.commit()
+                return refusal
+            ctx = Context(
+                event=event,
+                command=command,
+                args=match.args,
+                lang=lang,
+                uow=uow,
+                clock=self.clock,
+                catalog=self.catalog,
+                router=self.router,
+                person=person,
+                partnership=partnership,
+                room=room,
+                is_coordinator=coordinator,
+                settings={"default_timezone": self.config.default_timezone},
+            )
+            try:
+                reply = await command.handler(ctx)
+            except UserError as error:
+                await uow.rollback()
+                return self.error_reply(ctx.lang, error, command)
+            await uow.commit()
+        self.outbox_changed.set()
+        return reply
+
+    async def _refusal(
+        self,
+        uow: UnitOfWork,
+        lang: str,
+        command: Command,
+        event: MessageEvent,
+        coordinator: bool,
+        partnership: Any,
+    ) -> Reply | None:
+        if command.role is Role.ROOM_ADMIN and not event.sender.is_room_admin:
+            return Reply.of(self.catalog.para(lang, "common.only_room_admins"))
+        if command.role is Role.COORDINATOR and not coordinator:
+            people = await roles.coordinators(uow, partnership)
+            key = "common.only_coordinators" if people else "common.only_coordinators_none"
+            return Reply.of(
+                self.catalog.para(lang, key, names=", ".join(p.display_name for p in people) or "-")
+            )
+        return None
+
+    def _family_usage(self, lang: str, family: list[Command]) -> Reply:
+        head = self.catalog.para(lang, "common.choose_subcommand", command="/" + family[0].name)
+        lines = [
+            Paragraph((Text("• "), Code(self._usage_line(lang, c))))
+            for c in family
+            if c.sub is not None
+        ]
+        return Reply.of(head, *lines)
+
+    async def _membership(self, event: JoinEvent | LeaveEvent) -> None:
+        async with self.uow_factory() as uow:
+            room = await uow.rooms.find(event.room)
+            if room is None:
+                return
+            partnership = await uow.partnerships.get(room.partnership_id)
+            if partnership is None:
+                return
+            person = await identify(uow, event.sender)
+            ctx = Context(
+                event=event,
+                command=None,
+                args="",
+                lang=partnership.language,
+                uow=uow,
+                clock=self.clock,
+                catalog=self.catalog,
+                router=self.router,
+                person=person,
+                partnership=partnership,
+                room=room,
+                is_coordinator=False,
+            )
+            hooks = (
+                self.router.join_hooks if isinstance(event, JoinEvent) else self.router.leave_hooks
+            )
+            for hook in hooks:
+                await hook(ctx)
+            await uow.commit()
+        self.outbox_changed.set()

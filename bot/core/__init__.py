@@ -1,0 +1,1 @@
+"""Neutral types every part of the bot shares: events, replies, identities, the clock."""

@@ -1,0 +1,30 @@
+"""Errors that become a one-line answer to the user instead of a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UserError(Exception):
+    """Something the user asked cannot be done; `key` names the catalog message.
+
+    With `example=True` the reply ends with the example of the command that was called.
+    Raising it rolls back everything the command changed.
+    """
+
+    def __init__(self, key: str, example: bool = False, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.example = example
+        self.params = params
+
+
+class UsageError(UserError):
+    """A missing or malformed argument: always answered with the command's example."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key, example=True, **params)
+
+
+class NotAllowed(Exception):
+    """The caller lacks the role a command needs; the app says who may do it."""

@@ -1,0 +1,159 @@
+"""Commands and their metadata, and how a chat line is matched to one.
+
+Every command is registered once with its English name, German alias, optional
+subcommand and the role it needs; `/help` and the permission checks read the same metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from bot.core.reply import Reply
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+
+class Role(Enum):
+    """Who may call a command, from everybody to coordinators only."""
+
+    ANYONE = "anyone"
+    ROOM_ADMIN = "room_admin"
+    COORDINATOR = "coordinator"
+
+
+Handler = Callable[["Context"], Awaitable[Reply | None]]
+EventHook = Callable[["Context"], Awaitable[None]]
+
+_COMMAND_LINE = re.compile(r"^[/!](?P<name>[^\s@/!]+)(?:@(?P<bot>\S+))?(?:\s+(?P<rest>.*))?$", re.S)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command (or subcommand) with everything /help says about it.
+
+    `key` names its texts in the catalogs: `<key>.args`, `<key>.help`, `<key>.example`.
+    """
+
+    name: str
+    alias: str
+    handler: Handler
+    role: Role = Role.ANYONE
+    sub: str | None = None
+    sub_alias: str | None = None
+    needs_partnership: bool = True
+    hidden: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"cmd.{self.name}" + (f".{self.sub}" if self.sub else "")
+
+    def invocation(self, german: bool) -> str:
+        name = self.alias if german else self.name
+        sub = (self.sub_alias if german else self.sub) if self.sub else None
+        return f"/{name}" + (f" {sub}" if sub else "")
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    word: str
+    addressed_to: str | None
+    rest: str
+
+
+def parse_command_line(text: str) -> ParsedCommand | None:
+    """`/cmd args`, `!cmd args` or `/cmd@botname args`; anything else is plain chat."""
+    match = _COMMAND_LINE.match(text.strip())
+    if not match:
+        return None
+    return ParsedCommand(
+        word=match["name"].casefold(),
+        addressed_to=match["bot"],
+        rest=(match["rest"] or "").strip(),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    command: Command
+    args: str
+
+
+class UnknownSubcommand(Exception):
+    def __init__(self, family: list[Command]) -> None:
+        self.family = family
+
+
+class Router:
+    """The registry of commands; `resolve` finds the command a chat line asks for."""
+
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.join_hooks: list[EventHook] = []
+        self.leave_hooks: list[EventHook] = []
+
+    def on_join(self, hook: EventHook) -> EventHook:
+        """Called when somebody joins a linked room (the platform's join event)."""
+        self.join_hooks.append(hook)
+        return hook
+
+    def on_leave(self, hook: EventHook) -> EventHook:
+        self.leave_hooks.append(hook)
+        return hook
+
+    def add(
+        self,
+        name: str,
+        alias: str,
+        role: Role = Role.ANYONE,
+        sub: str | None = None,
+        sub_alias: str | None = None,
+        needs_partnership: bool = True,
+        hidden: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            command = Command(name, alias, handler, role, sub, sub_alias, needs_partnership, hidden)
+            for known in self.commands:
+                if known.key == command.key:
+                    raise ValueError(f"{command.key} registered twice")
+            self.commands.append(command)
+            return handler
+
+        return register
+
+    def family(self, word: str) -> list[Command]:
+        """All commands (with their subcommands) called `word` in English or German."""
+        word = word.casefold().translate(_UMLAUTS)
+        return [c for c in self.commands if word in (c.name, c.alias)]
+
+    def resolve(self, parsed: ParsedCommand) -> Match | None:
+        family = self.family(parsed.word)
+        if not family:
+            return None
+        first, _, remainder = parsed.rest.partition(" ")
+        first_word = first.casefold()
+        first_word = first_word.translate(_UMLAUTS)
+        for command in family:
+            if command.sub and first_word in (command.sub, command.sub_alias):
+                return Match(command, remainder.strip())
+        for command in family:
+            if command.sub is None:
+                return Match(command, parsed.rest)
+        raise UnknownSubcommand(family)
+
+    def top_level(self) -> list[Command]:
+        """One entry per command family, in registration order, for /help."""
+        seen: set[str] = set()
+        result: list[Command] = []
+        for command in self.commands:
+            if command.name not in seen:
+                seen.add(command.name)
+                result.append(command)
+        return result

@@ -1,0 +1,99 @@
+"""The outbox sender: delivers what the core wrote, retries, and gives up only for good reason.
+
+A message is marked sent only after its platform accepted it, so a crash in between sends
+it again after the restart; Matrix makes that resend a no-op through the stable txn id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.core.clock import Clock
+from bot.core.messenger import DeliveryError, Messenger
+from bot.core.model import OutboxMessage
+from bot.core.reply import Reply
+from bot.services.ports import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1 s, 2 s, 4 s, ... up to an hour."""
+    return min(timedelta(seconds=2 ** min(attempts, 20)), MAX_BACKOFF)
+
+
+class Delivery:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        messengers: Mapping[str, Messenger],
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.messengers = messengers
+
+    async def deliver_due(self) -> int:
+        """Send everything due now, oldest first; returns how many were sent."""
+        sent = 0
+        while True:
+            async with self.uow_factory() as uow:
+                batch = [
+                    m
+                    for m in await uow.outbox.due(self.clock.now(), limit=50)
+                    if m.room.platform in self.messengers
+                ]
+            if not batch:
+                return sent
+            for message in batch:
+                sent += await self._deliver(message)
+            if len(batch) < 50:
+                return sent
+
+    async def _deliver(self, message: OutboxMessage) -> int:
+        messenger = self.messengers[message.room.platform]
+        try:
+            await messenger.send(message.room, Reply.from_json(message.payload), message.uid)
+        except DeliveryError as error:
+            async with self.uow_factory() as uow:
+                if error.permanent:
+                    await uow.outbox.mark_failed(message.id, str(error))
+                    room = await uow.rooms.find(message.room)
+                    if room is not None:
+                        await uow.rooms.set_active(room.id, False)
+                else:
+                    wait = (
+                        timedelta(seconds=error.retry_after)
+                        if error.retry_after is not None
+                        else backoff(message.attempts)
+                    )
+                    await uow.outbox.mark_retry(message.id, self.clock.now() + wait, str(error))
+                await uow.commit()
+            log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
+            return 0
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_sent(message.id, self.clock.now())
+            await uow.commit()
+        return 1
+
+    async def run(self, wake: asyncio.Event) -> None:
+        """Deliver forever: after every change, and when the next retry falls due."""
+        while True:
+            wake.clear()
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox delivery failed; trying again shortly")
+            async with self.uow_factory() as uow:
+                next_at = await uow.outbox.next_due_at()
+            timeout = 30.0
+            if next_at is not None:
+                timeout = max(0.05, min(timeout, (next_at - self.clock.now()).total_seconds()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout)

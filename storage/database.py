@@ -1,0 +1,148 @@
+"""The database: engine, migrations, and one unit of work per incoming event."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import NullPool
+
+from bot.services.ports import (
+    AuditRepository,
+    ContactRepository,
+    CoordinatorRepository,
+    KeyValueRepository,
+    LinkCodeRepository,
+    MemberRepository,
+    OutboxRepository,
+    PartnershipRepository,
+    PersonRepository,
+    PresenceRepository,
+    RoomRepository,
+)
+from storage.repositories import (
+    SqlAudit,
+    SqlContacts,
+    SqlCoordinators,
+    SqlLinkCodes,
+    SqlMembers,
+    SqlOutbox,
+    SqlPartnerships,
+    SqlPersons,
+    SqlPresence,
+    SqlRooms,
+    SqlState,
+)
+
+
+def default_database_path() -> Path:
+    """Where the embedded SQLite file lives unless a URL says otherwise:
+    $PARTNERBOT_HOME, else $XDG_DATA_HOME/partnerbot, else ~/.local/share/partnerbot."""
+    home = os.environ.get("PARTNERBOT_HOME")
+    if home:
+        return Path(home) / "partnerbot.sqlite3"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "partnerbot" / "partnerbot.sqlite3"
+
+
+def normalise_url(url: str | None) -> str:
+    """Accept plain `sqlite:///x` and `postgresql://...` and pick the async drivers."""
+    if not url:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{path}"
+    parsed = make_url(url)
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    elif parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class SqlUnitOfWork:
+    """One transaction: every repository shares its session; nothing is kept without commit."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self.session = factory()
+        self.partnerships: PartnershipRepository = SqlPartnerships(self.session)
+        self.rooms: RoomRepository = SqlRooms(self.session)
+        self.members: MemberRepository = SqlMembers(self.session)
+        self.persons: PersonRepository = SqlPersons(self.session)
+        self.contacts: ContactRepository = SqlContacts(self.session)
+        self.coordinators: CoordinatorRepository = SqlCoordinators(self.session)
+        self.presence: PresenceRepository = SqlPresence(self.session)
+        self.link_codes: LinkCodeRepository = SqlLinkCodes(self.session)
+        self.audit: AuditRepository = SqlAudit(self.session)
+        self.outbox: OutboxRepository = SqlOutbox(self.session)
+        self.state: KeyValueRepository = SqlState(self.session)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class Database:
+    """An engine for one URL; `uow()` opens a unit of work, `upgrade()` migrates."""
+
+    def __init__(self, url: str | None = None, schema: str | None = None) -> None:
+        self.url = normalise_url(url)
+        self.schema = schema
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["poolclass"] = NullPool
+        elif schema:
+            kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)
+
+    async def upgrade(self) -> None:
+        from storage.migrate import upgrade
+
+        await upgrade(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,452 @@
+"""SQL implementations of the repositories in `bot.services.ports`.
+
+Each returns plain domain objects, never ORM rows, so nothing outside `storage/` can
+trigger a lazy load or depend on SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.events import Identity, RoomRef
+from bot.core.model import (
+    AuditEntry,
+    Contact,
+    LinkCode,
+    Member,
+    OutboxMessage,
+    Partnership,
+    Person,
+    Room,
+)
+from bot.core.text import match_key
+from storage.models import (
+    AuditRow,
+    ContactRow,
+    CoordinatorRow,
+    IdentityRow,
+    LinkCodeRow,
+    MemberRow,
+    OutboxRow,
+    PartnershipRow,
+    PersonRow,
+    PresenceRow,
+    RoomRow,
+    StateRow,
+)
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+def _partnership(row: PartnershipRow) -> Partnership:
+    return Partnership(
+        id=row.id,
+        name=row.name,
+        language=row.language,
+        timezone=row.timezone,
+        max_contacts=row.max_contacts,
+        rules=row.rules,
+        created_at=row.created_at,
+    )
+
+
+class SqlPartnerships(_Repository):
+    async def add(self, name: str, language: str, timezone: str, now: datetime) -> Partnership:
+        row = PartnershipRow(
+            name=name,
+            language=language,
+            timezone=timezone,
+            max_contacts=2,
+            rules="",
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _partnership(row)
+
+    async def get(self, partnership_id: int) -> Partnership | None:
+        row = await self.session.get(PartnershipRow, partnership_id)
+        return _partnership(row) if row else None
+
+    async def save(self, partnership: Partnership) -> None:
+        await self.session.execute(
+            update(PartnershipRow)
+            .where(PartnershipRow.id == partnership.id)
+            .values(
+                name=partnership.name,
+                language=partnership.language,
+                timezone=partnership.timezone,
+                max_contacts=partnership.max_contacts,
+                rules=partnership.rules,
+            )
+        )
+
+
+def _room(row: RoomRow) -> Room:
+    return Room(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        ref=RoomRef(row.platform, row.external_id),
+        name=row.name,
+        active=row.active,
+        linked_at=row.linked_at,
+    )
+
+
+class SqlRooms(_Repository):
+    async def find(self, ref: RoomRef) -> Room | None:
+        row = await self.session.scalar(
+            select(RoomRow).where(
+                RoomRow.platform == ref.platform, RoomRow.external_id == ref.room_id
+            )
+        )
+        return _room(row) if row else None
+
+    async def add(self, partnership_id: int, ref: RoomRef, name: str, now: datetime) -> Room:
+        row = RoomRow(
+            partnership_id=partnership_id,
+            platform=ref.platform,
+            external_id=ref.room_id,
+            name=name,
+            active=True,
+            linked_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _room(row)
+
+    async def remove(self, room_id: int) -> None:
+        await self.session.execute(delete(PresenceRow).where(PresenceRow.room_id == room_id))
+        await self.session.execute(delete(RoomRow).where(RoomRow.id == room_id))
+
+    async def of_partnership(self, partnership_id: int) -> list[Room]:
+        rows = await self.session.scalars(
+            select(RoomRow).where(RoomRow.partnership_id == partnership_id).order_by(RoomRow.id)
+        )
+        return [_room(r) for r in rows]
+
+    async def set_active(self, room_id: int, active: bool) -> None:
+        await self.session.execute(
+            update(RoomRow).where(RoomRow.id == room_id).values(active=active)
+        )
+
+
+def _member(row: MemberRow) -> Member:
+    return Member(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        name=row.name,
+        joined_at=row.joined_at,
+        left_at=row.left_at,
+    )
+
+
+class SqlMembers(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[Member]:
+        rows = await self.session.scalars(
+            select(MemberRow)
+            .where(MemberRow.partnership_id == partnership_id)
+            .order_by(MemberRow.id)
+        )
+        return [_member(r) for r in rows]
+
+    async def add(self, partnership_id: int, name: str, now: datetime) -> Member:
+        row = MemberRow(
+            partnership_id=partnership_id, name=name, match_key=match_key(name), joined_at=now
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _member(row)
+
+    async def save(self, member: Member) -> None:
+        await self.session.execute(
+            update(MemberRow)
+            .where(MemberRow.id == member.id)
+            .values(
+                name=member.name,
+                match_key=match_key(member.name),
+                joined_at=member.joined_at,
+                left_at=member.left_at,
+            )
+        )
+
+
+class SqlPersons(_Repository):
+    async def _load(self, rows: list[PersonRow]) -> dict[int, Person]:
+        if not rows:
+            return {}
+        ids = [r.id for r in rows]
+        identities: dict[int, list[Identity]] = {i: [] for i in ids}
+        for ident in await self.session.scalars(
+            select(IdentityRow).where(IdentityRow.person_id.in_(ids)).order_by(IdentityRow.id)
+        ):
+            identities[ident.person_id].append(Identity(ident.platform, ident.user_id))
+        return {r.id: Person(r.id, r.display_name, tuple(identities[r.id])) for r in rows}
+
+    async def by_identity(self, identity: Identity) -> Person | None:
+        row = await self.session.scalar(
+            select(PersonRow)
+            .join(IdentityRow, IdentityRow.person_id == PersonRow.id)
+            .where(
+                IdentityRow.platform == identity.platform, IdentityRow.user_id == identity.user_id
+            )
+        )
+        return (await self._load([row]))[row.id] if row else None
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self.session.get(PersonRow, person_id)
+        return (await self._load([row]))[row.id] if row else None
+
+    async def many(self, person_ids: set[int]) -> dict[int, Person]:
+        if not person_ids:
+            return {}
+        rows = await self.session.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids)))
+        return await self._load(list(rows))
+
+    async def add(self, display_name: str, identity: Identity) -> Person:
+        row = PersonRow(display_name=display_name)
+        self.session.add(row)
+        await self.session.flush()
+        self.session.add(
+            IdentityRow(person_id=row.id, platform=identity.platform, user_id=identity.user_id)
+        )
+        await self.session.flush()
+        return Person(row.id, display_name, (identity,))
+
+    async def rename(self, person_id: int, display_name: str) -> None:
+        await self.session.execute(
+            update(PersonRow).where(PersonRow.id == person_id).values(display_name=display_name)
+        )
+
+
+def _contact(row: ContactRow) -> Contact:
+    return Contact(row.id, row.member_id, row.person_id, row.since, row.until)
+
+
+class SqlContacts(_Repository):
+    async def active_of_partnership(self, partnership_id: int) -> list[Contact]:
+        rows = await self.session.scalars(
+            select(ContactRow)
+            .join(MemberRow, MemberRow.id == ContactRow.member_id)
+            .where(MemberRow.partnership_id == partnership_id, ContactRow.until.is_(None))
+            .order_by(ContactRow.id)
+        )
+        return [_contact(r) for r in rows]
+
+    async def add(self, member_id: int, person_id: int, now: datetime) -> Contact:
+        row = ContactRow(member_id=member_id, person_id=person_id, since=now)
+        self.session.add(row)
+        await self.session.flush()
+        return _contact(row)
+
+    async def end(self, contact_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(ContactRow).where(ContactRow.id == contact_id).values(until=now)
+        )
+
+
+class SqlCoordinators(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[int]:
+        rows = await self.session.scalars(
+            select(CoordinatorRow.person_id)
+            .where(CoordinatorRow.partnership_id == partnership_id)
+            .order_by(CoordinatorRow.granted_at, CoordinatorRow.person_id)
+        )
+        return list(rows)
+
+    async def add(self, partnership_id: int, person_id: int, now: datetime) -> None:
+        self.session.add(
+            CoordinatorRow(partnership_id=partnership_id, person_id=person_id, granted_at=now)
+        )
+        await self.session.flush()
+
+    async def remove(self, partnership_id: int, person_id: int) -> None:
+        await self.session.execute(
+            delete(CoordinatorRow).where(
+                CoordinatorRow.partnership_id == partnership_id,
+                CoordinatorRow.person_id == person_id,
+            )
+        )
+
+
+class SqlPresence(_Repository):
+    async def enter(self, room_id: int, person_id: int, now: datetime) -> None:
+        if await self.session.get(PresenceRow, (room_id, person_id)) is None:
+            self.session.add(PresenceRow(room_id=room_id, person_id=person_id, since=now))
+            await self.session.flush()
+
+    async def leave(self, room_id: int, person_id: int) -> None:
+        await self.session.execute(
+            delete(PresenceRow).where(
+                PresenceRow.room_id == room_id, PresenceRow.person_id == person_id
+            )
+        )
+
+    async def of_partnership(self, partnership_id: int) -> dict[int, set[int]]:
+        rows = await self.session.execute(
+            select(PresenceRow.person_id, PresenceRow.room_id)
+            .join(RoomRow, RoomRow.id == PresenceRow.room_id)
+            .where(RoomRow.partnership_id == partnership_id)
+        )
+        found: dict[int, set[int]] = {}
+        for person_id, room_id in rows:
+            found.setdefault(person_id, set()).add(room_id)
+        return found
+
+
+class SqlLinkCodes(_Repository):
+    async def add(self, code: LinkCode) -> None:
+        self.session.add(
+            LinkCodeRow(
+                code=code.code, partnership_id=code.partnership_id, expires_at=code.expires_at
+            )
+        )
+        await self.session.flush()
+
+    async def get(self, code: str) -> LinkCode | None:
+        row = await self.session.get(LinkCodeRow, code)
+        return LinkCode(row.code, row.partnership_id, row.expires_at, row.used_at) if row else None
+
+    async def mark_used(self, code: str, now: datetime) -> None:
+        await self.session.execute(
+            update(LinkCodeRow).where(LinkCodeRow.code == code).values(used_at=now)
+        )
+
+
+class SqlAudit(_Repository):
+    async def add(
+        self, partnership_id: int, actor_id: int | None, action: str, detail: str, now: datetime
+    ) -> None:
+        self.session.add(
+            AuditRow(
+                partnership_id=partnership_id,
+                at=now,
+                actor_id=actor_id,
+                action=action,
+                detail=detail,
+            )
+        )
+
+    async def of_partnership(self, partnership_id: int, limit: int = 50) -> list[AuditEntry]:
+        rows = await self.session.scalars(
+            select(AuditRow)
+            .where(AuditRow.partnership_id == partnership_id)
+            .order_by(AuditRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            AuditEntry(r.id, r.partnership_id, r.at, r.actor_id, r.action, r.detail) for r in rows
+        ]
+
+
+def _outbox(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        uid=row.uid,
+        partnership_id=row.partnership_id,
+        room=RoomRef(row.platform, row.external_id),
+        payload=row.payload,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        attempts=row.attempts,
+        status=row.status,
+        last_error=row.last_error,
+    )
+
+
+class SqlOutbox(_Repository):
+    async def add(
+        self, partnership_id: int | None, room: RoomRef, payload: str, now: datetime
+    ) -> str:
+        uid = uuid.uuid4().hex
+        self.session.add(
+            OutboxRow(
+                uid=uid,
+                partnership_id=partnership_id,
+                platform=room.platform,
+                external_id=room.room_id,
+                payload=payload,
+                created_at=now,
+                next_attempt_at=now,
+                attempts=0,
+                status="pending",
+                last_error="",
+            )
+        )
+        await self.session.flush()
+        return uid
+
+    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def pending(self) -> list[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow).where(OutboxRow.status == "pending").order_by(OutboxRow.id)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def failed(self) -> list[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+        )
+
+    async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                next_attempt_at=next_attempt_at,
+                last_error=error[:1000],
+                attempts=OutboxRow.attempts + 1,
+            )
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="failed", last_error=error[:1000], attempts=OutboxRow.attempts + 1)
+        )
+
+    async def next_due_at(self) -> datetime | None:
+        value: datetime | None = await self.session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
+        )
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class SqlState(_Repository):
+    async def get(self, key: str) -> str | None:
+        row = await self.session.get(StateRow, key)
+        return row.value if row else None
+
+    async def put(self, key: str, value: str) -> None:
+        row = await self.session.get(StateRow, key)
+        if row is None:
+            self.session.add(StateRow(key=key, value=value))
+        else:
+            row.value = value
+        await self.session.flush()
