@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -13,10 +15,14 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
+from bot.config import load as load_config
 from bot.core.clock import ManualClock, SystemClock
 from bot.i18n import LANGUAGES
+from bot.platform import PlatformService
 from bot.runtime import build_runtime
 from storage.database import Database, default_database_path
+
+log = logging.getLogger("partnerbot")
 
 BANNER = """partnerbot console – database: {db}
 Type commands as a chat message (e.g. /help), or script lines:
@@ -41,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--tz", default="Europe/Berlin")
     console.add_argument("--script", help="script file (default: standard input)")
     console.add_argument("--now", help='starting time "YYYY-MM-DD HH:MM" (default: now)')
+
+    run = sub.add_parser("run", help="connect to Matrix and/or Telegram and serve")
+    run.add_argument("--config", help="partnerbot.toml (environment variables override it)")
+
+    check = sub.add_parser("check-config", help="validate a config file and say what is wrong")
+    check.add_argument("--config", help="partnerbot.toml")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -114,12 +126,72 @@ async def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_config(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if config.problems:
+        for problem in config.problems:
+            print(f"problem: {problem}", file=sys.stderr)
+        return 1
+    platforms = [name for name in ("matrix", "telegram") if getattr(config, name) is not None]
+    print(f"config is fine: {', '.join(platforms)}; database {config.bot.database or 'default'}")
+    return 0
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if config.problems:
+        for problem in config.problems:
+            print(f"partnerbot: {problem}", file=sys.stderr)
+        return 1
+    data_dir = Path(config.bot.data_dir) if config.bot.data_dir else default_database_path().parent
+    data_dir.mkdir(parents=True, exist_ok=True)
+    services: list[PlatformService] = []
+    if config.matrix is not None:
+        from bot.adapters import matrix
+
+        services.append(matrix.create_service(config.matrix, data_dir))
+    if config.telegram is not None:
+        from bot.adapters import telegram
+
+        services.append(telegram.create_service(config.telegram, data_dir))
+    clock = SystemClock()
+    runtime = await build_runtime(
+        config.bot.database or os.environ.get("PARTNERBOT_DATABASE_URL"),
+        clock,
+        {s.platform: s.messenger for s in services},
+        AppConfig(default_language=config.bot.language, default_timezone=config.bot.timezone),
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
+    try:
+        for service in services:
+            await service.start(runtime.app)
+        log.info("partnerbot is running on %s", ", ".join(s.platform for s in services))
+        await stop.wait()
+    finally:
+        delivery.cancel()
+        for service in services:
+            await service.stop()
+        await runtime.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "console":
         if args.script:
             args.script_lines = Path(args.script).read_text(encoding="utf-8").splitlines()
         return asyncio.run(_console(args))
+    if args.command == "check-config":
+        return _check_config(args)
+    if args.command == "run":
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        return asyncio.run(_run(args))
     if args.command == "db":
         return asyncio.run(_db_upgrade(args))
     return 2

@@ -1,0 +1,162 @@
+"""The configuration file (`partnerbot.toml`) with environment overrides.
+
+Every key can be overridden by `PARTNERBOT_<SECTION>_<KEY>` (e.g. `PARTNERBOT_MATRIX_PASSWORD`,
+`PARTNERBOT_TELEGRAM_TOKEN`, `PARTNERBOT_BOT_DATABASE`). Secrets are wrapped so that they never
+show up in a log line or a repr.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.i18n import LANGUAGES
+
+
+class Secret:
+    """A password or token: usable, never printed."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+@dataclass
+class BotSection:
+    language: str = "de"
+    timezone: str = "Europe/Berlin"
+    database: str = ""
+    data_dir: str = ""
+
+
+@dataclass
+class MatrixSection:
+    homeserver: str = ""
+    user_id: str = ""
+    password: Secret = field(default_factory=lambda: Secret(""))
+    access_token: Secret = field(default_factory=lambda: Secret(""))
+    device_name: str = "partnerbot"
+    store_path: str = ""
+    allow_invites_from: list[str] = field(default_factory=list)
+    trust: str = "tofu"
+
+
+@dataclass
+class TelegramSection:
+    token: Secret = field(default_factory=lambda: Secret(""))
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    base_url: str = ""
+
+
+@dataclass
+class Config:
+    bot: BotSection = field(default_factory=BotSection)
+    matrix: MatrixSection | None = None
+    telegram: TelegramSection | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+_SECRETS = {("matrix", "password"), ("matrix", "access_token"), ("telegram", "token")}
+_SECTIONS: dict[str, type[Any]] = {
+    "bot": BotSection,
+    "matrix": MatrixSection,
+    "telegram": TelegramSection,
+}
+
+
+def _coerce(section: str, key: str, value: Any, default: Any) -> Any:
+    if (section, key) in _SECRETS:
+        return Secret(str(value))
+    if isinstance(default, list):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return [str(v) for v in value]
+    if isinstance(default, int):
+        return int(value)
+    return str(value)
+
+
+def load(path: str | Path | None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the file (if any), apply the environment, and list every problem found."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config = Config()
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            config.problems.append(f"config file {path} does not exist")
+        except tomllib.TOMLDecodeError as error:
+            config.problems.append(f"config file {path} is not valid TOML: {error}")
+    for name, cls in _SECTIONS.items():
+        values: dict[str, Any] = dict(raw.get(name, {}) or {})
+        prefix = f"PARTNERBOT_{name.upper()}_"
+        for env_key, env_value in env.items():
+            if env_key.startswith(prefix):
+                values[env_key[len(prefix) :].lower()] = env_value
+        if not values and name != "bot":
+            continue
+        section = cls()
+        for key, value in values.items():
+            if not hasattr(section, key):
+                config.problems.append(f"[{name}] has no setting {key!r}")
+                continue
+            try:
+                setattr(section, key, _coerce(name, key, value, getattr(section, key)))
+            except (TypeError, ValueError):
+                config.problems.append(f"[{name}] {key} has a value of the wrong kind")
+        setattr(config, name, section)
+    config.problems.extend(_check(config))
+    return config
+
+
+def _check(config: Config) -> list[str]:
+    problems: list[str] = []
+    if config.bot.language not in LANGUAGES:
+        problems.append(f"[bot] language must be one of {', '.join(LANGUAGES)}")
+    try:
+        ZoneInfo(config.bot.timezone)
+    except Exception:
+        problems.append(f"[bot] timezone {config.bot.timezone!r} is not an IANA time zone")
+    if config.matrix is not None:
+        m = config.matrix
+        if not m.homeserver.startswith(("http://", "https://")):
+            problems.append("[matrix] homeserver must be a URL like https://matrix.example.org")
+        if not (m.user_id.startswith("@") and ":" in m.user_id):
+            problems.append("[matrix] user_id must look like @partnerbot:example.org")
+        if not m.password and not m.access_token:
+            problems.append(
+                "[matrix] needs a password or an access_token "
+                "(better from PARTNERBOT_MATRIX_PASSWORD / PARTNERBOT_MATRIX_ACCESS_TOKEN)"
+            )
+        if m.trust not in ("tofu", "all"):
+            problems.append("[matrix] trust must be 'tofu' or 'all'")
+    if config.telegram is not None:
+        t = config.telegram
+        if not t.token:
+            problems.append("[telegram] needs a token (better from PARTNERBOT_TELEGRAM_TOKEN)")
+        if t.mode not in ("polling", "webhook"):
+            problems.append("[telegram] mode must be 'polling' or 'webhook'")
+        if t.mode == "webhook" and not t.webhook_url.startswith("https://"):
+            problems.append("[telegram] webhook mode needs webhook_url = 'https://...'")
+    if config.matrix is None and config.telegram is None:
+        problems.append("neither [matrix] nor [telegram] is configured: nothing to connect to")
+    return problems

@@ -1,0 +1,25 @@
+"""What a chat platform adapter offers `partnerbot run`: a messenger and a connection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from bot.core.messenger import Messenger
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+class PlatformService(Protocol):
+    """One platform's connection. `start` returns once events flow into `app.handle`."""
+
+    platform: str
+
+    @property
+    def messenger(self) -> Messenger: ...
+
+    async def start(self, app: App) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def connected(self) -> bool: ...
