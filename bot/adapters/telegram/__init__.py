@@ -1,4 +1,4 @@
-"""Telegram adapter (python-telegram-bot)."""
+"""Telegram adapter (python-telegram-bot): translation in `translate`, connection in `service`."""
 
 from __future__ import annotations
 
@@ -9,4 +9,6 @@ from bot.platform import PlatformService
 
 
 def create_service(section: TelegramSection, data_dir: Path) -> PlatformService:
-    raise NotImplementedError("the Telegram adapter is being built (issue 7)")
+    from bot.adapters.telegram.service import TelegramService
+
+    return TelegramService(section, data_dir)

@@ -1,0 +1,138 @@
+"""Sending to Telegram: HTML parts and documents, paced, with failures made neutral."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import OrderedDict
+from datetime import timedelta
+
+from telegram import Bot, InputFile, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.adapters.telegram.pace import Pacer
+from bot.adapters.telegram.split import strip_tags
+from bot.adapters.telegram.translate import PLATFORM, DocumentPart, TextPart, outgoing
+from bot.core.events import RoomRef
+from bot.core.messenger import DeliveryError
+from bot.core.reply import Reply
+
+log = logging.getLogger(__name__)
+
+_GONE = ("chat not found", "bot was kicked", "bot is not a member", "group chat was deactivated")
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def delivery_error(error: TelegramError) -> DeliveryError:
+    """What a Telegram failure means for the outbox."""
+    if isinstance(error, RetryAfter):
+        return DeliveryError(str(error), retry_after=retry_seconds(error))
+    if isinstance(error, ChatMigrated):
+        return DeliveryError(
+            f"the group became a supergroup with id {error.new_chat_id}; link that one again",
+            permanent=True,
+        )
+    if isinstance(error, Forbidden):
+        return DeliveryError(f"not allowed to write there: {error.message}", permanent=True)
+    if isinstance(error, BadRequest) and any(g in error.message.lower() for g in _GONE):
+        return DeliveryError(f"the chat is gone: {error.message}", permanent=True)
+    if isinstance(error, InvalidToken):
+        return DeliveryError(f"Telegram refused the token: {error.message}")
+    if isinstance(error, NetworkError):
+        return DeliveryError(f"network: {error.message}")
+    return DeliveryError(f"Telegram: {error.message}")
+
+
+class TelegramMessenger:
+    """`send` delivers a reply; a retry after a partial failure resumes where it stopped."""
+
+    platform = PLATFORM
+
+    def __init__(self, pacer: Pacer | None = None) -> None:
+        self.bot: Bot | None = None
+        self.pacer = pacer or Pacer()
+        self._progress: OrderedDict[str, int] = OrderedDict()
+
+    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
+        await self.deliver(room, reply, txn_id)
+
+    async def deliver(
+        self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
+    ) -> None:
+        if self.bot is None:
+            raise DeliveryError("Telegram is not connected yet")
+        try:
+            chat_id = int(room.room_id)
+        except ValueError:
+            reason = f"not a Telegram chat id: {room.room_id!r}"
+            raise DeliveryError(reason, permanent=True) from None
+        parts = outgoing(reply)
+        done = self._progress.get(txn_id, 0)
+        for index in range(done, len(parts)):
+            await self.pacer.wait(chat_id)
+            try:
+                await self._send_part(chat_id, parts[index], reply_to if index == 0 else None)
+            except TelegramError as error:
+                if isinstance(error, RetryAfter):
+                    self.pacer.hold(chat_id, retry_seconds(error))
+                self._remember(txn_id, index)
+                raise delivery_error(error) from error
+        self._progress.pop(txn_id, None)
+
+    def _remember(self, txn_id: str, sent: int) -> None:
+        if sent:
+            self._progress[txn_id] = sent
+            self._progress.move_to_end(txn_id)
+            while len(self._progress) > 1000:
+                self._progress.popitem(last=False)
+
+    async def _send_part(
+        self, chat_id: int, part: TextPart | DocumentPart, reply_to: int | None
+    ) -> None:
+        assert self.bot is not None
+        reply_parameters = (
+            ReplyParameters(reply_to, allow_sending_without_reply=True)
+            if reply_to is not None
+            else None
+        )
+        if isinstance(part, DocumentPart):
+            attachment = part.attachment
+            await self.bot.send_document(
+                chat_id,
+                InputFile(attachment.data, filename=attachment.filename),
+                reply_parameters=reply_parameters,
+            )
+            return
+        try:
+            await self.bot.send_message(
+                chat_id,
+                part.html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=None,
+                reply_parameters=reply_parameters,
+            )
+        except BadRequest as error:
+            if "parse entities" not in error.message.lower():
+                raise
+            # our HTML should always parse; if Telegram disagrees, say it plainly instead
+            log.warning("Telegram did not accept our HTML (%s); sending plain text", error)
+            await self.bot.send_message(
+                chat_id, strip_tags(part.html), reply_parameters=reply_parameters
+            )
