@@ -118,7 +118,6 @@ class App:
             )
             refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
             if refusal is not None:
-                await uow.commit()
                 return refusal
             ctx = Context(
                 event=event,

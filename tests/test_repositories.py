@@ -1,0 +1,203 @@
+"""The repository contract, run on SQLite and (when configured) on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.events import Identity, RoomRef
+from bot.core.model import LinkCode
+from bot.core.reply import Attachment, Paragraph, Reply
+from storage.database import Database
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def test_partnership_roundtrip_keeps_settings_and_aware_times(database: Database) -> None:
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("Klima-Allianz", "de", "Europe/Berlin", NOW)
+        p.rules = "Zeile 1\nZeile 2 – ÄÖÜß 🌍"
+        p.max_contacts = 3
+        await uow.partnerships.save(p)
+        await uow.commit()
+    async with database.uow() as uow:
+        loaded = await uow.partnerships.get(p.id)
+    assert loaded is not None
+    assert (loaded.name, loaded.rules, loaded.max_contacts) == (
+        "Klima-Allianz",
+        "Zeile 1\nZeile 2 – ÄÖÜß 🌍",
+        3,
+    )
+    assert loaded.created_at == NOW and loaded.created_at.tzinfo is not None
+
+
+async def test_uncommitted_work_is_gone(database: Database) -> None:
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("Vergessen", "de", "Europe/Berlin", NOW)
+    async with database.uow() as uow:
+        assert await uow.partnerships.get(p.id) is None
+
+
+async def test_rooms_belong_to_one_partnership(database: Database) -> None:
+    ref = RoomRef("matrix", "!abc:example.org")
+    async with database.uow() as uow:
+        a = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        b = await uow.partnerships.add("B", "de", "Europe/Berlin", NOW)
+        await uow.rooms.add(a.id, ref, "Raum", NOW)
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.rooms.add(b.id, ref, "Raum", NOW)
+    async with database.uow() as uow:
+        room = await uow.rooms.find(ref)
+        assert room is not None and room.partnership_id == a.id
+        await uow.rooms.set_active(room.id, False)
+        await uow.commit()
+    async with database.uow() as uow:
+        rooms = await uow.rooms.of_partnership(a.id)
+        assert [r.active for r in rooms] == [False]
+        assert await uow.rooms.of_partnership(b.id) == []
+
+
+async def test_member_names_are_unique_per_partnership_ignoring_umlaut_spelling(
+    database: Database,
+) -> None:
+    async with database.uow() as uow:
+        a = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        b = await uow.partnerships.add("B", "de", "Europe/Berlin", NOW)
+        await uow.members.add(a.id, "Jüchen", NOW)
+        await uow.members.add(b.id, "Jüchen", NOW)
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.members.add(a.id, "JUECHEN", NOW)
+    async with database.uow() as uow:
+        members = await uow.members.of_partnership(a.id)
+        assert [m.name for m in members] == ["Jüchen"]
+        member = members[0]
+        member.left_at = NOW + timedelta(days=1)
+        await uow.members.save(member)
+        await uow.commit()
+    async with database.uow() as uow:
+        (left,) = await uow.members.of_partnership(a.id)
+        assert left.left_at == NOW + timedelta(days=1) and not left.active
+
+
+async def test_persons_identities_contacts_and_coordinators(database: Database) -> None:
+    anna = Identity("matrix", "@anna:example.org")
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        member = await uow.members.add(p.id, "Kleve", NOW)
+        person = await uow.persons.add("Anna", anna)
+        contact = await uow.contacts.add(member.id, person.id, NOW)
+        await uow.coordinators.add(p.id, person.id, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        found = await uow.persons.by_identity(anna)
+        assert found is not None and found.identities == (anna,)
+        assert await uow.persons.by_identity(Identity("telegram", "@anna:example.org")) is None
+        assert [c.id for c in await uow.contacts.active_of_partnership(p.id)] == [contact.id]
+        assert await uow.coordinators.of_partnership(p.id) == [person.id]
+        await uow.contacts.end(contact.id, NOW)
+        await uow.coordinators.remove(p.id, person.id)
+        await uow.persons.rename(person.id, "Anna S.")
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.contacts.active_of_partnership(p.id) == []
+        assert await uow.coordinators.of_partnership(p.id) == []
+        assert (await uow.persons.many({person.id}))[person.id].display_name == "Anna S."
+
+
+async def test_presence_follows_rooms(database: Database) -> None:
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        r1 = await uow.rooms.add(p.id, RoomRef("console", "main"), "main", NOW)
+        r2 = await uow.rooms.add(p.id, RoomRef("console", "other"), "other", NOW)
+        person = await uow.persons.add("Anna", Identity("console", "anna"))
+        await uow.presence.enter(r1.id, person.id, NOW)
+        await uow.presence.enter(r1.id, person.id, NOW)
+        await uow.presence.enter(r2.id, person.id, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.presence.of_partnership(p.id) == {person.id: {r1.id, r2.id}}
+        await uow.presence.leave(r1.id, person.id)
+        await uow.rooms.remove(r2.id)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.presence.of_partnership(p.id) == {}
+
+
+async def test_link_codes_are_used_once(database: Database) -> None:
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        await uow.link_codes.add(LinkCode("ABCD2345", p.id, NOW + timedelta(hours=24)))
+        await uow.commit()
+    async with database.uow() as uow:
+        code = await uow.link_codes.get("ABCD2345")
+        assert code is not None and code.used_at is None
+        await uow.link_codes.mark_used("ABCD2345", NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        code = await uow.link_codes.get("ABCD2345")
+        assert code is not None and code.used_at == NOW
+        assert await uow.link_codes.get("NOPE") is None
+
+
+async def test_audit_keeps_order_newest_first(database: Database) -> None:
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        for n in range(3):
+            await uow.audit.add(p.id, None, f"step.{n}", "{}", NOW + timedelta(minutes=n))
+        await uow.commit()
+    async with database.uow() as uow:
+        entries = await uow.audit.of_partnership(p.id, limit=2)
+    assert [e.action for e in entries] == ["step.2", "step.1"]
+
+
+async def test_outbox_lifecycle(database: Database) -> None:
+    room = RoomRef("matrix", "!r:example.org")
+    reply = Reply.of(
+        Paragraph.of("<b>nicht fett</b> 🌍"),
+        attachments=(Attachment("a.ics", "text/calendar", b"x\0y"),),
+    )
+    async with database.uow() as uow:
+        first = await uow.outbox.add(1, room, reply.to_json(), NOW)
+        second = await uow.outbox.add(1, room, reply.to_json(), NOW)
+        await uow.commit()
+    assert first != second
+    async with database.uow() as uow:
+        due = await uow.outbox.due(NOW)
+        assert [m.uid for m in due] == [first, second]
+        assert Reply.from_json(due[0].payload) == reply
+        await uow.outbox.mark_retry(due[0].id, NOW + timedelta(seconds=30), "timeout")
+        await uow.outbox.mark_failed(due[1].id, "forbidden")
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.outbox.due(NOW) == []
+        assert await uow.outbox.next_due_at() == NOW + timedelta(seconds=30)
+        (retry,) = await uow.outbox.due(NOW + timedelta(seconds=30))
+        assert retry.attempts == 1 and retry.last_error == "timeout"
+        assert [m.uid for m in await uow.outbox.failed()] == [second]
+        await uow.outbox.mark_sent(retry.id, NOW + timedelta(seconds=31))
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.outbox.pending() == []
+        assert await uow.outbox.next_due_at() is None
+
+
+async def test_adapter_state_survives(database: Database) -> None:
+    async with database.uow() as uow:
+        assert await uow.state.get("matrix.since") is None
+        await uow.state.put("matrix.since", "s1")
+        await uow.state.put("matrix.since", "s2")
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.state.get("matrix.since") == "s2"
+
+
+async def test_migrations_are_idempotent(database: Database) -> None:
+    await database.upgrade()
+    async with database.uow() as uow:
+        assert await uow.partnerships.get(1) is None
