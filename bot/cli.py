@@ -17,6 +17,8 @@ from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
 from bot.config import load as load_config
 from bot.core.clock import ManualClock, SystemClock
+from bot.core.render import render_plain
+from bot.core.reply import Reply
 from bot.i18n import LANGUAGES
 from bot.platform import PlatformService
 from bot.runtime import build_runtime
@@ -53,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-config", help="validate a config file and say what is wrong")
     check.add_argument("--config", help="partnerbot.toml")
+
+    outbox = sub.add_parser("outbox", help="show pending and failed outgoing messages")
+    outbox.add_argument("--db", help=db_help)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -179,6 +184,27 @@ async def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _outbox(args: argparse.Namespace) -> int:
+    database = Database(_database_url(args))
+    try:
+        await database.upgrade()
+        async with database.uow() as uow:
+            pending = await uow.outbox.pending()
+            failed = await uow.outbox.failed()
+    finally:
+        await database.close()
+    print(f"pending: {len(pending)}, failed: {len(failed)}")
+    for message in [*pending, *failed]:
+        text = render_plain(Reply.from_json(message.payload)).split("\n")[0][:60]
+        print(
+            f"{message.status:8} {message.uid}  {message.room.platform}:{message.room.room_id}"
+            f"  created {message.created_at:%Y-%m-%d %H:%M}Z  attempts {message.attempts}"
+            f"  next {message.next_attempt_at:%Y-%m-%d %H:%M:%S}Z  {text!r}"
+            + (f"  error: {message.last_error}" if message.last_error else "")
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "console":
@@ -192,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
         return asyncio.run(_run(args))
+    if args.command == "outbox":
+        return asyncio.run(_outbox(args))
     if args.command == "db":
         return asyncio.run(_db_upgrade(args))
     return 2

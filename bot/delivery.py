@@ -16,7 +16,9 @@ from bot.core.clock import Clock
 from bot.core.messenger import DeliveryError, Messenger
 from bot.core.model import OutboxMessage
 from bot.core.reply import Reply
-from bot.services.ports import UnitOfWorkFactory
+from bot.i18n import Catalog
+from bot.services import roles
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,9 @@ class Delivery:
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         messengers: Mapping[str, Messenger],
+        catalog: Catalog | None = None,
     ) -> None:
+        self.catalog = catalog or Catalog.load()
         self.uow_factory = uow_factory
         self.clock = clock
         self.messengers = messengers
@@ -53,8 +57,6 @@ class Delivery:
                 return sent
             for message in batch:
                 sent += await self._deliver(message)
-            if len(batch) < 50:
-                return sent
 
     async def _deliver(self, message: OutboxMessage) -> int:
         messenger = self.messengers[message.room.platform]
@@ -64,9 +66,7 @@ class Delivery:
             async with self.uow_factory() as uow:
                 if error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
-                    room = await uow.rooms.find(message.room)
-                    if room is not None:
-                        await uow.rooms.set_active(room.id, False)
+                    await self._room_lost(uow, message)
                 else:
                     wait = (
                         timedelta(seconds=error.retry_after)
@@ -81,6 +81,29 @@ class Delivery:
             await uow.outbox.mark_sent(message.id, self.clock.now())
             await uow.commit()
         return 1
+
+    async def _room_lost(self, uow: UnitOfWork, message: OutboxMessage) -> None:
+        """The room is gone for the bot: mark it inactive and tell the coordinators elsewhere."""
+        room = await uow.rooms.find(message.room)
+        if room is None or not room.active:
+            return
+        await uow.rooms.set_active(room.id, False)
+        partnership = await uow.partnerships.get(room.partnership_id)
+        if partnership is None:
+            return
+        people = await roles.coordinators(uow, partnership)
+        notice = self.catalog.para(
+            partnership.language,
+            "delivery.room_lost",
+            room=room.name,
+            platform=self.catalog.text(partnership.language, f"platform.{room.ref.platform}"),
+            coordinators=", ".join(p.display_name for p in people) or "-",
+        )
+        for other in await uow.rooms.of_partnership(partnership.id):
+            if other.active and other.id != room.id:
+                await uow.outbox.add(
+                    partnership.id, other.ref, Reply.of(notice).to_json(), self.clock.now()
+                )
 
     async def run(self, wake: asyncio.Event) -> None:
         """Deliver forever: after every change, and when the next retry falls due."""

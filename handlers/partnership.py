@@ -15,9 +15,6 @@ from bot.services import partnerships
 from bot.services.announce import announce
 from handlers.args import name_arg, text_arg
 
-PLATFORM_NAMES = {"matrix": "Matrix", "telegram": "Telegram", "console": "Konsole"}
-
-
 def _room_name(ctx: Context) -> str:
     assert isinstance(ctx.event, MessageEvent)
     return clean(ctx.event.room_name)[:200] or ctx.event.room.room_id
@@ -68,7 +65,7 @@ async def link(ctx: Context) -> Reply:
         ctx.say(
             "link.announce",
             room=room.name,
-            platform=PLATFORM_NAMES.get(room.ref.platform, room.ref.platform),
+            platform=ctx.catalog.text(ctx.lang, f"platform.{room.ref.platform}"),
             person=ctx.person.display_name,
             name=partnership.name,
         ),
@@ -95,7 +92,7 @@ async def rooms(ctx: Context) -> Reply:
             Bold(r.name),
             Text(
                 " ("
-                + PLATFORM_NAMES.get(r.ref.platform, r.ref.platform)
+                + ctx.catalog.text(ctx.lang, f"platform.{r.ref.platform}")
                 + ", "
                 + ctx.catalog.text(
                     ctx.lang, "rooms.since", date=fmt_date(r.linked_at, ctx.lang, ctx.p.timezone)
