@@ -15,6 +15,7 @@ from bot.services import partnerships
 from bot.services.announce import announce
 from handlers.args import name_arg, text_arg
 
+
 def _room_name(ctx: Context) -> str:
     assert isinstance(ctx.event, MessageEvent)
     return clean(ctx.event.room_name)[:200] or ctx.event.room.room_id
