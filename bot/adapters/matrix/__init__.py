@@ -1,4 +1,4 @@
-"""Matrix adapter (matrix-nio)."""
+"""Matrix adapter (matrix-nio): `translate` maps events and replies, `service` does the I/O."""
 
 from __future__ import annotations
 
@@ -9,4 +9,6 @@ from bot.platform import PlatformService
 
 
 def create_service(section: MatrixSection, data_dir: Path) -> PlatformService:
-    raise NotImplementedError("the Matrix adapter is being built (issue 6)")
+    from bot.adapters.matrix.service import MatrixService
+
+    return MatrixService(section, data_dir)
