@@ -9,6 +9,7 @@ like Telegram (unknown tags, stray `<`/`&`, 4,096 characters), does real long po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -316,12 +317,10 @@ class FakeBotAPI:
             chat_id=chat_id,
         )
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-        async def waiting() -> None:
-            async with self.changed:
-                await self.changed.wait_for(predicate)
-
-        await asyncio.wait_for(waiting(), timeout)
+    async def wait_for(self, predicate: Callable[[], bool]) -> None:
+        """Until `predicate` holds after some call (at most ten seconds)."""
+        async with asyncio.timeout(10), self.changed:
+            await self.changed.wait_for(predicate)
 
     def ok_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.ok]
@@ -544,12 +543,10 @@ class FakeBotAPI:
         if found or timeout <= 0 or self._closing:
             return found
         async with self.changed:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self.changed.wait_for(lambda: bool(ready()) or self._closing), timeout
                 )
-            except TimeoutError:
-                pass
         return ready()
 
     def _chat_for_bot(self, chat_id: Any) -> Chat:

@@ -15,6 +15,11 @@ BERND = user(1002, "Bernd", "Brand")
 CARLA = user(1003, "Carla", "Claßen")
 
 
+def heads(out: list[str]) -> list[str]:
+    """The first line of each message (announcements may grow further lines over time)."""
+    return [text.split("\n")[0] for text in out]
+
+
 async def founded(world: World, bot_admin: bool = True) -> None:
     world.fake.group(GROUP, "Klima-Allianz Kreis Kleve", ANNA, bot_admin=bot_admin)
     await world.say(GROUP, ANNA, "/setup Klima-Allianz Kleve")
@@ -59,7 +64,9 @@ async def test_members_and_contacts(world: World) -> None:
     await founded(world)
     world.fake.set_status(GROUP, BERND, "member")
     out = await world.say(GROUP, ANNA, "/member add Kleve")
-    assert out == ["Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von Anna Albers)."]
+    assert heads(out) == [
+        "Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von Anna Albers)."
+    ]
     await world.say(GROUP, ANNA, "/mitglied neu Goch")
     out = await world.say(GROUP, BERND, "/member add Emmerich")
     assert out[0].startswith("Das darf nur die Koordination")
@@ -136,7 +143,7 @@ async def test_hostile_names_are_escaped(world: World) -> None:
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "&amp;amp; Co" in html
     out = await world.say(GROUP, mallory, "/member add <u>Kleve</u> & Söhne")
-    assert out == [
+    assert heads(out) == [
         "<u>Kleve</u> & Söhne ist jetzt Mitglied der Partnerschaft "
         "(aufgenommen von <script>alert(1)</script> <b>&amp; Co)."
     ]
@@ -164,7 +171,7 @@ async def test_anonymous_administrator_is_a_coordinator(world: World) -> None:
     assert out[0].startswith("Die Partnerschaft Klima-Allianz ist gegründet.")
     assert "Administration von Klima-Allianz (anonym)" in out[0]
     out = await world.act(world.fake.say_anonymously(GROUP, "/member add Kleve"))
-    assert out == [
+    assert heads(out) == [
         "Kleve ist jetzt Mitglied der Partnerschaft "
         "(aufgenommen von Administration von Klima-Allianz (anonym))."
     ]
@@ -182,7 +189,9 @@ async def test_administrators_cached_and_refreshed(world: World) -> None:
     # promoted: Telegram tells an administrator bot with a chat_member update
     await world.act(world.fake.promote(GROUP, BERND))
     out = await world.say(GROUP, BERND, "/member add Goch")
-    assert out == ["Goch ist jetzt Mitglied der Partnerschaft (aufgenommen von Bernd Brand)."]
+    assert heads(out) == [
+        "Goch ist jetzt Mitglied der Partnerschaft (aufgenommen von Bernd Brand)."
+    ]
     assert len(world.fake.ok_calls("getChatAdministrators")) == calls + 1
     # demoted without an update reaching us: the cache holds for a while, then refreshes
     world.fake.set_status(GROUP, BERND, "member")
@@ -213,7 +222,7 @@ async def test_flood_wait_is_honoured_by_the_outbox(world: World) -> None:
     mark = len(world.fake.calls)
     world.app.outbox_changed.set()
     await world.settle()
-    assert world.fake.sent(GROUP, since=mark) == [
+    assert heads(world.fake.sent(GROUP, since=mark)) == [
         "Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von Anna Albers)."
     ]
 
@@ -237,7 +246,9 @@ async def test_removed_bot_marks_the_group_inactive(world: World) -> None:
     assert "Dieser Raum ist jetzt mit der Partnerschaft Klima-Allianz Kleve verbunden." in out
     await world.act(world.fake.remove_bot(OTHER, by=BERND))
     out = await world.say(GROUP, ANNA, "/member add Kleve")
-    assert out[0] == "Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von Anna Albers)."
+    assert (
+        heads(out)[0] == "Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von Anna Albers)."
+    )
     # (the core may tell the remaining rooms that one is unreachable)
     assert all("erreichbar" in extra for extra in out[1:])
     refused = [c for c in world.fake.calls if c.method == "sendMessage" and not c.ok]

@@ -232,6 +232,14 @@ def _clip(text: str, limit: int = MAX_MENU_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _help(catalog: Catalog, lang: str, command: Command) -> str:
+    """The command's help line; a command without one still gets its menu entry."""
+    try:
+        return catalog.text(lang, f"{command.key}.help")
+    except KeyError:
+        return command.invocation(lang == "de")
+
+
 def _family_entry(family: list[Command], lang: str, catalog: Catalog) -> MenuEntry | None:
     first = family[0]
     name = first.alias if lang == "de" else first.name
@@ -241,11 +249,10 @@ def _family_entry(family: list[Command], lang: str, catalog: Catalog) -> MenuEnt
         return None
     base = next((c for c in family if c.sub is None), None)
     if base is not None:
-        description = catalog.text(lang, f"{base.key}.help")
+        description = _help(catalog, lang, base)
     else:
         description = "; ".join(
-            f"{(c.sub_alias if lang == 'de' else c.sub) or c.sub}: "
-            + catalog.text(lang, f"{c.key}.help")
+            f"{(c.sub_alias if lang == 'de' else c.sub) or c.sub}: " + _help(catalog, lang, c)
             for c in family
         )
     return MenuEntry(name, _clip(description.strip() or name))

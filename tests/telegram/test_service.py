@@ -1,0 +1,99 @@
+"""The adapter's connection details: documents, webhook mode, what `partnerbot run` builds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+from bot.adapters.telegram import create_service
+from bot.adapters.telegram.service import WEBHOOK_SECRET_HEADER, TelegramService
+from bot.adapters.telegram.translate import room_of
+from bot.app import App, AppConfig
+from bot.config import Secret, TelegramSection
+from bot.core.clock import ManualClock
+from bot.core.reply import Attachment, Paragraph, Reply
+from handlers import build_router
+from storage.database import Database
+from tests.telegram.conftest import World
+from tests.telegram.fake_api import BOT_USERNAME, FakeBotAPI, user
+
+GROUP = -1001000000001
+ANNA = user(1001, "Anna", "Albers")
+
+
+async def test_files_go_out_with_send_document(world: World) -> None:
+    world.fake.group(GROUP, "Klima-Allianz", ANNA)
+    ics = Attachment("treffen-2027-03-01.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR")
+    reply = Reply.of(Paragraph.of("Die Einladung <im Anhang>:"), attachments=(ics,))
+    await world.service.messenger.send(room_of(GROUP), reply, "txn-1")
+    (document,) = world.fake.ok_calls("sendDocument")
+    assert document.params["chat_id"] == GROUP
+    assert document.files["document"] == (ics.filename, ics.data)
+    assert world.fake.sent(GROUP) == ["Die Einladung <im Anhang>:"]
+
+
+async def test_a_retry_resumes_after_the_parts_already_sent(world: World) -> None:
+    world.fake.group(GROUP, "Klima-Allianz", ANNA)
+    ics = Attachment("protokoll.txt", "text/plain", b"TOP 1")
+    reply = Reply.of(Paragraph.of("Protokoll"), attachments=(ics,))
+    world.fake.fail_next("sendDocument", 502, "Bad Gateway")
+    try:
+        await world.service.messenger.send(room_of(GROUP), reply, "txn-2")
+    except Exception as error:
+        assert not getattr(error, "permanent", True)
+    else:
+        raise AssertionError("the failure should have been reported")
+    await world.service.messenger.send(room_of(GROUP), reply, "txn-2")
+    assert world.fake.sent(GROUP) == ["Protokoll"]
+    assert len(world.fake.ok_calls("sendDocument")) == 1
+
+
+async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.group(GROUP, "Klima-Allianz", ANNA)
+    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
+    section = TelegramSection(
+        token=Secret(fake.token),
+        base_url=fake.url,
+        mode="webhook",
+        webhook_url="https://bot.example.org/telegram/hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=0,
+    )
+    service = TelegramService(section, tmp_path)
+    await service.start(app)
+    try:
+        assert service.connected()
+        assert fake.webhook is not None
+        assert fake.webhook["url"] == "https://bot.example.org/telegram/hook"
+        assert "chat_member" in fake.webhook["allowed_updates"]
+        secret = fake.webhook["secret_token"]
+        await fake.say(GROUP, ANNA, f"/help@{BOT_USERNAME}")
+        (incoming,) = fake.updates
+        url = f"http://127.0.0.1:{service.webhook_port}/telegram/hook"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, data=json.dumps(incoming)) as response:
+                assert response.status == 403  # without Telegram's secret header
+            headers = {WEBHOOK_SECRET_HEADER: secret, "Content-Type": "application/json"}
+            async with http.post(url, data=json.dumps(incoming), headers=headers) as response:
+                assert response.status == 200
+        await fake.wait_for(lambda: bool(fake.sent(GROUP)))
+        assert fake.sent(GROUP)[0].startswith("partnerbot hilft Ihrer Partnerschaft")
+        assert not fake.ok_calls("getUpdates")
+    finally:
+        await service.stop()
+        await fake.close()
+    assert not service.connected()
+    assert fake.unknown_calls() == []
+
+
+def test_create_service_for_partnerbot_run(tmp_path: Path) -> None:
+    service = create_service(TelegramSection(token=Secret("1:x")), tmp_path)
+    assert service.platform == "telegram"
+    assert service.messenger.platform == "telegram"
+    assert not service.connected()
