@@ -6,9 +6,27 @@ from bot.core.router import Router
 
 
 def build_router() -> Router:
-    from handlers import coordinators, help, members, partnership, presence, settings
+    from handlers import (
+        coordinators,
+        help,
+        meetings,
+        members,
+        partnership,
+        presence,
+        rotation,
+        settings,
+    )
 
     router = Router()
-    for module in (help, partnership, members, coordinators, settings, presence):
+    for module in (
+        help,
+        partnership,
+        members,
+        coordinators,
+        meetings,
+        rotation,
+        settings,
+        presence,
+    ):
         module.register(router)
     return router

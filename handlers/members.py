@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.errors import UsageError, UserError
 from bot.core.model import Member, Person
-from bot.core.reply import Bold, BulletList, Reply, Span, Text
+from bot.core.reply import Bold, BulletList, Paragraph, Reply, Span, Text
 from bot.core.router import Role, Router
 from bot.core.text import MAX_TEXT, clean
 from bot.core.timefmt import fmt_date
+from bot.services import meetings
 from bot.services import members as svc
 from bot.services.announce import announce
 from bot.services.people import find_person
@@ -49,13 +50,30 @@ async def list_members(ctx: Context) -> Reply:
     )
 
 
+async def _next_host_line(ctx: Context, before: meetings.Plan) -> Paragraph:
+    """Who is in line to host after a join or exit, and whether that changed."""
+    after = await meetings.plan(ctx.uow, ctx.p, ctx.now)
+    await meetings.raise_sequences(ctx.uow, before, after, ctx.now)
+    old, new = before.next_host, after.next_host
+    if new is None:
+        return ctx.t("rotation.next_nobody")
+    if old is None:
+        return ctx.t("rotation.next_first", host=new.name)
+    if old.id == new.id:
+        return ctx.t("rotation.next_unchanged", host=new.name)
+    return ctx.t("rotation.next_changed", host=new.name, previous=old.name)
+
+
 async def add_member(ctx: Context) -> None:
     name = name_arg(ctx)
+    before = await meetings.plan(ctx.uow, ctx.p, ctx.now)
     member, rejoined = await svc.add_member(ctx.uow, ctx.p, name, ctx.person, ctx.now)
     key = "member.rejoined" if rejoined else "member.added"
-    await announce(
-        ctx.uow, ctx.p.id, ctx.say(key, member=member.name, person=ctx.person.display_name), ctx.now
+    message = Reply.of(
+        ctx.t(key, member=member.name, person=ctx.person.display_name),
+        await _next_host_line(ctx, before),
     )
+    await announce(ctx.uow, ctx.p.id, message, ctx.now)
 
 
 async def remove_member(ctx: Context) -> None:
@@ -66,14 +84,14 @@ async def remove_member(ctx: Context) -> None:
     member, reason = split
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
+    before = await meetings.plan(ctx.uow, ctx.p, ctx.now)
     await svc.remove_member(ctx.uow, ctx.p, member, reason, ctx.person, ctx.now)
     key = "member.removed_reason" if reason else "member.removed"
-    await announce(
-        ctx.uow,
-        ctx.p.id,
-        ctx.say(key, member=member.name, person=ctx.person.display_name, reason=reason),
-        ctx.now,
+    message = Reply.of(
+        ctx.t(key, member=member.name, person=ctx.person.display_name, reason=reason),
+        await _next_host_line(ctx, before),
     )
+    await announce(ctx.uow, ctx.p.id, message, ctx.now)
 
 
 async def rename_member(ctx: Context) -> None:

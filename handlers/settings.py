@@ -12,6 +12,7 @@ from bot.core.router import Role, Router
 from bot.core.text import clean
 from bot.i18n import LANGUAGES
 from bot.services.announce import announce
+from bot.services.meetings import CADENCES
 
 
 async def show(ctx: Context) -> Reply:
@@ -21,6 +22,7 @@ async def show(ctx: Context) -> Reply:
         ("settings.language", ctx.catalog.text(ctx.lang, f"language.{ctx.p.language}")),
         ("settings.timezone", ctx.p.timezone),
         ("settings.max_contacts", str(ctx.p.max_contacts)),
+        ("settings.cadence", ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}")),
     )
     return Reply.of(
         ctx.t("settings.header", name=ctx.p.name),
@@ -83,6 +85,30 @@ async def set_max_contacts(ctx: Context) -> None:
     await _changed(ctx, "max_contacts", value)
 
 
+_CADENCE_WORDS = {
+    "quarterly": "quarterly",
+    "vierteljaehrlich": "quarterly",
+    "quartalsweise": "quarterly",
+    "monthly": "monthly",
+    "monatlich": "monthly",
+    "half-yearly": "half-yearly",
+    "halbjaehrlich": "half-yearly",
+    "yearly": "yearly",
+    "annually": "yearly",
+    "jaehrlich": "yearly",
+}
+
+
+async def set_cadence(ctx: Context) -> None:
+    """How often the partners meet; the rotation's expected periods follow it."""
+    value = clean(ctx.args).casefold().replace("ä", "ae")
+    if value not in _CADENCE_WORDS:
+        choices = ", ".join(ctx.catalog.text(ctx.lang, f"cadence.{c}") for c in CADENCES)
+        raise UsageError("settings.bad_cadence", value=clean(ctx.args)[:30], values=choices)
+    ctx.p.cadence = _CADENCE_WORDS[value]
+    await _changed(ctx, "cadence", ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}"))
+
+
 def register(router: Router) -> None:
     router.add("settings", "einstellungen")(show)
     router.add("settings", "einstellungen", Role.COORDINATOR, sub="language", sub_alias="sprache")(
@@ -94,3 +120,6 @@ def register(router: Router) -> None:
     router.add(
         "settings", "einstellungen", Role.COORDINATOR, sub="max-contacts", sub_alias="max-kontakte"
     )(set_max_contacts)
+    router.add("settings", "einstellungen", Role.COORDINATOR, sub="cadence", sub_alias="rhythmus")(
+        set_cadence
+    )

@@ -23,8 +23,10 @@ from bot.services.ports import (
     CoordinatorRepository,
     KeyValueRepository,
     LinkCodeRepository,
+    MeetingRepository,
     MemberRepository,
     OutboxRepository,
+    OverrideRepository,
     PartnershipRepository,
     PersonRepository,
     PresenceRepository,
@@ -35,8 +37,10 @@ from storage.repositories import (
     SqlContacts,
     SqlCoordinators,
     SqlLinkCodes,
+    SqlMeetings,
     SqlMembers,
     SqlOutbox,
+    SqlOverrides,
     SqlPartnerships,
     SqlPersons,
     SqlPresence,
@@ -94,6 +98,8 @@ class SqlUnitOfWork:
         self.audit: AuditRepository = SqlAudit(self.session)
         self.outbox: OutboxRepository = SqlOutbox(self.session)
         self.state: KeyValueRepository = SqlState(self.session)
+        self.meetings: MeetingRepository = SqlMeetings(self.session)
+        self.overrides: OverrideRepository = SqlOverrides(self.session)
 
     async def __aenter__(self) -> Self:
         return self

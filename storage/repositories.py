@@ -17,11 +17,13 @@ from bot.core.model import (
     AuditEntry,
     Contact,
     LinkCode,
+    Meeting,
     Member,
     OutboxMessage,
     Partnership,
     Person,
     Room,
+    RotationOverride,
 )
 from bot.core.text import match_key
 from storage.models import (
@@ -30,12 +32,14 @@ from storage.models import (
     CoordinatorRow,
     IdentityRow,
     LinkCodeRow,
+    MeetingRow,
     MemberRow,
     OutboxRow,
     PartnershipRow,
     PersonRow,
     PresenceRow,
     RoomRow,
+    RotationOverrideRow,
     StateRow,
 )
 
@@ -54,6 +58,7 @@ def _partnership(row: PartnershipRow) -> Partnership:
         max_contacts=row.max_contacts,
         rules=row.rules,
         created_at=row.created_at,
+        cadence=row.cadence,
     )
 
 
@@ -66,6 +71,7 @@ class SqlPartnerships(_Repository):
             max_contacts=2,
             rules="",
             created_at=now,
+            cadence="quarterly",
         )
         self.session.add(row)
         await self.session.flush()
@@ -85,6 +91,7 @@ class SqlPartnerships(_Repository):
                 timezone=partnership.timezone,
                 max_contacts=partnership.max_contacts,
                 rules=partnership.rules,
+                cadence=partnership.cadence,
             )
         )
 
@@ -450,3 +457,108 @@ class SqlState(_Repository):
         else:
             row.value = value
         await self.session.flush()
+
+
+def _meeting(row: MeetingRow) -> Meeting:
+    return Meeting(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        uid=row.uid,
+        starts_at=row.starts_at,
+        place=row.place,
+        status=row.status,
+        sequence=row.sequence,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        host_member_id=row.host_member_id,
+        cancel_reason=row.cancel_reason,
+    )
+
+
+class SqlMeetings(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[Meeting]:
+        rows = await self.session.scalars(
+            select(MeetingRow)
+            .where(MeetingRow.partnership_id == partnership_id)
+            .order_by(MeetingRow.starts_at, MeetingRow.id)
+        )
+        return [_meeting(r) for r in rows]
+
+    async def add(
+        self, partnership_id: int, uid: str, starts_at: datetime, place: str, now: datetime
+    ) -> Meeting:
+        row = MeetingRow(
+            partnership_id=partnership_id,
+            uid=uid,
+            starts_at=starts_at,
+            place=place,
+            status="scheduled",
+            sequence=0,
+            cancel_reason="",
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _meeting(row)
+
+    async def save(self, meeting: Meeting) -> None:
+        await self.session.execute(
+            update(MeetingRow)
+            .where(MeetingRow.id == meeting.id)
+            .values(
+                starts_at=meeting.starts_at,
+                place=meeting.place,
+                status=meeting.status,
+                sequence=meeting.sequence,
+                host_member_id=meeting.host_member_id,
+                cancel_reason=meeting.cancel_reason,
+                updated_at=meeting.updated_at,
+            )
+        )
+
+
+def _override(row: RotationOverrideRow) -> RotationOverride:
+    return RotationOverride(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        kind=row.kind,
+        member_id=row.member_id,
+        other_member_id=row.other_member_id,
+        reason=row.reason,
+        actor_id=row.actor_id,
+        at=row.at,
+    )
+
+
+class SqlOverrides(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[RotationOverride]:
+        rows = await self.session.scalars(
+            select(RotationOverrideRow)
+            .where(RotationOverrideRow.partnership_id == partnership_id)
+            .order_by(RotationOverrideRow.at, RotationOverrideRow.id)
+        )
+        return [_override(r) for r in rows]
+
+    async def add(
+        self,
+        partnership_id: int,
+        kind: str,
+        member_id: int | None,
+        other_member_id: int | None,
+        reason: str,
+        actor_id: int | None,
+        now: datetime,
+    ) -> RotationOverride:
+        row = RotationOverrideRow(
+            partnership_id=partnership_id,
+            kind=kind,
+            member_id=member_id,
+            other_member_id=other_member_id,
+            reason=reason,
+            actor_id=actor_id,
+            at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _override(row)

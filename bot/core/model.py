@@ -19,6 +19,7 @@ class Partnership:
     max_contacts: int
     rules: str
     created_at: datetime
+    cadence: str = "quarterly"
 
 
 @dataclass
@@ -100,3 +101,41 @@ class OutboxMessage:
     attempts: int
     status: str
     last_error: str = ""
+
+
+@dataclass
+class Meeting:
+    """A meeting of the contact persons. Once its time has passed and it was not cancelled,
+    it counts as held and its host is recorded (`status` "held")."""
+
+    id: int
+    partnership_id: int
+    uid: str
+    starts_at: datetime
+    place: str
+    status: str
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+    host_member_id: int | None = None
+    cancel_reason: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+@dataclass
+class RotationOverride:
+    """A coordinator's change to the host order, kept with who did it and why.
+
+    `kind` is "skip" (member_id in line swaps with other_member_id), "swap" or "set"."""
+
+    id: int
+    partnership_id: int
+    kind: str
+    member_id: int | None
+    other_member_id: int | None
+    reason: str
+    actor_id: int | None
+    at: datetime

@@ -15,11 +15,13 @@ from bot.core.model import (
     AuditEntry,
     Contact,
     LinkCode,
+    Meeting,
     Member,
     OutboxMessage,
     Partnership,
     Person,
     Room,
+    RotationOverride,
 )
 
 
@@ -109,6 +111,34 @@ class KeyValueRepository(Protocol):
     async def put(self, key: str, value: str) -> None: ...
 
 
+class MeetingRepository(Protocol):
+    async def of_partnership(self, partnership_id: int) -> list[Meeting]:
+        """All meetings, cancelled and held ones included, by start time."""
+        ...
+
+    async def add(
+        self, partnership_id: int, uid: str, starts_at: datetime, place: str, now: datetime
+    ) -> Meeting: ...
+    async def save(self, meeting: Meeting) -> None: ...
+
+
+class OverrideRepository(Protocol):
+    async def of_partnership(self, partnership_id: int) -> list[RotationOverride]:
+        """Every override, oldest first."""
+        ...
+
+    async def add(
+        self,
+        partnership_id: int,
+        kind: str,
+        member_id: int | None,
+        other_member_id: int | None,
+        reason: str,
+        actor_id: int | None,
+        now: datetime,
+    ) -> RotationOverride: ...
+
+
 class UnitOfWork(Protocol):
     partnerships: PartnershipRepository
     rooms: RoomRepository
@@ -121,6 +151,8 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     outbox: OutboxRepository
     state: KeyValueRepository
+    meetings: MeetingRepository
+    overrides: OverrideRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

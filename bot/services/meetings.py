@@ -1,0 +1,300 @@
+"""Meetings and the host rotation as stored: who hosts which meeting, and changing that.
+
+Nothing fires when a meeting's time passes. Whenever somebody asks, `plan()` first settles
+every meeting whose time has passed: it counts as held, and its host (the member in line at
+that moment, by replaying the rotation up to then) is recorded, so later changes of the
+membership never rewrite the past.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.errors import UserError
+from bot.core.model import Meeting, Member, Partnership, Person, RotationOverride
+from bot.core.text import din5007_key
+from bot.core.timefmt import local
+from bot.services import rotation as rot
+from bot.services.ports import UnitOfWork
+
+CADENCES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+DEFAULT_CADENCE = "quarterly"
+AGENDA_DEADLINE = timedelta(days=7)
+"""Agenda proposals are expected until this long before a meeting."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A stretch of the calendar the cadence expects one meeting in (a quarter, a month)."""
+
+    year: int
+    index: int
+    months: int
+
+    @staticmethod
+    def of(when: datetime, timezone: str, cadence: str) -> Period:
+        months = CADENCES.get(cadence, 3)
+        day = local(when, timezone)
+        return Period(day.year, (day.month - 1) // months, months)
+
+    def shifted(self, steps: int) -> Period:
+        per_year = 12 // self.months
+        total = self.year * per_year + self.index + steps
+        return Period(total // per_year, total % per_year, self.months)
+
+    @property
+    def first_month(self) -> int:
+        return self.index * self.months + 1
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A coming turn to host: the meeting already scheduled for it, or the period expected."""
+
+    member: Member
+    meeting: Meeting | None
+    period: Period | None
+
+
+@dataclass
+class Plan:
+    """Everything about meetings and hosts at one moment."""
+
+    members: list[Member]
+    meetings: list[Meeting]
+    overrides: list[RotationOverride]
+    upcoming: list[tuple[Meeting, Member | None]]
+    held: list[tuple[Meeting, Member | None]]
+    turns: list[Turn]
+
+    def member(self, member_id: int | None) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    @property
+    def next_host(self) -> Member | None:
+        return self.turns[0].member if self.turns else None
+
+    @property
+    def next_meeting(self) -> tuple[Meeting, Member | None] | None:
+        return self.upcoming[0] if self.upcoming else None
+
+    def host_for(self, starts_at: datetime) -> Member | None:
+        """Who would host a new meeting at `starts_at`: its place among the coming ones."""
+        index = sum(1 for m, _ in self.upcoming if m.starts_at <= starts_at)
+        return self.turns[index].member if index < len(self.turns) else None
+
+    def hosts(self) -> dict[int, int | None]:
+        """meeting id -> host id for the coming meetings; to see what an override changed."""
+        return {m.id: (h.id if h else None) for m, h in self.upcoming}
+
+
+def _events(
+    members: list[Member], meetings: list[Meeting], overrides: list[RotationOverride]
+) -> list[tuple[datetime, int, rot.RotationEvent]]:
+    """Everything the rotation depends on, sortable by time. At the same instant, member
+    changes come first, then overrides, then meetings."""
+    events: list[tuple[datetime, int, rot.RotationEvent]] = []
+    for member in members:
+        events.append((member.joined_at, 0, rot.Joined(member.id, member.joined_at)))
+        if member.left_at is not None:
+            events.append((member.left_at, 0, rot.Left(member.id, member.left_at)))
+    for o in overrides:
+        event: rot.RotationEvent | None = None
+        if o.kind == "skip":
+            event = rot.Skipped(o.at)
+        elif o.kind == "swap" and o.member_id is not None and o.other_member_id is not None:
+            event = rot.Swapped(o.member_id, o.other_member_id, o.at)
+        elif o.kind == "set" and o.member_id is not None:
+            event = rot.HostSet(o.member_id, o.at)
+        if event is not None:
+            events.append((o.at, 1, event))
+    for meeting in meetings:
+        if meeting.status == "held" and meeting.host_member_id is not None:
+            events.append(
+                (meeting.starts_at, 2, rot.Hosted(meeting.host_member_id, meeting.starts_at))
+            )
+    return events
+
+
+def _replay(
+    names: dict[int, str], events: list[tuple[datetime, int, rot.RotationEvent]]
+) -> rot.Rotation:
+    ordered = sorted(enumerate(events), key=lambda e: (e[1][0], e[1][1], e[0]))
+    return rot.replay(names, (event for _, (_, _, event) in ordered))
+
+
+async def plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
+    """Settle meetings whose time has passed, then compute who hosts what from here on."""
+    members = await uow.members.of_partnership(p.id)
+    meetings = await uow.meetings.of_partnership(p.id)
+    overrides = await uow.overrides.of_partnership(p.id)
+    names = {m.id: m.name for m in members}
+    for meeting in meetings:
+        if meeting.status == "scheduled" and meeting.starts_at <= now:
+            before = [e for e in _events(members, meetings, overrides) if e[0] <= meeting.starts_at]
+            meeting.host_member_id = _replay(names, before).next_host()
+            meeting.status = "held"
+            await uow.meetings.save(meeting)
+    state = _replay(names, _events(members, meetings, overrides))
+    coming = [m for m in meetings if m.status == "scheduled"]
+    by_id = {m.id: m for m in members}
+    order = [by_id[i] for i in state.upcoming(max(len(state.active), len(coming)))]
+    upcoming = [(m, order[i] if i < len(order) else None) for i, m in enumerate(coming)]
+    held = [(m, by_id.get(m.host_member_id or -1)) for m in meetings if m.status == "held"]
+    turns = _turns(p, now, order, coming, held)
+    return Plan(members, meetings, overrides, upcoming, held, turns)
+
+
+def _turns(
+    p: Partnership,
+    now: datetime,
+    order: list[Member],
+    coming: list[Meeting],
+    held: list[tuple[Meeting, Member | None]],
+) -> list[Turn]:
+    """Each coming host with its meeting, or the period the cadence expects it in: the one
+    after the last meeting known, but never before the current one."""
+    turns: list[Turn] = []
+    known = [m.starts_at for m in coming] or [m.starts_at for m, _ in held[-1:]]
+    current = Period.of(now, p.timezone, p.cadence)
+    expected = (
+        max(Period.of(known[-1], p.timezone, p.cadence).shifted(1), current) if known else current
+    )
+    for index, member in enumerate(order):
+        if index < len(coming):
+            turns.append(Turn(member, coming[index], None))
+        else:
+            turns.append(Turn(member, None, expected))
+            expected = expected.shifted(1)
+    return turns
+
+
+def default_place(meeting: Meeting, host: Member | None) -> str:
+    """Where a meeting takes place: as given, else at the host member."""
+    return meeting.place or (host.name if host else "")
+
+
+def agenda_deadline(meeting: Meeting) -> datetime:
+    return meeting.starts_at - AGENDA_DEADLINE
+
+
+async def _audit(
+    uow: UnitOfWork, p: Partnership, actor: Person, action: str, now: datetime, **detail: str
+) -> None:
+    await uow.audit.add(p.id, actor.id, action, json.dumps(detail, ensure_ascii=False), now)
+
+
+def _clash(current: Plan, starts_at: datetime, ignore: Meeting | None = None) -> None:
+    for meeting, _ in current.upcoming:
+        if meeting is not ignore and meeting.starts_at == starts_at:
+            raise UserError("schedule.clash")
+
+
+async def schedule(
+    uow: UnitOfWork,
+    p: Partnership,
+    current: Plan,
+    starts_at: datetime,
+    place: str,
+    actor: Person,
+    now: datetime,
+) -> Meeting:
+    if current.next_host is None:
+        raise UserError("schedule.no_members")
+    _clash(current, starts_at)
+    meeting = await uow.meetings.add(p.id, uuid.uuid4().hex, starts_at, place, now)
+    await _audit(uow, p, actor, "meeting.schedule", now, at=starts_at.isoformat(), place=place)
+    return meeting
+
+
+async def move(
+    uow: UnitOfWork,
+    p: Partnership,
+    current: Plan,
+    meeting: Meeting,
+    starts_at: datetime,
+    place: str,
+    actor: Person,
+    now: datetime,
+) -> datetime:
+    """Returns the old start; a new place replaces the old one only when given."""
+    if starts_at == meeting.starts_at and (not place or place == meeting.place):
+        raise UserError("move.same")
+    _clash(current, starts_at, ignore=meeting)
+    old = meeting.starts_at
+    meeting.starts_at = starts_at
+    meeting.place = place or meeting.place
+    meeting.sequence += 1
+    meeting.updated_at = now
+    await uow.meetings.save(meeting)
+    await _audit(uow, p, actor, "meeting.move", now, old=old.isoformat(), new=starts_at.isoformat())
+    return old
+
+
+async def cancel(
+    uow: UnitOfWork, p: Partnership, meeting: Meeting, reason: str, actor: Person, now: datetime
+) -> None:
+    meeting.status = "cancelled"
+    meeting.cancel_reason = reason
+    meeting.sequence += 1
+    meeting.updated_at = now
+    await uow.meetings.save(meeting)
+    await _audit(
+        uow, p, actor, "meeting.cancel", now, at=meeting.starts_at.isoformat(), reason=reason
+    )
+
+
+async def override(
+    uow: UnitOfWork,
+    p: Partnership,
+    current: Plan,
+    kind: str,
+    first: Member | None,
+    second: Member | None,
+    reason: str,
+    actor: Person,
+    now: datetime,
+) -> Plan:
+    """Record a skip, swap or set with who and why; return the plan afterwards.
+
+    Meetings whose host changed get a higher calendar sequence: their entry changed."""
+    record = await uow.overrides.add(
+        p.id,
+        kind,
+        first.id if first else None,
+        second.id if second else None,
+        reason,
+        actor.id,
+        now,
+    )
+    await _audit(
+        uow,
+        p,
+        actor,
+        f"rotation.{kind}",
+        now,
+        member=first.name if first else "",
+        other=second.name if second else "",
+        reason=reason,
+    )
+    assert record.id
+    after = await plan(uow, p, now)
+    await raise_sequences(uow, current, after, now)
+    return after
+
+
+async def raise_sequences(uow: UnitOfWork, before: Plan, after: Plan, now: datetime) -> None:
+    """A meeting whose host changed is a changed calendar entry."""
+    old = before.hosts()
+    for meeting, host in after.upcoming:
+        if meeting.id in old and old[meeting.id] != (host.id if host else None):
+            meeting.sequence += 1
+            meeting.updated_at = now
+            await uow.meetings.save(meeting)
+
+
+def in_din_order(members: list[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: din5007_key(m.name))
