@@ -18,6 +18,7 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateResponse,
+    RoomEncryptedFile,
     RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
@@ -69,7 +70,8 @@ class Person:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.client.add_event_callback(
-            self._on_event, (RoomMessageText, RoomMessageNotice, RoomMessageFile, MegolmEvent)
+            self._on_event,
+            (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile, MegolmEvent),
         )
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
 
@@ -78,7 +80,7 @@ class Person:
             kind, body = "undecryptable", ""
         elif isinstance(event, RoomMessageNotice):
             kind, body = "notice", event.body
-        elif isinstance(event, RoomMessageFile):
+        elif isinstance(event, (RoomMessageFile, RoomEncryptedFile)):
             kind, body = "file", event.body
         else:
             kind, body = "text", event.body

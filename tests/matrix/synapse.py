@@ -153,15 +153,26 @@ class Synapse:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, token: str = ""
+    ) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(
             self.url + path,
             data=json.dumps(body).encode() if body is not None else None,
             method=method,
-            headers={"Content-Type": "application/json"},
+            headers=headers,
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
+
+    def client_api(
+        self, method: str, path: str, token: str, body: dict[str, Any] | None = None
+    ) -> Any:
+        """A raw client-server API call (for what nio does not offer, or decrypts away)."""
+        return self._request(method, "/_matrix/client/v3" + path, body, token)
 
     def register(self, localpart: str, admin: bool = False) -> Account:
         """A new user via the shared-secret admin API (HMAC-SHA1 over nonce, user, password)."""
