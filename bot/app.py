@@ -17,10 +17,17 @@ from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
-from bot.core.reply import Code, Paragraph, Reply, Text
-from bot.core.router import Command, Role, Router, UnknownSubcommand, parse_command_line
+from bot.core.reply import Button, Code, Paragraph, Reply, Text
+from bot.core.router import (
+    Command,
+    ParsedCommand,
+    Role,
+    Router,
+    UnknownSubcommand,
+    parse_command_line,
+)
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
-from bot.services import roles
+from bot.services import confirmations, roles
 from bot.services.people import identify
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -33,6 +40,15 @@ class AppConfig:
     default_timezone: str = "Europe/Berlin"
     bot_names: set[str] = field(default_factory=set)
     """Names the bot answers to in `/cmd@name`; empty means any."""
+
+
+CONFIRM_KEY = "cmd.yes"
+ABORT_KEY = "cmd.no"
+
+
+async def _answered_by_the_app(ctx: Context) -> Reply | None:
+    """/yes and /no are answered by App itself, because they run another command."""
+    raise AssertionError("App answers /yes and /no itself")
 
 
 class Timer(Protocol):
@@ -58,6 +74,8 @@ class App:
         self.config = config or AppConfig()
         self.outbox_changed = asyncio.Event()
         self.timers: list[Timer] = []
+        self.router.add("yes", "ja", needs_partnership=False)(_answered_by_the_app)
+        self.router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
 
     async def next_timer_due(self) -> datetime | None:
         dues = [d for t in self.timers if (d := await t.next_due()) is not None]
@@ -96,52 +114,98 @@ class App:
         if parsed.addressed_to and names and parsed.addressed_to.casefold() not in names:
             return None
         async with self.uow_factory() as uow:
-            room = await uow.rooms.find(event.room)
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
-            lang = partnership.language if partnership else self.config.default_language
-            try:
-                match = self.router.resolve(parsed)
-            except UnknownSubcommand as unknown:
-                return self._family_usage(lang, unknown.family)
-            if match is None:
-                return Reply.of(
-                    self.catalog.para(lang, "common.unknown_command", command="/" + parsed.word)
-                )
-            command = match.command
-            if command.needs_partnership and partnership is None:
-                return Reply.of(self.catalog.para(lang, "common.not_linked"))
-            person = await identify(uow, event.sender)
-            if room is not None:
-                await uow.presence.enter(room.id, person.id, self.clock.now())
-            coordinator = partnership is not None and await roles.is_coordinator(
-                uow, partnership, person, event.sender.is_room_admin
-            )
-            refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
-            if refusal is not None:
-                return refusal
-            ctx = Context(
-                event=event,
-                command=command,
-                args=match.args,
-                lang=lang,
-                uow=uow,
-                clock=self.clock,
-                catalog=self.catalog,
-                router=self.router,
-                person=person,
-                partnership=partnership,
-                room=room,
-                is_coordinator=coordinator,
-                settings={"default_timezone": self.config.default_timezone},
-            )
-            try:
-                reply = await command.handler(ctx)
-            except UserError as error:
-                await uow.rollback()
-                return self.error_reply(ctx.lang, error, command)
-            await uow.commit()
-        self.outbox_changed.set()
+            reply, keep = await self._dispatch(uow, event, parsed, confirmed=False)
+            if keep:
+                await uow.commit()
+        if keep:
+            self.outbox_changed.set()
         return reply
+
+    async def _dispatch(
+        self, uow: UnitOfWork, event: MessageEvent, parsed: ParsedCommand, confirmed: bool
+    ) -> tuple[Reply | None, bool]:
+        """Run one command line; returns the reply and whether to keep what it changed."""
+        room = await uow.rooms.find(event.room)
+        partnership = await uow.partnerships.get(room.partnership_id) if room else None
+        lang = partnership.language if partnership else self.config.default_language
+        try:
+            match = self.router.resolve(parsed)
+        except UnknownSubcommand as unknown:
+            return self._family_usage(lang, unknown.family), False
+        if match is None:
+            message = self.catalog.para(lang, "common.unknown_command", command="/" + parsed.word)
+            return Reply.of(message), False
+        command = match.command
+        if command.needs_partnership and partnership is None:
+            return Reply.of(self.catalog.para(lang, "common.not_linked")), False
+        person = await identify(uow, event.sender)
+        if room is not None:
+            await uow.presence.enter(room.id, person.id, self.clock.now())
+        coordinator = partnership is not None and await roles.is_coordinator(
+            uow, partnership, person, event.sender.is_room_admin
+        )
+        refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
+        if refusal is not None:
+            return refusal, False
+        ctx = Context(
+            event=event,
+            command=command,
+            args=match.args,
+            lang=lang,
+            uow=uow,
+            clock=self.clock,
+            catalog=self.catalog,
+            router=self.router,
+            person=person,
+            partnership=partnership,
+            room=room,
+            is_coordinator=coordinator,
+            settings={"default_timezone": self.config.default_timezone},
+        )
+        try:
+            if command.key in (CONFIRM_KEY, ABORT_KEY):
+                return await self._answer_question(ctx, command.key == CONFIRM_KEY)
+            reply = await command.handler(ctx)
+            if command.confirm and not confirmed:
+                await uow.rollback()
+                return await self._ask(ctx, event), True
+        except UserError as error:
+            await uow.rollback()
+            return self.error_reply(ctx.lang, error, command), False
+        return reply, True
+
+    async def _ask(self, ctx: Context, event: MessageEvent) -> Reply:
+        """The command would work: keep nothing yet, ask the caller to confirm it."""
+        line = " ".join(event.text.split())
+        token = await confirmations.ask(
+            ctx.uow,
+            event.room,
+            event.sender.identity,
+            ctx.person.display_name,
+            event.text,
+            ctx.now,
+        )
+        yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+        return Reply.of(
+            ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
+            buttons=(
+                Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
+                Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),
+            ),
+        )
+
+    async def _answer_question(self, ctx: Context, yes: bool) -> tuple[Reply | None, bool]:
+        assert isinstance(ctx.event, MessageEvent)
+        token = ctx.args.split()[0] if ctx.args.split() else None
+        pending = await confirmations.take(
+            ctx.uow, ctx.event.room, ctx.event.sender.identity, token, ctx.now
+        )
+        if not yes:
+            return ctx.say("confirm.aborted", command=Code(pending.text[:200])), True
+        parsed = parse_command_line(pending.text)
+        assert parsed is not None
+        event = MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
+        return await self._dispatch(ctx.uow, event, parsed, confirmed=True)
 
     async def _refusal(
         self,

@@ -131,7 +131,7 @@ async def set_rules(ctx: Context) -> Reply:
 def register(router: Router) -> None:
     router.add("setup", "gruenden", Role.ROOM_ADMIN, needs_partnership=False)(setup)
     router.add("link", "verbinden", needs_partnership=False)(link)
-    router.add("unlink", "trennen", Role.COORDINATOR)(unlink)
+    router.add("unlink", "trennen", Role.COORDINATOR, confirm=True)(unlink)
     router.add("rooms", "raeume")(rooms)
     router.add("rules", "regeln")(show_rules)
     router.add("rules", "regeln", Role.COORDINATOR, sub="set", sub_alias="setzen")(set_rules)

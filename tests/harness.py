@@ -50,3 +50,8 @@ class ConsoleBot:
 
     async def text(self, script: str) -> str:
         return "\n".join(await self.say(script))
+
+
+def heads(messages: list[str]) -> list[str]:
+    """The first line of each message (announcements may add lines below it)."""
+    return [message.split("\n")[0] for message in messages]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.core.events import Identity, MessageEvent, RoomRef, Sender
 from bot.core.render import render_html, render_plain
 from storage.database import Database
-from tests.harness import ConsoleBot
+from tests.harness import ConsoleBot, heads
 from tests.snapshot import snapshot
 
 SETUP = """
@@ -90,7 +90,7 @@ CASES = [
     ),
     (
         "/settings farbe blau",
-        "Die Einstellung „farbe“ gibt es nicht. Es gibt: sprache, zeitzone, max-kontakte. "
+        "Die Einstellung „farbe“ gibt es nicht. Es gibt: sprache, zeitzone, max-kontakte, rhythmus. "
         "Beispiel: /einstellungen",
     ),
     (
@@ -132,7 +132,7 @@ async def test_control_characters_are_stripped_and_unicode_survives(
     bot = ConsoleBot(sqlite_database)
     await bot.say(SETUP)
     name = "Stadt\x07 \u200bKl\u00e9ve \U0001f30d \u05e2\u05d1\u05e8\u05d9\u05ea"
-    out = await bot.say(f"@anna: /member add {name}")
+    out = heads(await bot.say(f"@anna: /member add {name}"))
     assert out == [
         "[main] bot: Stadt \u200bKléve 🌍 עברית ist jetzt Mitglied der Partnerschaft "
         "(aufgenommen von anna)."

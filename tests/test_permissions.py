@@ -7,7 +7,7 @@ import pytest
 from bot.core.router import Role
 from handlers import build_router
 from storage.database import Database
-from tests.harness import ConsoleBot
+from tests.harness import ConsoleBot, heads
 from tests.snapshot import snapshot
 
 COORDINATOR_COMMANDS = [c for c in build_router().commands if c.role is Role.COORDINATOR]
@@ -60,7 +60,7 @@ async def test_coordinator_command_refused_for_others(sqlite_database: Database,
 async def test_room_admins_coordinate_without_a_grant(sqlite_database: Database) -> None:
     bot = ConsoleBot(sqlite_database)
     await bot.say(SETUP)
-    out = await bot.say(":admin dora\n@dora: /member add Xanten")
+    out = heads(await bot.say(":admin dora\n@dora: /member add Xanten"))
     assert out == [
         "[main] bot: Xanten ist jetzt Mitglied der Partnerschaft (aufgenommen von dora)."
     ]

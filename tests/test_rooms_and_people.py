@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from storage.database import Database
-from tests.harness import ConsoleBot
+from tests.harness import ConsoleBot, heads
 from tests.snapshot import snapshot
 
 SETUP = """
@@ -26,7 +26,7 @@ async def test_link_attaches_a_second_room_and_announcements_reach_both(database
     bot = ConsoleBot(database)
     await bot.say(SETUP)
     code = _code(await bot.say("@anna: /link"))
-    out = await bot.say(f":room telegram-gruppe\n:admin bernd\n@bernd: /link {code}")
+    out = heads(await bot.say(f":room telegram-gruppe\n:admin bernd\n@bernd: /link {code}"))
     assert out == [
         "[telegram-gruppe] bot: Dieser Raum ist jetzt mit der Partnerschaft Klima-Allianz verbunden.",
         "[main] bot: Der Raum telegram-gruppe (Konsole) gehört jetzt auch zur Partnerschaft "
@@ -43,7 +43,7 @@ async def test_link_attaches_a_second_room_and_announcements_reach_both(database
     assert "kenne ich nicht" in out[0]
     out = await bot.say(":room telegram-gruppe\n@bernd: /rooms")
     assert "Räume der Partnerschaft Klima-Allianz (2)" in out[0]
-    out = await bot.say("@bernd: /unlink")
+    out = (await bot.say("@bernd: /unlink\n@bernd: /ja"))[1:]
     assert out[1] == (
         "[main] bot: Der Raum telegram-gruppe gehört nicht mehr zur Partnerschaft; getrennt von bernd."
     )

@@ -78,13 +78,28 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Button:
+    """A choice a platform may show as a button; pressing it sends `command` as the presser.
+
+    Platforms without buttons show nothing extra: the text must say what to type."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
 class Reply:
     blocks: tuple[Block, ...]
     attachments: tuple[Attachment, ...] = field(default=())
+    buttons: tuple[Button, ...] = field(default=())
 
     @staticmethod
-    def of(*blocks: Block | None, attachments: tuple[Attachment, ...] = ()) -> Reply:
-        return Reply(tuple(b for b in blocks if b is not None), attachments)
+    def of(
+        *blocks: Block | None,
+        attachments: tuple[Attachment, ...] = (),
+        buttons: tuple[Button, ...] = (),
+    ) -> Reply:
+        return Reply(tuple(b for b in blocks if b is not None), attachments, buttons)
 
     @property
     def mentions(self) -> tuple[Identity, ...]:
@@ -109,6 +124,7 @@ class Reply:
                     }
                     for a in self.attachments
                 ],
+                "buttons": [[b.label, b.command] for b in self.buttons],
             },
             ensure_ascii=False,
         )
@@ -122,6 +138,7 @@ class Reply:
                 Attachment(a["filename"], a["mimetype"], base64.b64decode(a["data"]))
                 for a in data["attachments"]
             ),
+            tuple(Button(label, command) for label, command in data.get("buttons", [])),
         )
 
 

@@ -50,6 +50,8 @@ class Command:
     sub_alias: str | None = None
     needs_partnership: bool = True
     hidden: bool = False
+    confirm: bool = False
+    """Destructive: the app asks the caller to confirm before anything is kept."""
 
     @property
     def key(self) -> str:
@@ -117,9 +119,12 @@ class Router:
         sub_alias: str | None = None,
         needs_partnership: bool = True,
         hidden: bool = False,
+        confirm: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            command = Command(name, alias, handler, role, sub, sub_alias, needs_partnership, hidden)
+            command = Command(
+                name, alias, handler, role, sub, sub_alias, needs_partnership, hidden, confirm
+            )
             for known in self.commands:
                 if known.key == command.key:
                     raise ValueError(f"{command.key} registered twice")
