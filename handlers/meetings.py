@@ -275,5 +275,5 @@ def register(router: Router) -> None:
     router.add("meetings", "treffen")(list_meetings)
     router.add("schedule", "termin")(schedule)
     router.add("move", "verschieben")(move)
-    router.add("cancel", "absagen")(cancel)
+    router.add("cancel", "absagen", confirm=True)(cancel)
     router.add("calendar", "kalender")(calendar)

@@ -180,7 +180,9 @@ async def remove_contact(ctx: Context) -> None:
 def register(router: Router) -> None:
     router.add("members", "mitglieder")(list_members)
     router.add("member", "mitglied", Role.COORDINATOR, sub="add", sub_alias="neu")(add_member)
-    router.add("member", "mitglied", Role.COORDINATOR, sub="remove", sub_alias="entfernen")(
+    router.add(
+        "member", "mitglied", Role.COORDINATOR, sub="remove", sub_alias="entfernen", confirm=True
+    )(
         remove_member
     )
     router.add("member", "mitglied", Role.COORDINATOR, sub="rename", sub_alias="umbenennen")(

@@ -92,7 +92,7 @@ async def test_changes_keep_the_uid_and_raise_the_sequence(sqlite_database: Data
     assert int(skipped["SEQUENCE"]) == 2
     assert "Kleve" in str(skipped["SUMMARY"])
 
-    await bot.say("@anna: /absagen Hochwasser")
+    await bot.say("@anna: /absagen Hochwasser\n@anna: /ja")
     (cancelled,) = _events(await _calendar(bot))
     assert (str(cancelled["STATUS"]), int(cancelled["SEQUENCE"])) == ("CANCELLED", 3)
     assert cancelled["UID"] == first["UID"]
