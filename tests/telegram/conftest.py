@@ -85,11 +85,15 @@ async def world(sqlite_database: Database, tmp_path: Path) -> AsyncIterator[Worl
     try:
         yield w
     finally:
-        for task in w.tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await fake.release_pollers()
-        await service.stop()
-        await fake.close()
+        # bounded, so a hang shows as an error instead of stalling the suite
+        async with asyncio.timeout(20):
+            await fake.release_pollers()
+            await service.stop()
+            with contextlib.suppress(Exception):
+                await w.settle()
+            for task in w.tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await fake.close()
         assert fake.unknown_calls() == [], "the bot called methods the fake does not know"

@@ -229,6 +229,7 @@ class FakeBotAPI:
         params, files = await self._params(request)
         call = Call(method, params, files)
         self.calls.append(call)
+        await self._notify()
         try:
             self._injected_failure(method, params)
             handler = getattr(self, "api_" + method, None)

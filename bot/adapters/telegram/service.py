@@ -132,6 +132,8 @@ class TelegramService:
         return builder.build()
 
     async def start(self, app: App) -> None:
+        # httpx logs every request URL at INFO, and Bot API URLs contain the token
+        logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
         self.app = app
         application = self._build()
         application.add_handler(TypeHandler(Update, self._on_update))
