@@ -141,6 +141,9 @@ class App:
         person = await identify(uow, event.sender)
         if room is not None:
             await uow.presence.enter(room.id, person.id, self.clock.now())
+            if not room.active:
+                await uow.rooms.set_active(room.id, True)
+                room.active = True
         coordinator = partnership is not None and await roles.is_coordinator(
             uow, partnership, person, event.sender.is_room_admin
         )

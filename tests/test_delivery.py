@@ -137,3 +137,17 @@ def test_outbox_command_lists_pending(tmp_path) -> None:  # type: ignore[no-unty
     )
     assert result.stdout.startswith("pending: 0, failed: 0")
     assert render_plain(Reply.of()) == ""
+
+
+async def test_a_lost_room_that_speaks_again_is_reachable_again(sqlite_database: Database) -> None:
+    bot = ConsoleBot(sqlite_database)
+    await _two_rooms(bot)
+    flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=True, failures=1)
+    bot.delivery = bot.console.delivery = Delivery(
+        sqlite_database.uow, bot.clock, {"console": flaky}
+    )
+    await bot.say("@anna: /member add Kleve")
+    out = await bot.say(":room zwei\n@anna: /rooms")
+    assert "nicht erreichbar" not in out[0]
+    out = await bot.say("@anna: /member add Goch")
+    assert [m.split(" bot:")[0] for m in out] == ["[main]", "[zwei]"]
