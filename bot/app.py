@@ -17,6 +17,7 @@ from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
+from bot.core.model import Partnership, Person, Room
 from bot.core.reply import Button, Code, Paragraph, Reply, Text
 from bot.core.router import (
     Command,
@@ -150,21 +151,8 @@ class App:
         refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
         if refusal is not None:
             return refusal, False
-        ctx = Context(
-            event=event,
-            command=command,
-            args=match.args,
-            lang=lang,
-            uow=uow,
-            clock=self.clock,
-            catalog=self.catalog,
-            router=self.router,
-            person=person,
-            partnership=partnership,
-            room=room,
-            is_coordinator=coordinator,
-            settings={"default_timezone": self.config.default_timezone},
-        )
+        ctx = self._context(uow, event, person, partnership, room, lang, command, match.args)
+        ctx.is_coordinator = coordinator
         try:
             if command.key in (CONFIRM_KEY, ABORT_KEY):
                 return await self._answer_question(ctx, command.key == CONFIRM_KEY)
@@ -238,6 +226,33 @@ class App:
         ]
         return Reply.of(head, *lines)
 
+    def _context(
+        self,
+        uow: UnitOfWork,
+        event: Event,
+        person: Person,
+        partnership: Partnership | None,
+        room: Room | None,
+        lang: str,
+        command: Command | None = None,
+        args: str = "",
+    ) -> Context:
+        return Context(
+            event=event,
+            command=command,
+            args=args,
+            lang=lang,
+            uow=uow,
+            clock=self.clock,
+            catalog=self.catalog,
+            router=self.router,
+            person=person,
+            partnership=partnership,
+            room=room,
+            is_coordinator=False,
+            settings={"default_timezone": self.config.default_timezone},
+        )
+
     async def _membership(self, event: JoinEvent | LeaveEvent) -> None:
         async with self.uow_factory() as uow:
             room = await uow.rooms.find(event.room)
@@ -247,20 +262,7 @@ class App:
             if partnership is None:
                 return
             person = await identify(uow, event.sender)
-            ctx = Context(
-                event=event,
-                command=None,
-                args="",
-                lang=partnership.language,
-                uow=uow,
-                clock=self.clock,
-                catalog=self.catalog,
-                router=self.router,
-                person=person,
-                partnership=partnership,
-                room=room,
-                is_coordinator=False,
-            )
+            ctx = self._context(uow, event, person, partnership, room, partnership.language)
             hooks = (
                 self.router.join_hooks if isinstance(event, JoinEvent) else self.router.leave_hooks
             )
