@@ -182,9 +182,7 @@ def register(router: Router) -> None:
     router.add("member", "mitglied", Role.COORDINATOR, sub="add", sub_alias="neu")(add_member)
     router.add(
         "member", "mitglied", Role.COORDINATOR, sub="remove", sub_alias="entfernen", confirm=True
-    )(
-        remove_member
-    )
+    )(remove_member)
     router.add("member", "mitglied", Role.COORDINATOR, sub="rename", sub_alias="umbenennen")(
         rename_member
     )
