@@ -94,33 +94,50 @@ class MatrixMessenger:
 
 
 class _RoomWorker:
-    """Handles one room's events in order and sends the direct replies, off the sync loop."""
+    """One room's events, handled in order; the replies sent in the same order, off the sync
+    loop. Handling and sending are two tasks, so the next command is handled while the
+    previous reply is still on its way (a pipeline, not a free-for-all: order is kept)."""
 
     def __init__(self, service: MatrixService, room_id: str) -> None:
         self.service = service
         self.room_id = room_id
         self.queue: asyncio.Queue[tuple[Event, str, asyncio.Future[None]]] = asyncio.Queue()
-        self.task = asyncio.create_task(self._run(), name=f"matrix room {room_id}")
+        self.replies: asyncio.Queue[tuple[Reply, str]] = asyncio.Queue()
+        self.tasks = (
+            asyncio.create_task(self._handle(), name=f"matrix handle {room_id}"),
+            asyncio.create_task(self._send(), name=f"matrix send {room_id}"),
+        )
 
     def submit(self, event: Event, txn_id: str) -> asyncio.Future[None]:
         handled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.queue.put_nowait((event, txn_id, handled))
         return handled
 
-    async def _run(self) -> None:
+    async def drain(self) -> None:
+        await self.queue.join()
+        await self.replies.join()
+
+    async def _handle(self) -> None:
         while True:
             event, txn_id, handled = await self.queue.get()
-            reply: Reply | None = None
             try:
                 reply = await self.service.app.handle(event)
+                if reply is not None:
+                    self.replies.put_nowait((reply, txn_id))
             except Exception:
                 log.exception("handling a Matrix event in %s failed", self.room_id)
             finally:
                 if not handled.done():
                     handled.set_result(None)
-            if reply is not None:
+                self.queue.task_done()
+
+    async def _send(self) -> None:
+        while True:
+            reply, txn_id = await self.replies.get()
+            try:
                 await self.service.send_reply(self.room_id, reply, txn_id)
-            self.queue.task_done()
+            finally:
+                self.replies.task_done()
 
 
 class MatrixService:
@@ -214,14 +231,14 @@ class MatrixService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sync_task
             self._sync_task = None
-        pending = [w.queue.join() for w in self._workers.values()]
+        pending = [w.drain() for w in self._workers.values()]
         if pending:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*pending), 10)
         if self._checkpoint is not None:
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(self._checkpoint), 10)
-        tasks = [w.task for w in self._workers.values()] + list(self._tasks)
+        tasks = [t for w in self._workers.values() for t in w.tasks] + list(self._tasks)
         for task in tasks:
             task.cancel()
         if tasks:
@@ -331,12 +348,15 @@ class MatrixService:
                     await previous
             if handled:
                 await asyncio.gather(*handled)
+            if self._checkpoint is not task:
+                return  # a later sync is queued behind: it saves a newer position
             try:
                 await self._save_token(token)
             except Exception:
                 log.exception("Matrix: saving the sync position failed")
 
-        self._checkpoint = asyncio.create_task(checkpoint(), name="matrix checkpoint")
+        task = asyncio.create_task(checkpoint(), name="matrix checkpoint")
+        self._checkpoint = task
 
     # -- syncing --------------------------------------------------------------------------
 

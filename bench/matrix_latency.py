@@ -1,0 +1,237 @@
+"""Round trip of a command through Matrix: partnerbot answering /next vs. a bare nio echo bot.
+
+Run by hand (not by the tests):  .venv/bin/python -m bench.matrix_latency [--count 200]
+
+One local Synapse (started from this venv in a temp dir, rate limits raised) serves both bots
+in the same run. A plain nio client sends commands into two rooms, one with each bot:
+- sequential: `count` commands one after another; round trip = send until the answer is seen
+  in the sender's own sync; p50 and p95;
+- burst: `count` commands sent concurrently; rate = answers per second until the last one.
+Printed are the numbers and the ratios partnerbot/echo (target: p50 <= 1.15x, burst >= 0.9x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessageText,
+)
+
+from bot.adapters.matrix.service import MatrixService
+from bot.app import AppConfig
+from bot.config import MatrixSection, Secret
+from bot.core.clock import SystemClock
+from bot.runtime import build_runtime
+from tests.matrix.synapse import Account, Synapse
+
+
+def _filter(own_user: str) -> dict[str, Any]:
+    """A timeline filter, as any bot needs (nio's default limit of 10 loses bursts)."""
+    return {"room": {"timeline": {"limit": 100}}}
+
+
+def _plain_client(synapse: Synapse, account: Account) -> AsyncClient:
+    client = AsyncClient(
+        synapse.url, account.user_id, config=AsyncClientConfig(encryption_enabled=False)
+    )
+    client.restore_login(account.user_id, account.device_id, account.access_token)
+    return client
+
+
+class EchoBot:
+    """The baseline: answers every text with a notice, sent from a task (not the callback)."""
+
+    def __init__(self, synapse: Synapse, account: Account) -> None:
+        self.client = _plain_client(synapse, account)
+        self.client.add_event_callback(self._on_text, RoomMessageText)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sync: asyncio.Task[Any] | None = None
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        if event.sender == self.client.user_id:
+            return
+        task = asyncio.create_task(
+            self.client.room_send(
+                room.room_id, "m.room.message", {"msgtype": "m.notice", "body": event.body}
+            )
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def start(self) -> None:
+        await self.client.sync(timeout=0, full_state=True)
+        self._sync = asyncio.create_task(
+            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
+        )
+
+    async def stop(self) -> None:
+        if self._sync is not None:
+            self._sync.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sync
+        await self.client.close()
+
+
+class Asker:
+    """Sends commands and notes when the answers arrive through its own sync."""
+
+    def __init__(self, synapse: Synapse, account: Account) -> None:
+        self.client = _plain_client(synapse, account)
+        self.client.add_event_callback(self._on_notice, RoomMessageNotice)
+        self.answers: dict[str, asyncio.Queue[float]] = {}
+        self._sync: asyncio.Task[Any] | None = None
+
+    async def _on_notice(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
+        self.answers.setdefault(room.room_id, asyncio.Queue()).put_nowait(time.perf_counter())
+
+    async def start(self) -> None:
+        await self.client.sync(timeout=0, full_state=True)
+        self._sync = asyncio.create_task(
+            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
+        )
+
+    async def stop(self) -> None:
+        if self._sync is not None:
+            self._sync.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sync
+        await self.client.close()
+
+    async def room_with(self, bot_user: str) -> str:
+        answer = await self.client.room_create(name="bench", invite=[bot_user])
+        assert isinstance(answer, RoomCreateResponse), answer
+        room_id = str(answer.room_id)
+        while not (room_id in self.client.rooms and bot_user in self.client.rooms[room_id].users):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        self.answers.setdefault(room_id, asyncio.Queue())
+        return room_id
+
+    async def send(self, room_id: str, text: str) -> None:
+        await self.client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": text})
+
+    async def drain(self, room_id: str, settle: float = 0.5) -> None:
+        queue = self.answers[room_id]
+        while True:
+            try:
+                await asyncio.wait_for(queue.get(), settle)
+            except TimeoutError:
+                return
+
+    async def sequential(self, room_id: str, text: str, count: int) -> list[float]:
+        queue = self.answers[room_id]
+        times: list[float] = []
+        for _ in range(count):
+            start = time.perf_counter()
+            await self.send(room_id, text)
+            arrived = await asyncio.wait_for(queue.get(), 30)
+            times.append((arrived - start) * 1000)
+        return times
+
+    async def burst(self, room_id: str, text: str, count: int) -> float:
+        queue = self.answers[room_id]
+        start = time.perf_counter()
+        await asyncio.gather(*(self.send(room_id, text) for _ in range(count)))
+        last = start
+        for _ in range(count):
+            last = await asyncio.wait_for(queue.get(), 120)
+        return count / (last - start)
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as temp:
+        directory = Path(temp)
+        synapse = Synapse(directory / "synapse")
+        synapse.start()
+        try:
+            await _run(synapse, directory, count)
+        finally:
+            synapse.stop()
+
+
+async def _run(synapse: Synapse, directory: Path, count: int) -> None:
+    asker = Asker(synapse, synapse.register("asker"))
+    echo = EchoBot(synapse, synapse.register("echo"))
+    account = synapse.register("partnerbot")
+    section = MatrixSection(
+        homeserver=synapse.url,
+        user_id=account.user_id,
+        password=Secret(account.password),
+        store_path=str(directory / "store"),
+        allow_invites_from=["test.local"],
+    )
+    service = MatrixService(section, directory)
+    runtime = await build_runtime(
+        f"sqlite:///{directory / 'bot.sqlite3'}",
+        SystemClock(),
+        {service.platform: service.messenger},
+        AppConfig(default_language="de"),
+    )
+    delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
+    await service.start(runtime.app)
+    await asker.start()
+    await echo.start()
+    try:
+        echo_room = await asker.room_with(echo.client.user_id)
+        await asker.client.join(echo_room)
+        while echo_room not in echo.client.rooms:
+            await echo.client.join(echo_room)
+            await asyncio.sleep(0.1)
+        bot_room = await asker.room_with(account.user_id)
+        await asker.send(bot_room, "!setup Benchmark-Bund")
+        await asker.drain(bot_room)
+        await asker.send(bot_room, "/next")
+        await asker.drain(bot_room)
+        results: dict[str, dict[str, float]] = {}
+        for name, room_id in (("echo", echo_room), ("partnerbot", bot_room)):
+            await asker.sequential(room_id, "/next", 10)  # warm-up
+            rtts = await asker.sequential(room_id, "/next", count)
+            await asker.drain(room_id)
+            rate = await asker.burst(room_id, "/next", count)
+            await asker.drain(room_id)
+            results[name] = {
+                "p50": statistics.median(rtts),
+                "p95": _p(rtts, 0.95),
+                "burst": rate,
+            }
+        e, p = results["echo"], results["partnerbot"]
+        print(f"commands: {count} sequential, {count} in a burst; partnerbot answers /next")
+        print(f"{'':12}{'p50 ms':>10}{'p95 ms':>10}{'burst /s':>10}")
+        for name, r in results.items():
+            print(f"{name:12}{r['p50']:10.1f}{r['p95']:10.1f}{r['burst']:10.1f}")
+        print(
+            f"{'ratio':12}{p['p50'] / e['p50']:10.2f}{p['p95'] / e['p95']:10.2f}"
+            f"{p['burst'] / e['burst']:10.2f}   (partnerbot / echo; targets p50 <= 1.15, "
+            "burst >= 0.9)"
+        )
+    finally:
+        await asker.stop()
+        await echo.stop()
+        await service.stop()
+        delivery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await delivery
+        await runtime.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200)
+    asyncio.run(main(parser.parse_args().count))
