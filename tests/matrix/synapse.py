@@ -26,6 +26,17 @@ SHARED_SECRET = "partnerbot-test-secret"
 _BIG = {"per_second": 10000, "burst_count": 100000}
 
 
+def _die_with_parent() -> None:
+    """Linux: the homeserver gets SIGTERM when the test process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -126,6 +137,7 @@ class Synapse:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         log.close()
         deadline = time.monotonic() + timeout

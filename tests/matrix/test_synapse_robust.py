@@ -232,3 +232,19 @@ async def test_version_12_additional_creators_are_coordinators(
     assert dora.user_id not in levels.content.get("users", {})  # only the creator rule
     setup = await dora.ask(room_id, bot.user_id, "!setup Doppelspitze")
     assert "gegründet" in setup.body
+
+
+async def test_first_start_does_not_answer_the_history(
+    synapse: Synapse, bot: BotUnderTest, people: Callable[[str], Person]
+) -> None:
+    anna = people("anna")
+    await anna.start()
+    room_id = await anna.create_room("Schon da", invite=(bot.user_id,))
+    # The bot's account is in the room before partnerbot ever ran (joined by hand).
+    synapse.client_api("POST", f"/join/{quote(room_id)}", bot.account.access_token, {})
+    await anna.joined(room_id, bot.user_id)
+    await anna.say(room_id, "!setup Altlast")
+    await bot.start()
+    answer = await anna.ask(room_id, bot.user_id, "!setup Neu")
+    assert "Neu" in answer.body and "gegründet" in answer.body
+    assert not [s for s in anna.from_user(room_id, bot.user_id) if "Altlast" in s.body]

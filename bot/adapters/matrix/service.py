@@ -386,6 +386,10 @@ class MatrixService:
                 )
                 if isinstance(answer, SyncError):
                     self._connected = False
+                    if answer.status_code == "M_UNKNOWN_TOKEN" and not self.section.access_token:
+                        log.warning("Matrix: the homeserver forgot the login; logging in again")
+                        await self._login()
+                        continue
                     if answer.status_code == "M_LIMIT_EXCEEDED" and answer.retry_after_ms:
                         wait = answer.retry_after_ms / 1000
                     else:
