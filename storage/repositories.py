@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.core.events import Identity, RoomRef
 from bot.core.model import (
@@ -391,9 +392,26 @@ class SqlOutbox(_Repository):
         return uid
 
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        """Due messages, but only the oldest pending one of each room: a room's messages
+        arrive in the order they were written, retries included."""
+        older = aliased(OutboxRow)
+        waiting_behind = (
+            select(older.id)
+            .where(
+                older.platform == OutboxRow.platform,
+                older.external_id == OutboxRow.external_id,
+                older.status == "pending",
+                older.id < OutboxRow.id,
+            )
+            .exists()
+        )
         rows = await self.session.scalars(
             select(OutboxRow)
-            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .where(
+                OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= now,
+                ~waiting_behind,
+            )
             .order_by(OutboxRow.id)
             .limit(limit)
         )

@@ -164,7 +164,7 @@ async def test_outbox_lifecycle(database: Database) -> None:
     )
     async with database.uow() as uow:
         first = await uow.outbox.add(1, room, reply.to_json(), NOW)
-        second = await uow.outbox.add(1, room, reply.to_json(), NOW)
+        second = await uow.outbox.add(1, RoomRef("telegram", "-100"), reply.to_json(), NOW)
         await uow.commit()
     assert first != second
     async with database.uow() as uow:
@@ -201,3 +201,28 @@ async def test_migrations_are_idempotent(database: Database) -> None:
     await database.upgrade()
     async with database.uow() as uow:
         assert await uow.partnerships.get(1) is None
+
+
+async def test_outbox_keeps_each_rooms_order_across_retries(database: Database) -> None:
+    one, two = RoomRef("matrix", "!one:e.org"), RoomRef("matrix", "!two:e.org")
+    payload = Reply.of(Paragraph.of("x")).to_json()
+    async with database.uow() as uow:
+        first = await uow.outbox.add(1, one, payload, NOW)
+        second = await uow.outbox.add(1, one, payload, NOW)
+        other = await uow.outbox.add(1, two, payload, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        due = await uow.outbox.due(NOW)
+        assert [m.uid for m in due] == [first, other]
+        await uow.outbox.mark_retry(due[0].id, NOW + timedelta(seconds=10), "timeout")
+        await uow.outbox.mark_sent(due[1].id, NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        # The second message of room one waits behind the first one's retry.
+        assert await uow.outbox.due(NOW + timedelta(seconds=5)) == []
+        (retry,) = await uow.outbox.due(NOW + timedelta(seconds=10))
+        assert retry.uid == first
+        await uow.outbox.mark_failed(retry.id, "gone")
+        await uow.commit()
+    async with database.uow() as uow:
+        assert [m.uid for m in await uow.outbox.due(NOW + timedelta(seconds=10))] == [second]
