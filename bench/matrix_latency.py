@@ -51,14 +51,34 @@ def _plain_client(synapse: Synapse, account: Account) -> AsyncClient:
     return client
 
 
-class EchoBot:
-    """The baseline: answers every text with a notice, sent from a task (not the callback)."""
+class _Syncing:
+    """A plain nio client that syncs in the background until stopped."""
 
     def __init__(self, synapse: Synapse, account: Account) -> None:
         self.client = _plain_client(synapse, account)
+        self._sync: asyncio.Task[Any] | None = None
+
+    async def start(self) -> None:
+        await self.client.sync(timeout=0, full_state=True)
+        self._sync = asyncio.create_task(
+            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
+        )
+
+    async def stop(self) -> None:
+        if self._sync is not None:
+            self._sync.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sync
+        await self.client.close()
+
+
+class EchoBot(_Syncing):
+    """The baseline: answers every text with a notice, sent from a task (not the callback)."""
+
+    def __init__(self, synapse: Synapse, account: Account) -> None:
+        super().__init__(synapse, account)
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._sync: asyncio.Task[Any] | None = None
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == self.client.user_id:
@@ -71,44 +91,17 @@ class EchoBot:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def start(self) -> None:
-        await self.client.sync(timeout=0, full_state=True)
-        self._sync = asyncio.create_task(
-            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
-        )
 
-    async def stop(self) -> None:
-        if self._sync is not None:
-            self._sync.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sync
-        await self.client.close()
-
-
-class Asker:
+class Asker(_Syncing):
     """Sends commands and notes when the answers arrive through its own sync."""
 
     def __init__(self, synapse: Synapse, account: Account) -> None:
-        self.client = _plain_client(synapse, account)
+        super().__init__(synapse, account)
         self.client.add_event_callback(self._on_notice, RoomMessageNotice)
         self.answers: dict[str, asyncio.Queue[float]] = {}
-        self._sync: asyncio.Task[Any] | None = None
 
     async def _on_notice(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
         self.answers.setdefault(room.room_id, asyncio.Queue()).put_nowait(time.perf_counter())
-
-    async def start(self) -> None:
-        await self.client.sync(timeout=0, full_state=True)
-        self._sync = asyncio.create_task(
-            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
-        )
-
-    async def stop(self) -> None:
-        if self._sync is not None:
-            self._sync.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sync
-        await self.client.close()
 
     async def room_with(self, bot_user: str) -> str:
         answer = await self.client.room_create(name="bench", invite=[bot_user])
