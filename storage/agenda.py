@@ -1,0 +1,239 @@
+"""SQL repositories for agenda items, minutes with their entries, and action items.
+
+Like `storage/repositories.py`, they hand out plain domain dataclasses, never ORM rows.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.model import ActionItem, AgendaItem, MinuteEntry, Minutes
+from storage.models import ActionItemRow, AgendaItemRow, MinuteEntryRow, MinutesRow
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+
+def _agenda_item(row: AgendaItemRow) -> AgendaItem:
+    return AgendaItem(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        text=row.text,
+        field=row.field,
+        proposer_person_id=row.proposer_person_id,
+        proposer_member_id=row.proposer_member_id,
+        position=row.position,
+        created_at=row.created_at,
+        not_before=row.not_before,
+        status=row.status,
+        meeting_id=row.meeting_id,
+    )
+
+
+class SqlAgenda(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[AgendaItem]:
+        rows = await self.session.scalars(
+            select(AgendaItemRow)
+            .where(
+                AgendaItemRow.partnership_id == partnership_id,
+                AgendaItemRow.status != "removed",
+            )
+            .order_by(AgendaItemRow.position, AgendaItemRow.id)
+        )
+        return [_agenda_item(r) for r in rows]
+
+    async def add(self, item: AgendaItem) -> AgendaItem:
+        row = AgendaItemRow(
+            partnership_id=item.partnership_id,
+            text=item.text,
+            field=item.field,
+            proposer_person_id=item.proposer_person_id,
+            proposer_member_id=item.proposer_member_id,
+            position=item.position,
+            created_at=item.created_at,
+            not_before=item.not_before,
+            status=item.status,
+            meeting_id=item.meeting_id,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _agenda_item(row)
+
+    async def save(self, item: AgendaItem) -> None:
+        await self.session.execute(
+            update(AgendaItemRow)
+            .where(AgendaItemRow.id == item.id)
+            .values(
+                text=item.text,
+                field=item.field,
+                position=item.position,
+                not_before=item.not_before,
+                status=item.status,
+                meeting_id=item.meeting_id,
+            )
+        )
+
+
+def _minutes(row: MinutesRow) -> Minutes:
+    return Minutes(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        meeting_id=row.meeting_id,
+        status=row.status,
+        source=row.source,
+        started_at=row.started_at,
+        taker_person_id=row.taker_person_id,
+        ended_at=row.ended_at,
+        document=row.document,
+    )
+
+
+def _entry(row: MinuteEntryRow) -> MinuteEntry:
+    return MinuteEntry(
+        id=row.id,
+        minutes_id=row.minutes_id,
+        kind=row.kind,
+        text=row.text,
+        author_person_id=row.author_person_id,
+        created_at=row.created_at,
+        agenda_item_id=row.agenda_item_id,
+        member_id=row.member_id,
+        person_id=row.person_id,
+        due=row.due,
+    )
+
+
+class SqlMinutes(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[Minutes]:
+        rows = await self.session.scalars(
+            select(MinutesRow)
+            .where(MinutesRow.partnership_id == partnership_id)
+            .order_by(MinutesRow.started_at, MinutesRow.id)
+        )
+        return [_minutes(r) for r in rows]
+
+    async def for_meeting(self, meeting_id: int) -> Minutes | None:
+        row = await self.session.scalar(
+            select(MinutesRow).where(MinutesRow.meeting_id == meeting_id)
+        )
+        return _minutes(row) if row else None
+
+    async def add(self, minutes: Minutes) -> Minutes:
+        row = MinutesRow(
+            partnership_id=minutes.partnership_id,
+            meeting_id=minutes.meeting_id,
+            status=minutes.status,
+            source=minutes.source,
+            started_at=minutes.started_at,
+            taker_person_id=minutes.taker_person_id,
+            ended_at=minutes.ended_at,
+            document=minutes.document,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _minutes(row)
+
+    async def save(self, minutes: Minutes) -> None:
+        await self.session.execute(
+            update(MinutesRow)
+            .where(MinutesRow.id == minutes.id)
+            .values(
+                status=minutes.status,
+                source=minutes.source,
+                taker_person_id=minutes.taker_person_id,
+                ended_at=minutes.ended_at,
+                document=minutes.document,
+            )
+        )
+
+    async def entries(self, minutes_id: int) -> list[MinuteEntry]:
+        rows = await self.session.scalars(
+            select(MinuteEntryRow)
+            .where(MinuteEntryRow.minutes_id == minutes_id)
+            .order_by(MinuteEntryRow.id)
+        )
+        return [_entry(r) for r in rows]
+
+    async def add_entry(self, entry: MinuteEntry) -> MinuteEntry:
+        row = MinuteEntryRow(
+            minutes_id=entry.minutes_id,
+            kind=entry.kind,
+            text=entry.text,
+            author_person_id=entry.author_person_id,
+            created_at=entry.created_at,
+            agenda_item_id=entry.agenda_item_id,
+            member_id=entry.member_id,
+            person_id=entry.person_id,
+            due=entry.due,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _entry(row)
+
+    async def remove_entry(self, entry_id: int) -> None:
+        await self.session.execute(delete(MinuteEntryRow).where(MinuteEntryRow.id == entry_id))
+
+
+def _action(row: ActionItemRow) -> ActionItem:
+    return ActionItem(
+        id=row.id,
+        partnership_id=row.partnership_id,
+        number=row.number,
+        text=row.text,
+        owner_member_id=row.owner_member_id,
+        owner_person_id=row.owner_person_id,
+        due=row.due,
+        meeting_id=row.meeting_id,
+        created_at=row.created_at,
+        done_at=row.done_at,
+        done_by=row.done_by,
+    )
+
+
+class SqlActions(_Repository):
+    async def of_partnership(self, partnership_id: int) -> list[ActionItem]:
+        rows = await self.session.scalars(
+            select(ActionItemRow)
+            .where(ActionItemRow.partnership_id == partnership_id)
+            .order_by(ActionItemRow.number)
+        )
+        return [_action(r) for r in rows]
+
+    async def add(self, item: ActionItem) -> ActionItem:
+        highest = await self.session.scalar(
+            select(func.max(ActionItemRow.number)).where(
+                ActionItemRow.partnership_id == item.partnership_id
+            )
+        )
+        row = ActionItemRow(
+            partnership_id=item.partnership_id,
+            number=(highest or 0) + 1,
+            text=item.text,
+            owner_member_id=item.owner_member_id,
+            owner_person_id=item.owner_person_id,
+            due=item.due,
+            meeting_id=item.meeting_id,
+            created_at=item.created_at,
+            done_at=item.done_at,
+            done_by=item.done_by,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return _action(row)
+
+    async def save(self, item: ActionItem) -> None:
+        await self.session.execute(
+            update(ActionItemRow)
+            .where(ActionItemRow.id == item.id)
+            .values(
+                text=item.text,
+                owner_member_id=item.owner_member_id,
+                owner_person_id=item.owner_person_id,
+                due=item.due,
+                done_at=item.done_at,
+                done_by=item.done_by,
+            )
+        )
