@@ -1,0 +1,1 @@
+"""Running partnerbot in production: health and metrics listener, structured logs."""
