@@ -4,9 +4,12 @@ Run by hand (not by the tests):  .venv/bin/python -m bench.matrix_latency [--cou
 
 One local Synapse (started from this venv in a temp dir, rate limits raised) serves both bots
 in the same run. A plain nio client sends commands into two rooms, one with each bot:
-- sequential: `count` commands one after another; round trip = send until the answer is seen
-  in the sender's own sync; p50 and p95;
-- burst: `count` commands sent concurrently; rate = answers per second until the last one.
+- sequential: `count` commands one after another to each bot, taking turns (echo, partnerbot,
+  echo, ...); round trip = send until the answer is seen in the sender's own sync; p50, p95;
+- burst: `count` commands sent concurrently; rate = answers per second until the last one;
+  `--rounds` bursts per bot, taking turns, and the median rate is reported.
+Taking turns matters on a shared machine: a load that comes and goes then slows both bots
+alike instead of whichever was measured at the time.
 Printed are the numbers and the ratios partnerbot/echo (target: p50 <= 1.15x, burst >= 0.9x).
 """
 
@@ -123,14 +126,20 @@ class Asker(_Syncing):
             except TimeoutError:
                 return
 
-    async def sequential(self, room_id: str, text: str, count: int) -> list[float]:
-        queue = self.answers[room_id]
-        times: list[float] = []
+    async def round_trip(self, room_id: str, text: str) -> float:
+        start = time.perf_counter()
+        await self.send(room_id, text)
+        arrived = await asyncio.wait_for(self.answers[room_id].get(), 30)
+        return (arrived - start) * 1000
+
+    async def sequential(
+        self, rooms: dict[str, str], text: str, count: int
+    ) -> dict[str, list[float]]:
+        """`count` round trips per room, the rooms taking turns."""
+        times: dict[str, list[float]] = {name: [] for name in rooms}
         for _ in range(count):
-            start = time.perf_counter()
-            await self.send(room_id, text)
-            arrived = await asyncio.wait_for(queue.get(), 30)
-            times.append((arrived - start) * 1000)
+            for name, room_id in rooms.items():
+                times[name].append(await self.round_trip(room_id, text))
         return times
 
     async def burst(self, room_id: str, text: str, count: int) -> float:
@@ -148,18 +157,18 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(count: int) -> None:
+async def main(count: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as temp:
         directory = Path(temp)
         synapse = Synapse(directory / "synapse")
         synapse.start()
         try:
-            await _run(synapse, directory, count)
+            await _run(synapse, directory, count, rounds)
         finally:
             synapse.stop()
 
 
-async def _run(synapse: Synapse, directory: Path, count: int) -> None:
+async def _run(synapse: Synapse, directory: Path, count: int, rounds: int) -> None:
     asker = Asker(synapse, synapse.register("asker"))
     echo = EchoBot(synapse, synapse.register("echo"))
     account = synapse.register("partnerbot")
@@ -192,20 +201,27 @@ async def _run(synapse: Synapse, directory: Path, count: int) -> None:
         await asker.drain(bot_room)
         await asker.send(bot_room, "/next")
         await asker.drain(bot_room)
-        results: dict[str, dict[str, float]] = {}
-        for name, room_id in (("echo", echo_room), ("partnerbot", bot_room)):
-            await asker.sequential(room_id, "/next", 10)  # warm-up
-            rtts = await asker.sequential(room_id, "/next", count)
-            await asker.drain(room_id)
-            rate = await asker.burst(room_id, "/next", count)
-            await asker.drain(room_id)
-            results[name] = {
-                "p50": statistics.median(rtts),
-                "p95": _p(rtts, 0.95),
-                "burst": rate,
+        rooms = {"echo": echo_room, "partnerbot": bot_room}
+        await asker.sequential(rooms, "/next", 10)  # warm-up
+        rtts = await asker.sequential(rooms, "/next", count)
+        rates: dict[str, list[float]] = {name: [] for name in rooms}
+        for _ in range(rounds):
+            for name, room_id in rooms.items():
+                await asker.drain(room_id)
+                rates[name].append(await asker.burst(room_id, "/next", count))
+        results = {
+            name: {
+                "p50": statistics.median(rtts[name]),
+                "p95": _p(rtts[name], 0.95),
+                "burst": statistics.median(rates[name]),
             }
+            for name in rooms
+        }
         e, p = results["echo"], results["partnerbot"]
-        print(f"commands: {count} sequential, {count} in a burst; partnerbot answers /next")
+        print(
+            f"commands: {count} sequential per bot (taking turns), {rounds} bursts of {count} "
+            "per bot; partnerbot answers /next"
+        )
         print(f"{'':12}{'p50 ms':>10}{'p95 ms':>10}{'burst /s':>10}")
         for name, r in results.items():
             print(f"{name:12}{r['p50']:10.1f}{r['p95']:10.1f}{r['burst']:10.1f}")
@@ -227,4 +243,6 @@ async def _run(synapse: Synapse, directory: Path, count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
-    asyncio.run(main(parser.parse_args().count))
+    parser.add_argument("--rounds", type=int, default=3)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.count, arguments.rounds))

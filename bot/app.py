@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from time import perf_counter
 from typing import Any, Protocol
 
 from bot.core.clock import Clock
@@ -59,6 +61,16 @@ class Timer(Protocol):
     async def fire_due(self) -> None: ...
 
 
+ChangeHook = Callable[[UnitOfWork, Partnership], Awaitable[None]]
+"""Runs inside the transaction of every change to a partnership (re-plans its reminders)."""
+
+
+class CommandObserver(Protocol):
+    """Told about every command handled (metrics); must not raise."""
+
+    def command_handled(self, name: str, outcome: str, seconds: float) -> None: ...
+
+
 class App:
     def __init__(
         self,
@@ -75,6 +87,10 @@ class App:
         self.config = config or AppConfig()
         self.outbox_changed = asyncio.Event()
         self.timers: list[Timer] = []
+        self.change_hooks: list[ChangeHook] = []
+        self.observers: list[CommandObserver] = []
+        self.changes = 0
+        """Changes committed so far: an event that did not move it may be replayed harmlessly."""
         self.router.add("yes", "ja", needs_partnership=False)(_answered_by_the_app)
         self.router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
 
@@ -114,13 +130,33 @@ class App:
         names = {n.casefold() for n in self.config.bot_names}
         if parsed.addressed_to and names and parsed.addressed_to.casefold() not in names:
             return None
-        async with self.uow_factory() as uow:
-            reply, keep = await self._dispatch(uow, event, parsed, confirmed=False)
-            if keep:
-                await uow.commit()
-        if keep:
+        started = perf_counter()
+        outcome = "failed"
+        try:
+            async with self.uow_factory() as uow:
+                reply, keep = await self._dispatch(uow, event, parsed, confirmed=False)
+                changed = keep and uow.changed
+                if changed:
+                    await self._run_change_hooks(uow, event)
+                    await uow.commit()
+            outcome = "ok" if keep else "refused"
+        finally:
+            for observer in self.observers:
+                observer.command_handled(parsed.word.casefold(), outcome, perf_counter() - started)
+        if changed:
+            self.changes += 1
             self.outbox_changed.set()
         return reply
+
+    async def _run_change_hooks(self, uow: UnitOfWork, event: Event) -> None:
+        if not self.change_hooks:
+            return
+        room = await uow.rooms.find(event.room)
+        partnership = await uow.partnerships.get(room.partnership_id) if room else None
+        if partnership is None:
+            return
+        for hook in self.change_hooks:
+            await hook(uow, partnership)
 
     async def _dispatch(
         self, uow: UnitOfWork, event: MessageEvent, parsed: ParsedCommand, confirmed: bool
@@ -268,5 +304,8 @@ class App:
             )
             for hook in hooks:
                 await hook(ctx)
+            for change_hook in self.change_hooks:
+                await change_hook(uow, partnership)
             await uow.commit()
+        self.changes += 1
         self.outbox_changed.set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply all migrations")
     upgrade.add_argument("--db", help=db_help)
+    _operations_parsers(sub, db_help)
     return parser
 
 
@@ -148,6 +151,9 @@ async def _run(args: argparse.Namespace) -> int:
         for problem in config.problems:
             print(f"partnerbot: {problem}", file=sys.stderr)
         return 1
+    from bot.ops.instrument import configure_logging, instrument
+
+    configure_logging(config, os.environ.get("PARTNERBOT_DATABASE_URL"))
     data_dir = Path(config.bot.data_dir) if config.bot.data_dir else default_database_path().parent
     data_dir.mkdir(parents=True, exist_ok=True)
     services: list[PlatformService] = []
@@ -170,7 +176,9 @@ async def _run(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    listener = await instrument(runtime, config, services)
     delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
+    reminders = asyncio.create_task(runtime.scheduler.run())
     try:
         for service in services:
             await service.start(runtime.app)
@@ -178,8 +186,11 @@ async def _run(args: argparse.Namespace) -> int:
         await stop.wait()
     finally:
         delivery.cancel()
+        reminders.cancel()
         for service in services:
             await service.stop()
+        if listener is not None:
+            await listener.stop()
         await runtime.close()
     return 0
 
@@ -205,6 +216,126 @@ async def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operations_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], db_help: str
+) -> None:
+    """backup, export and import: they read the database from --db or from the config."""
+    backup = sub.add_parser(
+        "backup", help="a consistent copy of the SQLite database, even while running"
+    )
+    backup.add_argument("file", help="the new backup file")
+    export = sub.add_parser("export", help="one partnership as JSON, to move it elsewhere")
+    export.add_argument("--partnership", required=True, help="its name, or #id")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    imp = sub.add_parser("import", help="add a partnership exported by `partnerbot export`")
+    imp.add_argument("file", help="the JSON file")
+    person = sub.add_parser(
+        "personal-data", help="everything stored about one person, as JSON (GDPR access request)"
+    )
+    person.add_argument("account", help="platform:user, e.g. matrix:@anna:example.org")
+    for parser in (backup, export, imp, person):
+        parser.add_argument("--db", help=db_help)
+        parser.add_argument("--config", help="take the database from this partnerbot.toml")
+
+
+def _operations_url(args: argparse.Namespace) -> str | None:
+    if args.db:
+        return str(args.db)
+    if args.config:
+        return load_config(args.config).bot.database or _database_url(args)
+    return _database_url(args)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from storage.backup import BackupNotPossible, backup_sqlite
+
+    try:
+        size = backup_sqlite(_operations_url(args), Path(args.file))
+    except BackupNotPossible as reason:
+        print(f"partnerbot: {reason}", file=sys.stderr)
+        return 1
+    print(f"backup written: {args.file} ({size} bytes)")
+    return 0
+
+
+async def _export(args: argparse.Namespace) -> dict[str, Any] | None:
+    from storage.transfer import TransferError, export_from
+
+    database = Database(_operations_url(args))
+    try:
+        await database.upgrade()
+        return await export_from(database, args.partnership)
+    except TransferError as reason:
+        print(f"partnerbot: {reason}", file=sys.stderr)
+        return None
+    finally:
+        await database.close()
+
+
+def _export_command(args: argparse.Namespace) -> int:
+    data = asyncio.run(_export(args))
+    if data is None:
+        return 1
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"exported {data['partnership']!r} to {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+async def _import(args: argparse.Namespace, data: dict[str, Any]) -> int:
+    from storage.transfer import TransferError, import_into
+
+    database = Database(_operations_url(args))
+    try:
+        await database.upgrade()
+        new_id = await import_into(database, data)
+    except TransferError as reason:
+        print(f"partnerbot: {reason}", file=sys.stderr)
+        return 1
+    finally:
+        await database.close()
+    print(f"imported {data.get('partnership')!r} as partnership #{new_id}")
+    return 0
+
+
+async def _personal_data(args: argparse.Namespace) -> int:
+    from bot.core.events import Identity
+    from bot.services.privacy import everything_about
+
+    platform, sep, user = args.account.partition(":")
+    if not sep or not user:
+        print("partnerbot: name the account as platform:user, e.g. telegram:12345", file=sys.stderr)
+        return 2
+    database = Database(_operations_url(args))
+    try:
+        await database.upgrade()
+        async with database.uow() as uow:
+            person = await uow.persons.by_identity(Identity(platform, user))
+            if person is None:
+                print(f"partnerbot: nothing is stored about {args.account}", file=sys.stderr)
+                return 1
+            record = await everything_about(uow, person, SystemClock().now())
+    finally:
+        await database.close()
+    print(json.dumps(record, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"partnerbot: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    if not isinstance(data, dict):
+        print(f"partnerbot: {args.file} is not a partnerbot export", file=sys.stderr)
+        return 1
+    return asyncio.run(_import(args, data))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "console":
@@ -222,6 +353,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_outbox(args))
     if args.command == "db":
         return asyncio.run(_db_upgrade(args))
+    if args.command == "backup":
+        return _backup(args)
+    if args.command == "export":
+        return _export_command(args)
+    if args.command == "import":
+        return _import_command(args)
+    if args.command == "personal-data":
+        return asyncio.run(_personal_data(args))
     return 2
 
 

@@ -67,11 +67,24 @@ class TelegramSection:
 
 
 @dataclass
+class HealthSection:
+    listen: str = ""
+
+
+@dataclass
+class LogSection:
+    level: str = "INFO"
+    format: str = "keyvalue"
+
+
+@dataclass
 class Config:
     bot: BotSection = field(default_factory=BotSection)
     matrix: MatrixSection | None = None
     telegram: TelegramSection | None = None
     problems: list[str] = field(default_factory=list)
+    health: HealthSection = field(default_factory=HealthSection)
+    log: LogSection = field(default_factory=LogSection)
 
 
 _SECRETS = {("matrix", "password"), ("matrix", "access_token"), ("telegram", "token")}
@@ -79,6 +92,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "bot": BotSection,
     "matrix": MatrixSection,
     "telegram": TelegramSection,
+    "health": HealthSection,
+    "log": LogSection,
 }
 
 
@@ -112,8 +127,8 @@ def load(path: str | Path | None, environ: Mapping[str, str] | None = None) -> C
         for env_key, env_value in env.items():
             if env_key.startswith(prefix):
                 values[env_key[len(prefix) :].lower()] = env_value
-        if not values and name != "bot":
-            continue
+        if not values and name not in raw and name != "bot":
+            continue  # an empty [telegram] in the file still means "use Telegram"
         section = cls()
         for key, value in values.items():
             if not hasattr(section, key):
@@ -157,6 +172,24 @@ def _check(config: Config) -> list[str]:
             problems.append("[telegram] mode must be 'polling' or 'webhook'")
         if t.mode == "webhook" and not t.webhook_url.startswith("https://"):
             problems.append("[telegram] webhook mode needs webhook_url = 'https://...'")
+    problems.extend(_check_operations(config))
     if config.matrix is None and config.telegram is None:
         problems.append("neither [matrix] nor [telegram] is configured: nothing to connect to")
+    return problems
+
+
+def _check_operations(config: Config) -> list[str]:
+    from bot.ops.health import ListenAddressError, parse_listen
+    from bot.ops.logging import FORMATS, LEVELS
+
+    problems: list[str] = []
+    if config.health.listen:
+        try:
+            parse_listen(config.health.listen)
+        except ListenAddressError:
+            problems.append("[health] listen must be host:port, e.g. 127.0.0.1:9108")
+    if config.log.level.upper() not in LEVELS:
+        problems.append(f"[log] level must be one of {', '.join(LEVELS)}")
+    if config.log.format not in FORMATS:
+        problems.append(f"[log] format must be one of {', '.join(FORMATS)}")
     return problems

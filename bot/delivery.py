@@ -2,6 +2,8 @@
 
 A message is marked sent only after its platform accepted it, so a crash in between sends
 it again after the restart; Matrix makes that resend a no-op through the stable txn id.
+Different rooms are served side by side; within a room, messages go out one at a time, in
+the order they were written.
 """
 
 from __future__ import annotations
@@ -55,16 +57,32 @@ class Delivery:
                 ]
             if not batch:
                 return sent
-            for message in batch:
-                sent += await self._deliver(message)
+            # a batch holds at most one message per room, so rooms go out side by side
+            # while each room keeps its order; the messengers keep each platform's pace
+            errors = await asyncio.gather(*(self._send(m) for m in batch))
+            sent += await self._record(list(zip(batch, errors, strict=True)))
 
-    async def _deliver(self, message: OutboxMessage) -> int:
-        messenger = self.messengers[message.room.platform]
+    async def _send(self, message: OutboxMessage) -> DeliveryError | None:
         try:
-            await messenger.send(message.room, Reply.from_json(message.payload), message.uid)
+            await self.messengers[message.room.platform].send(
+                message.room, Reply.from_json(message.payload), message.uid
+            )
         except DeliveryError as error:
-            async with self.uow_factory() as uow:
-                if error.permanent:
+            log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
+            return error
+        except Exception as error:  # a messenger's bug must not cost the batch's other rooms
+            log.exception("delivery of %s to %s failed unexpectedly", message.uid, message.room)
+            return DeliveryError(type(error).__name__)
+        return None
+
+    async def _record(self, outcomes: list[tuple[OutboxMessage, DeliveryError | None]]) -> int:
+        """What a batch's sends came to, in one transaction (one commit, not one per room)."""
+        now = self.clock.now()
+        async with self.uow_factory() as uow:
+            for message, error in outcomes:
+                if error is None:
+                    await uow.outbox.mark_sent(message.id, now)
+                elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
                 else:
@@ -73,14 +91,9 @@ class Delivery:
                         if error.retry_after is not None
                         else backoff(message.attempts)
                     )
-                    await uow.outbox.mark_retry(message.id, self.clock.now() + wait, str(error))
-                await uow.commit()
-            log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
-            return 0
-        async with self.uow_factory() as uow:
-            await uow.outbox.mark_sent(message.id, self.clock.now())
+                    await uow.outbox.mark_retry(message.id, now + wait, str(error))
             await uow.commit()
-        return 1
+        return sum(1 for _, error in outcomes if error is None)
 
     async def _room_lost(self, uow: UnitOfWork, message: OutboxMessage) -> None:
         """The room is gone for the bot: mark it inactive and tell the coordinators elsewhere."""

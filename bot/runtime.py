@@ -9,6 +9,7 @@ from bot.app import App, AppConfig
 from bot.core.clock import Clock
 from bot.core.messenger import Messenger
 from bot.delivery import Delivery
+from bot.scheduler import Scheduler, install
 from handlers import build_router
 from storage.database import Database
 
@@ -18,6 +19,7 @@ class Runtime:
     database: Database
     app: App
     delivery: Delivery
+    scheduler: Scheduler
 
     async def close(self) -> None:
         await self.database.close()
@@ -34,4 +36,4 @@ async def build_runtime(
     await database.upgrade()
     app = App(database.uow, clock, build_router(), config=config)
     delivery = Delivery(database.uow, clock, messengers)
-    return Runtime(database, app, delivery)
+    return Runtime(database, app, delivery, install(app))

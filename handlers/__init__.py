@@ -7,12 +7,17 @@ from bot.core.router import Router
 
 def build_router() -> Router:
     from handlers import (
+        actions,
+        agenda,
         coordinators,
         help,
         meetings,
         members,
+        minutes,
         partnership,
         presence,
+        privacy,
+        reminders,
         rotation,
         settings,
     )
@@ -26,7 +31,12 @@ def build_router() -> Router:
         meetings,
         rotation,
         settings,
+        agenda,
+        minutes,
+        actions,
+        reminders,
         presence,
+        privacy,
     ):
         module.register(router)
     return router

@@ -13,6 +13,7 @@ from bot.core.reply import Attachment, Bold, BulletList, Code, Paragraph, Reply,
 from bot.core.router import Router
 from bot.core.text import MAX_NAME, MAX_TEXT, clean
 from bot.core.timefmt import fmt_date, fmt_datetime, local
+from bot.services import agenda as agenda_svc
 from bot.services import meetings as svc
 from bot.services.announce import announce
 from bot.services.calendar import CalendarEvent, build_ics
@@ -204,6 +205,8 @@ async def next_meeting(ctx: Context) -> Reply:
             ),
         )
     meeting, host = found
+    items = await agenda_svc.agenda_for(ctx.uow, ctx.p, meeting, ctx.now)
+    deadline = agenda_svc.agenda_deadline(ctx.p, meeting)
     return Reply.of(
         ctx.t(
             "next.meeting",
@@ -212,9 +215,9 @@ async def next_meeting(ctx: Context) -> Reply:
         ),
         _host_line(ctx, host),
         ctx.t(
-            "next.agenda",
-            count=0,
-            deadline=when_text(ctx, svc.agenda_deadline(meeting)),
+            "next.agenda" if ctx.now <= deadline else "next.agenda_closed",
+            count=len(items),
+            deadline=when_text(ctx, deadline),
         ),
     )
 

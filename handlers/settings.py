@@ -23,6 +23,12 @@ async def show(ctx: Context) -> Reply:
         ("settings.timezone", ctx.p.timezone),
         ("settings.max_contacts", str(ctx.p.max_contacts)),
         ("settings.cadence", ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}")),
+        (
+            "settings.agenda_deadline",
+            ctx.catalog.text(
+                ctx.lang, "settings.agenda_deadline_value", days=ctx.p.agenda_deadline_days
+            ),
+        ),
     )
     return Reply.of(
         ctx.t("settings.header", name=ctx.p.name),

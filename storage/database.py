@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.services.ports import (
+    ActionRepository,
+    AgendaRepository,
     AuditRepository,
     ContactRepository,
     CoordinatorRepository,
@@ -25,13 +27,17 @@ from bot.services.ports import (
     LinkCodeRepository,
     MeetingRepository,
     MemberRepository,
+    MinutesRepository,
     OutboxRepository,
     OverrideRepository,
     PartnershipRepository,
     PersonRepository,
     PresenceRepository,
+    ReminderRepository,
     RoomRepository,
 )
+from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
+from storage.reminders import SqlReminders
 from storage.repositories import (
     SqlAudit,
     SqlContacts,
@@ -82,6 +88,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _TrackedSession(Session):
+    """A session that notes whether it wrote anything (`info["changed"]`)."""
+
+
+@event.listens_for(_TrackedSession, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info["changed"] = True
+
+
+@event.listens_for(_TrackedSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["changed"] = True
+
+
+@event.listens_for(_TrackedSession, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop("changed", None)
+
+
 class SqlUnitOfWork:
     """One transaction: every repository shares its session; nothing is kept without commit."""
 
@@ -100,6 +126,10 @@ class SqlUnitOfWork:
         self.state: KeyValueRepository = SqlState(self.session)
         self.meetings: MeetingRepository = SqlMeetings(self.session)
         self.overrides: OverrideRepository = SqlOverrides(self.session)
+        self.reminders: ReminderRepository = SqlReminders(self.session)
+        self.agenda: AgendaRepository = SqlAgenda(self.session)
+        self.minutes: MinutesRepository = SqlMinutes(self.session)
+        self.actions: ActionRepository = SqlActions(self.session)
 
     async def __aenter__(self) -> Self:
         return self
@@ -115,8 +145,13 @@ class SqlUnitOfWork:
         finally:
             await self.session.close()
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.session.info.get("changed"))
+
     async def commit(self) -> None:
         await self.session.commit()
+        self.session.info.pop("changed", None)
 
     async def rollback(self) -> None:
         await self.session.rollback()
@@ -129,14 +164,14 @@ class Database:
         self.url = normalise_url(url)
         self.schema = schema
         kwargs: dict[str, Any] = {}
-        if self.is_sqlite:
-            kwargs["poolclass"] = NullPool
-        elif schema:
+        if schema and not self.is_sqlite:
             kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=_TrackedSession
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,15 +19,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
-async def current(engine: AsyncEngine) -> str | None:
+async def current(engine: AsyncEngine) -> tuple[str, ...]:
+    """The applied revisions: one once the branches are merged, several while they are not."""
     from alembic.runtime.migration import MigrationContext
 
     async with engine.connect() as connection:
         return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +61,7 @@ def _partnership(row: PartnershipRow) -> Partnership:
         rules=row.rules,
         created_at=row.created_at,
         cadence=row.cadence,
+        agenda_deadline_days=row.agenda_deadline_days,
     )
 
 
@@ -93,6 +95,7 @@ class SqlPartnerships(_Repository):
                 max_contacts=partnership.max_contacts,
                 rules=partnership.rules,
                 cadence=partnership.cadence,
+                agenda_deadline_days=partnership.agenda_deadline_days,
             )
         )
 
@@ -143,6 +146,13 @@ class SqlRooms(_Repository):
     async def set_active(self, room_id: int, active: bool) -> None:
         await self.session.execute(
             update(RoomRow).where(RoomRow.id == room_id).values(active=active)
+        )
+
+    async def rekey(self, room_id: int, ref: RoomRef) -> None:
+        await self.session.execute(
+            update(RoomRow)
+            .where(RoomRow.id == room_id)
+            .values(platform=ref.platform, external_id=ref.room_id)
         )
 
 
@@ -199,14 +209,24 @@ class SqlPersons(_Repository):
         return {r.id: Person(r.id, r.display_name, tuple(identities[r.id])) for r in rows}
 
     async def by_identity(self, identity: Identity) -> Person | None:
-        row = await self.session.scalar(
-            select(PersonRow)
-            .join(IdentityRow, IdentityRow.person_id == PersonRow.id)
-            .where(
-                IdentityRow.platform == identity.platform, IdentityRow.user_id == identity.user_id
-            )
+        """One statement (it runs for every message): the person with all their identities."""
+        wanted = aliased(IdentityRow)
+        found = select(wanted.person_id).where(
+            wanted.platform == identity.platform, wanted.user_id == identity.user_id
         )
-        return (await self._load([row]))[row.id] if row else None
+        rows = (
+            await self.session.execute(
+                select(PersonRow, IdentityRow)
+                .join(IdentityRow, IdentityRow.person_id == PersonRow.id)
+                .where(PersonRow.id.in_(found))
+                .order_by(IdentityRow.id)
+            )
+        ).all()
+        if not rows:
+            return None
+        person = rows[0][0]
+        identities = tuple(Identity(i.platform, i.user_id) for _, i in rows)
+        return Person(person.id, person.display_name, identities)
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.session.get(PersonRow, person_id)
@@ -231,6 +251,31 @@ class SqlPersons(_Repository):
     async def rename(self, person_id: int, display_name: str) -> None:
         await self.session.execute(
             update(PersonRow).where(PersonRow.id == person_id).values(display_name=display_name)
+        )
+
+    async def record(
+        self, person_id: int, partnership_id: int | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        from storage.transfer import person_record
+
+        return await self.session.run_sync(
+            lambda s: person_record(s.connection(), person_id, partnership_id)
+        )
+
+    async def forget(
+        self, person_id: int, placeholder: str, partnership_id: int | None = None
+    ) -> bool:
+        from storage.transfer import forget_person
+
+        return await self.session.run_sync(
+            lambda s: forget_person(s.connection(), person_id, placeholder, partnership_id)
+        )
+
+    async def referenced_by(self, partnership_id: int) -> set[int]:
+        from storage.transfer import persons_of_partnership
+
+        return await self.session.run_sync(
+            lambda s: persons_of_partnership(s.connection(), partnership_id)
         )
 
 

@@ -9,6 +9,7 @@ from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import App, AppConfig
 from bot.core.clock import ManualClock
 from bot.delivery import Delivery
+from bot.scheduler import install
 from handlers import build_router
 from storage.database import Database
 
@@ -35,6 +36,7 @@ class ConsoleBot:
             build_router(),
             config=AppConfig(default_language=lang, default_timezone=tz),
         )
+        self.scheduler = install(self.app)
         self.delivery = Delivery(
             database.uow, self.clock, {PLATFORM: ConsoleMessenger(self.output.append)}
         )

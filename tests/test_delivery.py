@@ -151,3 +151,34 @@ async def test_a_lost_room_that_speaks_again_is_reachable_again(sqlite_database:
     assert "nicht erreichbar" not in out[0]
     out = await bot.say("@anna: /member add Goch")
     assert [m.split(" bot:")[0] for m in out] == ["[main]", "[zwei]"]
+
+
+class BrokenRoom(FlakyRoom):
+    """A messenger with a bug for one room: it raises something that is no DeliveryError."""
+
+    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
+        self.attempts.append(room.room_id)
+        if room.room_id == self.room and self.failures > 0:
+            self.failures -= 1
+            raise RuntimeError("bug")
+        await self.inner.send(room, reply, txn_id)
+
+
+async def test_a_messenger_bug_in_one_room_costs_the_other_rooms_nothing(
+    sqlite_database: Database,
+) -> None:
+    """Rooms are sent side by side: the sound room's message is recorded as sent (not sent
+    again), the broken room's is retried later like a temporary failure."""
+    bot = ConsoleBot(sqlite_database)
+    await _two_rooms(bot)
+    broken = BrokenRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=False, failures=1)
+    bot.delivery = bot.console.delivery = Delivery(
+        sqlite_database.uow, bot.clock, {"console": broken}
+    )
+    await bot.say("@anna: /member add Kleve")
+    async with sqlite_database.uow() as uow:
+        (pending,) = await uow.outbox.pending()
+    assert pending.room.room_id == "zwei" and pending.last_error == "RuntimeError"
+    bot.clock.set(bot.clock.now() + backoff(0))
+    assert await bot.delivery.deliver_due() == 1
+    assert broken.attempts.count("main") == 1 and broken.attempts.count("zwei") == 2

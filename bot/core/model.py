@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from bot.core.events import Identity, RoomRef
 
@@ -20,6 +21,8 @@ class Partnership:
     rules: str
     created_at: datetime
     cadence: str = "quarterly"
+    agenda_deadline_days: int = 7
+    """Agenda proposals are expected until this many days before a meeting."""
 
 
 @dataclass
@@ -139,3 +142,118 @@ class RotationOverride:
     reason: str
     actor_id: int | None
     at: datetime
+
+
+@dataclass
+class Reminder:
+    """A message the bot sends on its own at `due_at`: planned from the partnership's state,
+    fired once. `key` identifies what it is about within its kind (a meeting and an offset),
+    so a reminder that was sent is never planned again."""
+
+    id: int
+    partnership_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    status: str
+    created_at: datetime
+    fired_at: datetime | None = None
+
+
+@dataclass
+class ReminderSetting:
+    """A partnership's choice for one reminder kind: on or off, and its offsets."""
+
+    partnership_id: int
+    kind: str
+    enabled: bool
+    offsets: tuple[int, ...]
+
+
+@dataclass
+class AgendaItem:
+    """A proposed item (TOP) for the next meeting.
+
+    Open items belong to the first coming meeting that starts after `not_before` (a proposal
+    after the deadline waits for the following meeting); once dealt with in a meeting the
+    item is "done" with that `meeting_id`. `carried_over` is worked out when the agenda is
+    read: the item was open when an earlier meeting took place."""
+
+    id: int
+    partnership_id: int
+    text: str
+    field: str
+    proposer_person_id: int | None
+    proposer_member_id: int | None
+    position: int
+    created_at: datetime
+    not_before: datetime | None = None
+    status: str = "open"
+    meeting_id: int | None = None
+    carried_over: bool = False
+    proposer: str = ""
+    """The proposing member's name (else the person's), filled in when the agenda is read."""
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+@dataclass
+class Minutes:
+    """The minutes of one meeting: "open" while meeting mode runs, "final" afterwards.
+
+    `document` is the finished minutes as JSON (names as written then): the one place a
+    person's name is kept in the text, so it can be rewritten when they ask to be forgotten."""
+
+    id: int
+    partnership_id: int
+    meeting_id: int
+    status: str
+    source: str
+    started_at: datetime
+    taker_person_id: int | None
+    ended_at: datetime | None = None
+    document: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass
+class MinuteEntry:
+    """One line taken in meeting mode: a topic, information, decision, action or attendance."""
+
+    id: int
+    minutes_id: int
+    kind: str
+    text: str
+    author_person_id: int | None
+    created_at: datetime
+    agenda_item_id: int | None = None
+    member_id: int | None = None
+    person_id: int | None = None
+    due: date | None = None
+
+
+@dataclass
+class ActionItem:
+    """Who does what until when; `number` is what people type in /done."""
+
+    id: int
+    partnership_id: int
+    number: int
+    text: str
+    owner_member_id: int | None
+    owner_person_id: int | None
+    due: date | None
+    meeting_id: int | None
+    created_at: datetime
+    done_at: datetime | None = None
+    done_by: int | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None

@@ -58,6 +58,10 @@ _PREPROCESS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*uhr\b", re.I), r"\1:\2"),
     # "um 10", "um 10.30" -> "10:00", "10:30"
     (re.compile(r"\bum\s+(\d{1,2})(?:[:.](\d{2}))?(?![\d:.])", re.I), r"\1:\2"),
+    # "18.30", "9.45", "18.00": a dotted pair that cannot be a day and month is a time
+    (re.compile(r"(?<![\d.:])([01]?\d|2[0-3])\.(00|1[3-9]|[2-5]\d)(?![\d.:])"), r"\1:\2"),
+    # "10.12" (a day and month without the final dot) -> "10.12."
+    (re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{1,2})(?![\d.:])"), r"\1.\2."),
     # "14h" -> "14:00"
     (re.compile(r"\b(\d{1,2})h\b", re.I), r"\1:"),
     # English "at 10" (without am/pm or minutes) -> "10:00"
@@ -82,9 +86,46 @@ _SETTINGS_BASE = {
 }
 
 
-def preprocess(text: str) -> str:
+_WEEKDAY_NUMBERS = {
+    name: number % 7
+    for number, names in enumerate(
+        (
+            ("montag", "monday"),
+            ("dienstag", "tuesday"),
+            ("mittwoch", "wednesday"),
+            ("donnerstag", "thursday"),
+            ("freitag", "friday"),
+            ("samstag", "sonnabend", "saturday"),
+            ("sonntag", "sunday"),
+        )
+    )
+    for name in names
+}
+_NEXT_WEEK = r"(?:n(?:ä|ae)chste[nrs]?\s+woche|kommende[nrs]?\s+woche|next\s+week)"
+_WEEKDAY_NEXT_WEEK = re.compile(
+    rf"\b(?:{_NEXT_WEEK}\s+(?:am\s+|on\s+)?({_WEEKDAYS})|({_WEEKDAYS})\s+(?:in\s+der\s+)?{_NEXT_WEEK})\b",
+    re.I,
+)
+
+
+def _weekday_of_next_week(text: str, base: datetime) -> str:
+    """ "nächste Woche Dienstag" means the Tuesday of the coming calendar week; dateparser
+    does not read it, so it is written out as a date."""
+
+    def date_of(match: re.Match[str]) -> str:
+        weekday = _WEEKDAY_NUMBERS[(match[1] or match[2]).casefold()]
+        monday = base.date() + timedelta(days=7 - base.weekday())
+        day = monday + timedelta(days=weekday)
+        return f"{day.day}.{day.month}.{day.year}"
+
+    return _WEEKDAY_NEXT_WEEK.sub(date_of, text)
+
+
+def preprocess(text: str, base: datetime | None = None) -> str:
     """Rewrite German time phrases into forms dateparser knows."""
     result = clean(text)
+    if base is not None:
+        result = _weekday_of_next_week(result, base)
     for pattern, replacement in _PREPROCESS:
         result = pattern.sub(partial(_expand, replacement=replacement), result)
     return " ".join(result.split())
@@ -109,11 +150,12 @@ def read_date(text: str, now: datetime, timezone: str) -> DateReading:
     if len(text) > MAX_DATE_TEXT:
         return DateReading(None, problem=Problem.TOO_LONG)
     zone = ZoneInfo(timezone)
-    prepared = preprocess(text)
+    # dateparser reads and returns naive wall-clock times; they stay inside these lines
+    base = now.astimezone(zone).replace(tzinfo=None)
+    prepared = preprocess(text, base)
     if not prepared:
         return DateReading(None, problem=Problem.NOT_UNDERSTOOD)
-    # dateparser reads and returns naive wall-clock times; they stay inside these lines
-    parsed = _parse(prepared, now.astimezone(zone).replace(tzinfo=None))
+    parsed = _parse(prepared, base)
     if parsed is None:
         return DateReading(None, problem=Problem.NOT_UNDERSTOOD)
     wall = parsed.replace(tzinfo=zone, second=0, microsecond=0)

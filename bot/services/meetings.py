@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.errors import UserError
 from bot.core.model import Meeting, Member, Partnership, Person, RotationOverride
@@ -22,7 +22,6 @@ from bot.services.ports import UnitOfWork
 
 CADENCES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 DEFAULT_CADENCE = "quarterly"
-AGENDA_DEADLINE = timedelta(days=7)
 """Agenda proposals are expected until this long before a meeting."""
 
 
@@ -175,10 +174,6 @@ def _turns(
 def default_place(meeting: Meeting, host: Member | None) -> str:
     """Where a meeting takes place: as given, else at the host member."""
     return meeting.place or (host.name if host else "")
-
-
-def agenda_deadline(meeting: Meeting) -> datetime:
-    return meeting.starts_at - AGENDA_DEADLINE
 
 
 async def _audit(

@@ -6,20 +6,27 @@ causes, are committed together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from bot.core.events import Identity, RoomRef
 from bot.core.model import (
+    ActionItem,
+    AgendaItem,
     AuditEntry,
     Contact,
     LinkCode,
     Meeting,
     Member,
+    MinuteEntry,
+    Minutes,
     OutboxMessage,
     Partnership,
     Person,
+    Reminder,
+    ReminderSetting,
     Room,
     RotationOverride,
 )
@@ -37,6 +44,9 @@ class RoomRepository(Protocol):
     async def remove(self, room_id: int) -> None: ...
     async def of_partnership(self, partnership_id: int) -> list[Room]: ...
     async def set_active(self, room_id: int, active: bool) -> None: ...
+    async def rekey(self, room_id: int, ref: RoomRef) -> None:
+        """The chat got a new id (a Telegram group became a supergroup); the room stays."""
+        ...
 
 
 class MemberRepository(Protocol):
@@ -54,6 +64,23 @@ class PersonRepository(Protocol):
     async def many(self, person_ids: set[int]) -> dict[int, Person]: ...
     async def add(self, display_name: str, identity: Identity) -> Person: ...
     async def rename(self, person_id: int, display_name: str) -> None: ...
+    async def record(
+        self, person_id: int, partnership_id: int | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Everything stored about the person, table by table (only one partnership's part,
+        when given): their row, every row pointing at them, every text naming them."""
+        ...
+
+    async def forget(
+        self, person_id: int, placeholder: str, partnership_id: int | None = None
+    ) -> bool:
+        """Delete what exists because of them, put `placeholder` where they are named; with a
+        partnership, only its part. True when the person is gone entirely."""
+        ...
+
+    async def referenced_by(self, partnership_id: int) -> set[int]:
+        """Everyone any row of the partnership refers to, people who left included."""
+        ...
 
 
 class ContactRepository(Protocol):
@@ -142,6 +169,74 @@ class OverrideRepository(Protocol):
     ) -> RotationOverride: ...
 
 
+class AgendaRepository(Protocol):
+    async def of_partnership(self, partnership_id: int) -> list[AgendaItem]:
+        """Open and done items (removed ones left out), by position."""
+        ...
+
+    async def add(self, item: AgendaItem) -> AgendaItem:
+        """Stores a new item (its id is ignored) and returns it with its id."""
+        ...
+
+    async def save(self, item: AgendaItem) -> None: ...
+
+
+class MinutesRepository(Protocol):
+    async def of_partnership(self, partnership_id: int) -> list[Minutes]:
+        """Open and final minutes, oldest first."""
+        ...
+
+    async def for_meeting(self, meeting_id: int) -> Minutes | None: ...
+    async def add(self, minutes: Minutes) -> Minutes: ...
+    async def save(self, minutes: Minutes) -> None: ...
+    async def entries(self, minutes_id: int) -> list[MinuteEntry]:
+        """In the order they were taken."""
+        ...
+
+    async def add_entry(self, entry: MinuteEntry) -> MinuteEntry: ...
+    async def remove_entry(self, entry_id: int) -> None: ...
+
+
+class ActionRepository(Protocol):
+    async def of_partnership(self, partnership_id: int) -> list[ActionItem]:
+        """Every action item, done ones included, by number."""
+        ...
+
+    async def add(self, item: ActionItem) -> ActionItem:
+        """Stores a new item with the partnership's next number."""
+        ...
+
+    async def save(self, item: ActionItem) -> None: ...
+
+
+class ReminderRepository(Protocol):
+    """Planned reminders (unique per partnership, kind and key) and reminder settings."""
+
+    async def of_partnership(
+        self, partnership_id: int, statuses: Sequence[str] | None = None
+    ) -> list[Reminder]: ...
+    async def add(
+        self,
+        partnership_id: int,
+        kind: str,
+        key: str,
+        due_at: datetime,
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> None: ...
+    async def replan(self, reminder_id: int, due_at: datetime, payload: dict[str, Any]) -> None:
+        """Set a new due time and payload and make it pending again."""
+        ...
+
+    async def cancel(self, reminder_ids: Sequence[int]) -> None: ...
+    async def due(self, now: datetime, limit: int = 100) -> list[Reminder]: ...
+    async def mark_fired(self, reminder_id: int, status: str, now: datetime) -> bool: ...
+    async def next_due_at(self) -> datetime | None: ...
+    async def unplanned_partnerships(self) -> list[int]: ...
+    async def settings(self, partnership_id: int) -> list[ReminderSetting]: ...
+    async def save_setting(self, setting: ReminderSetting) -> None: ...
+
+
 class UnitOfWork(Protocol):
     partnerships: PartnershipRepository
     rooms: RoomRepository
@@ -156,6 +251,15 @@ class UnitOfWork(Protocol):
     state: KeyValueRepository
     meetings: MeetingRepository
     overrides: OverrideRepository
+    reminders: ReminderRepository
+    agenda: AgendaRepository
+    minutes: MinutesRepository
+    actions: ActionRepository
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written since the last commit (read-only work commits nothing)."""
+        ...
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

@@ -29,7 +29,7 @@ from nio import (
 from bot.adapters.matrix.service import MatrixService
 from bot.app import AppConfig
 from bot.config import MatrixSection, Secret
-from bot.core.clock import SystemClock
+from bot.core.clock import Clock, SystemClock
 from bot.runtime import Runtime, build_runtime
 from tests.matrix.synapse import Account, Synapse
 
@@ -153,11 +153,19 @@ class Person:
         return str(answer.event_id)
 
     async def ask(self, room_id: str, bot: str, text: str, wait: float = WAIT) -> Seen:
-        """Send a command and return the bot's next notice in that room."""
-        before = len(self.from_user(room_id, bot, "notice"))
-        await self.say(room_id, text)
-        await self.wait_until(lambda: len(self.from_user(room_id, bot, "notice")) > before, wait)
-        return self.from_user(room_id, bot, "notice")[before]
+        """Send a command and return the bot's answer to it: the notice that is a Matrix reply
+        to the command (announcements sent meanwhile are not mistaken for it)."""
+        asked = await self.say(room_id, text)
+
+        def answer() -> Seen | None:
+            for seen in self.from_user(room_id, bot, "notice"):
+                relates = seen.content.get("m.relates_to", {})
+                if relates.get("m.in_reply_to", {}).get("event_id") == asked:
+                    return seen
+            return None
+
+        result: Seen = await self.wait_until(answer, wait)
+        return result
 
     async def create_room(
         self,
@@ -220,6 +228,8 @@ class BotUnderTest:
             allow_invites_from=allow if allow is not None else ["test.local"],
             trust=trust,
         )
+        self.clock: Clock = SystemClock()
+        """Replace before start() with a ManualClock to move time (reminders, meeting days)."""
         self.service: MatrixService | None = None
         self.runtime: Runtime | None = None
         self._delivery: asyncio.Task[None] | None = None
@@ -229,7 +239,7 @@ class BotUnderTest:
         service = MatrixService(self.section, self.directory, max_backoff=1.0)
         runtime = await build_runtime(
             self.database_url,
-            SystemClock(),
+            self.clock,
             {service.platform: service.messenger},
             AppConfig(default_language="de"),
         )
@@ -237,6 +247,14 @@ class BotUnderTest:
         await service.start(runtime.app)
         self.service, self.runtime = service, runtime
         return service
+
+    async def in_room(self, room_id: str, wait: float = WAIT) -> None:
+        """Wait until the bot's own sync has the room (others may see its join earlier)."""
+        deadline = asyncio.get_running_loop().time() + wait
+        while self.service is None or room_id not in self.service.client.rooms:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the bot never saw itself in {room_id}")
+            await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
         if self.service is not None:

@@ -22,6 +22,7 @@ async def _room_with_bot(anna: Person, bot: BotUnderTest, **create: object) -> s
     room_id = await anna.create_room("Klima-Allianz", **create)  # type: ignore[arg-type]
     await anna.client.room_invite(room_id, bot.user_id)
     await anna.joined(room_id, bot.user_id)
+    await bot.in_room(room_id)
     return room_id
 
 

@@ -42,8 +42,7 @@ async def test_setup_members_contacts_joins_and_leaves(
     await anna.say(room_id, "/member add Kleve")
     await anna.wait_for(room_id, bot.user_id, "Kleve ist jetzt Mitglied")
     await anna.say(room_id, "!mitglied neu Goch <b>&")
-    await anna.wait_for(room_id, bot.user_id, "Goch <b>& ist jetzt Mitglied")
-    escaped = anna.from_user(room_id, bot.user_id)[-1]
+    escaped = await anna.wait_for(room_id, bot.user_id, "Goch <b>& ist jetzt Mitglied")
     assert "Goch &lt;b&gt;&amp;" in escaped.content["formatted_body"]
 
     await anna.bring_in(room_id, bernd)

@@ -206,3 +206,11 @@ def test_homeserver_errors_are_classified_for_the_outbox() -> None:
 def test_power_level_events_parse_as_nio_sees_them() -> None:
     event = parse("m.room.power_levels", {"users": {ANNA: 100}}, state_key="")
     assert isinstance(event, PowerLevelsEvent)
+
+
+def test_a_direct_reply_names_the_command_it_answers() -> None:
+    content = {"msgtype": "m.notice", "body": "Hallo"}
+    answer = t.in_reply_to(content, "$command")
+    assert answer["m.relates_to"] == {"m.in_reply_to": {"event_id": "$command"}}
+    assert answer["body"] == "Hallo" and "m.relates_to" not in content
+    assert t.in_reply_to(content, None) is content

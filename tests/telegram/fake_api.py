@@ -39,6 +39,8 @@ _STRING_FIELDS = {
     "language_code",
     "chat_id",
     "description",
+    "callback_query_id",
+    "data",
 }
 _HTML_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
@@ -85,6 +87,8 @@ class Chat:
     title: str
     members: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
     """user id -> (user, status: creator/administrator/member/left/kicked)."""
+    migrated_to: int | None = None
+    """Set once a group became a supergroup: the new chat id."""
 
     def as_json(self) -> dict[str, Any]:
         if self.type == "private":
@@ -185,6 +189,10 @@ class FakeBotAPI:
         self.webhook: dict[str, Any] | None = None
         self.menus: dict[tuple[str, int | None, str], list[dict[str, str]]] = {}
         self.failures: list[Failure] = []
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        """Every message in every chat, by (chat id, message id), as Telegram would send it."""
+        self.queries: dict[str, bool] = {}
+        """Callback query id -> answered yet."""
         self.changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -380,13 +388,15 @@ class FakeBotAPI:
     def _message(self, chat: Chat, sender: dict[str, Any], **fields: Any) -> dict[str, Any]:
         message_id = self.next_message_id
         self.next_message_id += 1
-        return {
+        message = {
             "message_id": message_id,
             "date": self._date(),
             "chat": chat.as_json(),
             "from": sender,
             **fields,
         }
+        self.messages[(chat.id, message_id)] = message
+        return message
 
     async def say(self, chat_id: int, sender: dict[str, Any], text: str) -> int:
         """A person writes in a chat; a leading /command gets its bot_command entity."""
@@ -406,6 +416,40 @@ class FakeBotAPI:
                 {"type": "bot_command", "offset": 0, "length": utf16_len(text.split()[0])}
             ]
         return await self.push("message", self._message(chat, ANONYMOUS_ADMIN, **fields))
+
+    async def press(self, chat_id: int, person: dict[str, Any], message_id: int, label: str) -> int:
+        """A person presses the button labelled `label` under one of the bot's messages."""
+        message = self.messages[(chat_id, message_id)]
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        button = next((b for row in rows for b in row if b["text"] == label), None)
+        if button is None:
+            raise AssertionError(f"no button {label!r} under message {message_id}: {rows}")
+        query_id = str(9_000_000_000 + len(self.queries))
+        self.queries[query_id] = False
+        return await self.push(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": person,
+                "message": message,
+                "chat_instance": f"-{abs(chat_id)}77",
+                "data": button["callback_data"],
+            },
+        )
+
+    def keyboard(self, chat_id: int, message_id: int) -> list[str]:
+        """The labels of the buttons under a message now."""
+        message = self.messages[(chat_id, message_id)]
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        return [b["text"] for row in rows for b in row]
+
+    def last_sent(self, chat_id: int) -> dict[str, Any]:
+        """The bot's newest message in a chat, as Telegram keeps it (with its buttons)."""
+        return next(
+            m
+            for (chat, _), m in reversed(self.messages.items())
+            if chat == chat_id and m["from"]["id"] == BOT_ID
+        )
 
     def _member_json(self, person: dict[str, Any], status: str) -> dict[str, Any]:
         data: dict[str, Any] = {"status": status, "user": person}
@@ -472,8 +516,34 @@ class FakeBotAPI:
         else:
             chat.members[person["id"]] = (person, "left")
 
+    async def upgrade(self, chat_id: int, new_id: int, by: dict[str, Any]) -> Chat:
+        """A basic group becomes a supergroup: same people, a new id; Telegram tells both."""
+        old = self.chats[chat_id]
+        new = Chat(new_id, "supergroup", old.title, dict(old.members))
+        self.chats[new_id] = new
+        old.migrated_to = new_id
+        await self.push("message", self._message(old, by, migrate_to_chat_id=new_id))
+        await self.push("message", self._message(new, by, migrate_from_chat_id=chat_id))
+        return new
+
     async def promote(self, chat_id: int, person: dict[str, Any]) -> None:
         await self._member_change(self.chats[chat_id], person, "administrator")
+
+    async def set_bot_status(self, chat_id: int, status: str, by: dict[str, Any]) -> None:
+        """The bot is promoted, demoted or removed; Telegram tells it with `my_chat_member`."""
+        chat = self.chats[chat_id]
+        old = chat.members[BOT_ID][1]
+        chat.members[BOT_ID] = (self.me, status)
+        await self.push(
+            "my_chat_member",
+            {
+                "chat": chat.as_json(),
+                "from": by,
+                "date": self._date(),
+                "old_chat_member": self._member_json(self.me, old),
+                "new_chat_member": self._member_json(self.me, status),
+            },
+        )
 
     async def remove_bot(self, chat_id: int, by: dict[str, Any]) -> None:
         """The bot is kicked out of a group; Telegram tells it with `my_chat_member`."""
@@ -554,6 +624,12 @@ class FakeBotAPI:
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         status = chat.members.get(BOT_ID, ({}, "left"))[1]
         if status == "kicked":
             raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
@@ -570,10 +646,75 @@ class FakeBotAPI:
             raise ApiError(400, "Bad Request: message is too long")
         return text
 
+    def _reply_fields(self, chat: Chat, params: dict[str, Any]) -> dict[str, Any]:
+        """`reply_to_message` (one level deep, like Telegram) and a checked `reply_markup`."""
+        fields: dict[str, Any] = {}
+        reply = params.get("reply_parameters")
+        if isinstance(reply, dict) and "message_id" in reply:
+            target = self.messages.get((chat.id, int(reply["message_id"])))
+            if target is not None:
+                fields["reply_to_message"] = {
+                    k: v for k, v in target.items() if k != "reply_to_message"
+                }
+            elif not reply.get("allow_sending_without_reply"):
+                raise ApiError(400, "Bad Request: message to be replied not found")
+        markup = params.get("reply_markup")
+        if markup is not None:
+            fields["reply_markup"] = self._inline_keyboard(markup)
+        return fields
+
+    @staticmethod
+    def _inline_keyboard(markup: Any) -> dict[str, Any]:
+        rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            raise ApiError(400, "Bad Request: can't parse inline keyboard button")
+        for button in (b for row in rows for b in row):
+            if not str(button.get("text", "")).strip():
+                raise ApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return {"inline_keyboard": rows}
+
     def api_sendMessage(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         chat = self._chat_for_bot(params.get("chat_id"))
         text = self._text(params)
-        return self._message(chat, self.me, text=text)
+        return self._message(chat, self.me, text=text, **self._reply_fields(chat, params))
+
+    def api_editMessageReplyMarkup(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        chat = self._chat_for_bot(params.get("chat_id"))
+        message = self.messages.get((chat.id, int(params.get("message_id") or 0)))
+        if message is None or message["from"]["id"] != BOT_ID:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        new = self._inline_keyboard(markup) if markup else None
+        if new == message.get("reply_markup"):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup of "
+                "the message",
+            )
+        if new is None:
+            message.pop("reply_markup", None)
+        else:
+            message["reply_markup"] = new
+        message["edit_date"] = self._date()
+        return message
+
+    def api_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if self.queries.get(query_id, True):
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if len(str(params.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.queries[query_id] = True
+        return True
 
     def api_editMessageText(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         chat = self._chat_for_bot(params.get("chat_id"))
@@ -609,7 +750,7 @@ class FakeBotAPI:
             "file_name": name,
             "file_size": len(data),
         }
-        return self._message(chat, self.me, document=document)
+        return self._message(chat, self.me, document=document, **self._reply_fields(chat, params))
 
     def api_getChatMember(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         chat = self._chat_for_bot(params.get("chat_id"))

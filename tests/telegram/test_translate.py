@@ -70,7 +70,7 @@ def test_message_from_an_administrator() -> None:
 
 
 def test_message_from_a_member_and_without_known_admins() -> None:
-    for admins in (set(), None):
+    for admins in (set[int](), None):
         event = message_event(message(text="/members"), admins, "anon")
         assert event is not None and not event.sender.is_room_admin
 

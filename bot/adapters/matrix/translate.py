@@ -218,6 +218,14 @@ def file_content(
     return content
 
 
+def in_reply_to(content: dict[str, Any], event_id: str | None) -> dict[str, Any]:
+    """The content as a Matrix reply to the command event (`m.in_reply_to`): direct replies
+    are sent concurrently, so the thread, not the arrival order, says what answers what."""
+    if not event_id:
+        return content
+    return {**content, "m.relates_to": {"m.in_reply_to": {"event_id": event_id}}}
+
+
 def reply_txn_id(event_id: str) -> str:
     """The transaction id of the direct reply to one event: a resend is a no-op."""
     return "pbr-" + hashlib.sha256(event_id.encode()).hexdigest()[:32]

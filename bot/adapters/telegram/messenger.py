@@ -69,6 +69,8 @@ class TelegramMessenger:
         self.bot: Bot | None = None
         self.pacer = pacer or Pacer()
         self._progress: OrderedDict[str, int] = OrderedDict()
+        self.moved: dict[int, int] = {}
+        """Groups that became supergroups: old chat id -> new one."""
 
     async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
         await self.deliver(room, reply, txn_id)
@@ -83,12 +85,18 @@ class TelegramMessenger:
         except ValueError:
             reason = f"not a Telegram chat id: {room.room_id!r}"
             raise DeliveryError(reason, permanent=True) from None
+        chat_id = self.moved.get(chat_id, chat_id)
         parts = outgoing(reply)
         done = self._progress.get(txn_id, 0)
         for index in range(done, len(parts)):
             await self.pacer.wait(chat_id)
             try:
-                await self._send_part(chat_id, parts[index], reply_to if index == 0 else None)
+                try:
+                    await self._send_part(chat_id, parts[index], reply_to if index == 0 else None)
+                except ChatMigrated as migrated:
+                    # the group became a supergroup: same people, new id; the quote stays behind
+                    self.moved[chat_id] = chat_id = migrated.new_chat_id
+                    await self._send_part(chat_id, parts[index], None)
             except TelegramError as error:
                 if isinstance(error, RetryAfter):
                     self.pacer.hold(chat_id, retry_seconds(error))
@@ -127,6 +135,7 @@ class TelegramMessenger:
                 parse_mode=ParseMode.HTML,
                 link_preview_options=None,
                 reply_parameters=reply_parameters,
+                reply_markup=part.keyboard,
             )
         except BadRequest as error:
             if "parse entities" not in error.message.lower():
@@ -134,5 +143,8 @@ class TelegramMessenger:
             # our HTML should always parse; if Telegram disagrees, say it plainly instead
             log.warning("Telegram did not accept our HTML (%s); sending plain text", error)
             await self.bot.send_message(
-                chat_id, strip_tags(part.html), reply_parameters=reply_parameters
+                chat_id,
+                strip_tags(part.html),
+                reply_parameters=reply_parameters,
+                reply_markup=part.keyboard,
             )

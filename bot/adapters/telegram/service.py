@@ -21,6 +21,7 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeDefault,
+    CallbackQuery,
     Message,
     Update,
 )
@@ -32,13 +33,18 @@ from bot.adapters.telegram.pace import Pacer
 from bot.adapters.telegram.translate import (
     PLATFORM,
     PresenceTracker,
+    callback_answer,
     command_menus,
     is_admin_status,
     is_group,
+    is_present,
     looks_like_command,
     message_event,
     presence_from_chat_member,
     presence_from_message,
+    press_event,
+    question_asker,
+    room_of,
 )
 from bot.app import App
 from bot.config import TelegramSection
@@ -252,15 +258,44 @@ class TelegramService:
                 await self._dispatch(self.presence.event(presence))
             return
         if update.my_chat_member is not None:
-            self.admins.forget(update.my_chat_member.chat.id)
+            change = update.my_chat_member
+            self.admins.forget(change.chat.id)
+            demoted = is_admin_status(change.old_chat_member) and is_present(change.new_chat_member)
+            if demoted and not is_admin_status(change.new_chat_member):
+                await self._warn_not_admin(change.chat.id)
+            return
+        if update.callback_query is not None:
+            await self._on_press(update.callback_query)
             return
         message = update.message
         if message is None:
+            return
+        if message.migrate_to_chat_id is not None:
+            await self._migrated(message.chat.id, message.migrate_to_chat_id)
+            return
+        if message.migrate_from_chat_id is not None:
+            await self._migrated(message.migrate_from_chat_id, message.chat.id)
             return
         for presence in presence_from_message(message):
             await self._dispatch(self.presence.event(presence))
         if message.text is not None:
             await self._on_text(message)
+
+    async def _migrated(self, old: int, new: int) -> None:
+        """A group became a supergroup with a new id: the room keeps its link under the new id.
+
+        Telegram says so twice (in the old group and in the new one); the second is a no-op.
+        """
+        assert self.app is not None
+        self._messenger.moved[old] = new
+        self.admins.forget(old)
+        async with self.app.uow_factory() as uow:
+            room = await uow.rooms.find(room_of(old))
+            if room is None or await uow.rooms.find(room_of(new)) is not None:
+                return
+            await uow.rooms.rekey(room.id, room_of(new))
+            await uow.commit()
+        log.info("Telegram: group %s is now supergroup %s; its link moved along", old, new)
 
     async def _dispatch(self, event: Event | None) -> None:
         if event is not None and self.app is not None:
@@ -283,6 +318,42 @@ class TelegramService:
         if links_room and not linked_before and is_group(message):
             reply = await self._with_rights_warning(event, reply)
         await self._reply(event, reply, message.message_id)
+
+    async def _on_press(self, query: CallbackQuery) -> None:
+        """A button under a question: the core decides, as if the presser had typed it.
+
+        Telegram wants every press answered. The asker's answer goes into the chat under the
+        question, whose buttons then go away; anyone else only gets the reason as a notice,
+        so the group is not filled with refusals and the asker can still press.
+        """
+        assert self.app is not None and self.application is not None
+        bot = self.application.bot
+        message = query.message
+        event = None
+        if isinstance(message, Message):
+            admin_ids = await self.chat_admins(message.chat.id) if is_group(message) else None
+            event = press_event(query, admin_ids, self._anonymous_name(message))
+        if event is None or not isinstance(message, Message):
+            await self._answer_press(query, None)
+            return
+        reply = await self.app.handle(event)
+        asker = question_asker(message)
+        if asker is not None and asker != event.sender.identity:
+            await self._answer_press(query, callback_answer(reply))
+            return
+        await self._answer_press(query, None)
+        try:
+            await bot.edit_message_reply_markup(message.chat.id, message.message_id)
+        except TelegramError as error:
+            log.info("Telegram: could not remove the buttons of a question: %s", error)
+        if reply is not None:
+            await self._reply(event, reply, message.message_id)
+
+    async def _answer_press(self, query: CallbackQuery, text: str | None) -> None:
+        try:
+            await query.answer(text or None)
+        except TelegramError as error:
+            log.info("Telegram: could not answer a button press: %s", error)
 
     def _anonymous_name(self, message: Message) -> str:
         assert self.app is not None
@@ -344,6 +415,24 @@ class TelegramService:
             self.app.catalog.para(lang, "telegram.not_admin.how"),
         )
         return Reply((*reply.blocks, *warning), reply.attachments)
+
+    async def _warn_not_admin(self, chat_id: int) -> None:
+        """The bot lost its administrator rights in a linked group: say what that costs."""
+        assert self.app is not None
+        async with self.app.uow_factory() as uow:
+            room = await uow.rooms.find(room_of(chat_id))
+            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+        if partnership is None:
+            return
+        lang = partnership.language
+        warning = Reply.of(
+            self.app.catalog.para(lang, "telegram.not_admin"),
+            self.app.catalog.para(lang, "telegram.not_admin.how"),
+        )
+        try:
+            await self._messenger.deliver(room_of(chat_id), warning, f"demoted:{chat_id}")
+        except DeliveryError as error:
+            log.warning("Telegram: could not warn group %s: %s", chat_id, error)
 
     async def _reply(self, event: MessageEvent, reply: Reply, reply_to: int) -> None:
         """The direct answer; a short flood wait is waited out here, once or twice."""

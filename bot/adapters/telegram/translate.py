@@ -12,12 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from telegram import ChatMember, ChatMemberUpdated, Message, User
+from telegram import (
+    CallbackQuery,
+    ChatMember,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    User,
+)
 
 from bot.adapters.telegram.split import MAX_MESSAGE, split_html
 from bot.core.events import Identity, JoinEvent, LeaveEvent, MessageEvent, RoomRef, Sender
-from bot.core.render import render_html
-from bot.core.reply import Attachment, BulletList, Mention, Reply
+from bot.core.render import render_html, render_plain
+from bot.core.reply import Attachment, BulletList, Button, Mention, Reply
 from bot.core.router import Command, Role, Router
 from bot.i18n import Catalog
 
@@ -28,6 +36,9 @@ ANONYMOUS_ADMIN_ID = 1087968824
 GROUP_TYPES = ("group", "supergroup")
 _MENU_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 MAX_MENU_DESCRIPTION = 256
+MAX_CALLBACK_DATA = 64
+"""Telegram's limit for a button's callback data, in bytes."""
+MAX_CALLBACK_ANSWER = 200
 
 
 def room_of(chat_id: int) -> RoomRef:
@@ -173,6 +184,7 @@ class PresenceTracker:
 @dataclass(frozen=True)
 class TextPart:
     html: str
+    keyboard: InlineKeyboardMarkup | None = None
 
 
 @dataclass(frozen=True)
@@ -203,11 +215,73 @@ def _mentions(reply: Reply) -> list[tuple[Identity, str]]:
     return found
 
 
+def keyboard(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
+    """The buttons in one row; pressing one sends its command back as a callback query.
+
+    A command too long for Telegram's callback data gets no button: the text says what to type.
+    """
+    row = [
+        InlineKeyboardButton(b.label, callback_data=b.command)
+        for b in buttons
+        if 0 < len(b.command.encode()) <= MAX_CALLBACK_DATA
+    ]
+    return InlineKeyboardMarkup([row]) if row else None
+
+
 def outgoing(reply: Reply, limit: int = MAX_MESSAGE) -> list[OutgoingPart]:
-    """What to send for a reply, in order: its text in parts, then each file."""
-    parts: list[OutgoingPart] = [TextPart(html) for html in split_html(reply_html(reply), limit)]
+    """What to send for a reply, in order: its text in parts (buttons on the last), then files."""
+    texts = split_html(reply_html(reply), limit)
+    markup = keyboard(reply.buttons)
+    parts: list[OutgoingPart] = [
+        TextPart(html, markup if index == len(texts) - 1 else None)
+        for index, html in enumerate(texts)
+    ]
     parts.extend(DocumentPart(a) for a in reply.attachments)
     return parts
+
+
+def callback_answer(reply: Reply | None) -> str:
+    """A reply short enough for the small notice `answerCallbackQuery` shows the presser."""
+    text = " ".join(render_plain(reply).split()) if reply is not None else ""
+    return _clip(text, MAX_CALLBACK_ANSWER)
+
+
+# -- button presses ----------------------------------------------------------------------
+
+
+def question_asker(message: Message) -> Identity | None:
+    """Who the bot's question was put to: the author of the command it replies to, if known."""
+    asked = message.reply_to_message
+    if asked is None:
+        return None
+    if is_anonymous_admin(asked):
+        return anonymous_admin_identity(asked.chat.id)
+    return identity_of(asked.from_user) if asked.from_user is not None else None
+
+
+def press_event(
+    query: CallbackQuery, admin_ids: Iterable[int] | None, anonymous_name: str
+) -> MessageEvent | None:
+    """A button press as the command it carries, sent by the person who pressed it.
+
+    An administrator pressing the answer to a question an anonymous administrator asked
+    speaks as the group's anonymous administrators again, as they did when asking.
+    """
+    message = query.message
+    data = query.data
+    if not isinstance(message, Message) or not looks_like_command(data):
+        return None
+    assert data is not None
+    presser = query.from_user
+    chat = message.chat
+    private = chat.type == "private"
+    admin = private or (admin_ids is not None and presser.id in set(admin_ids))
+    room = room_of(chat.id)
+    if admin and question_asker(message) == anonymous_admin_identity(chat.id):
+        sender = Sender(anonymous_admin_identity(chat.id), anonymous_name, is_room_admin=True)
+    else:
+        sender = Sender(identity_of(presser), presser.full_name, is_room_admin=admin)
+    return MessageEvent(room, sender, data, room_name(message))
 
 
 # -- command menus ---------------------------------------------------------------------------
