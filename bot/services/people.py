@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.errors import UserError
@@ -49,15 +50,24 @@ class PersonQuery:
 
 
 async def find_person(uow: UnitOfWork, partnership: Partnership, query: str) -> Person:
+    return the_one(query, (await known_persons(uow, partnership)).values())
+
+
+def the_one(query: str, candidates: Iterable[Person]) -> Person:
+    """The single person among `candidates` that `query` names; several or none is the
+    user's mistake, told with the names to choose from."""
     wanted = PersonQuery(query)
-    found = [p for p in (await known_persons(uow, partnership)).values() if wanted.matches(p)]
+    found = [p for p in candidates if wanted.matches(p)]
     if not found:
         raise UserError("person.unknown", name=query)
     if len(found) > 1:
         raise UserError(
             "person.ambiguous",
             name=query,
-            candidates=", ".join(f"{p.display_name} ({p.identities[0].user_id})" for p in found),
+            candidates=", ".join(
+                f"{p.display_name} ({p.identities[0].user_id if p.identities else '-'})"
+                for p in found
+            ),
         )
     return found[0]
 

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.errors import UserError
 from bot.core.model import Partnership, Person
-from bot.services.people import PersonQuery, known_persons
+from bot.services.people import known_persons, the_one
 from bot.services.ports import UnitOfWork
 
 FORMAT = "partnerbot-personal-data"
@@ -79,17 +78,4 @@ async def find_anyone(uow: UnitOfWork, partnership: Partnership, query: str) -> 
     left included."""
     ids = set(await uow.persons.referenced_by(partnership.id))
     ids |= set(await known_persons(uow, partnership))
-    wanted = PersonQuery(query)
-    found = [p for p in (await uow.persons.many(ids)).values() if wanted.matches(p)]
-    if not found:
-        raise UserError("person.unknown", name=query)
-    if len(found) > 1:
-        raise UserError(
-            "person.ambiguous",
-            name=query,
-            candidates=", ".join(
-                f"{p.display_name} ({p.identities[0].user_id if p.identities else '-'})"
-                for p in found
-            ),
-        )
-    return found[0]
+    return the_one(query, (await uow.persons.many(ids)).values())
