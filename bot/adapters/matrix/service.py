@@ -6,8 +6,11 @@ homeserver, matrix-nio and the core:
 - Login with a password or an access token. The device id (and with it the encryption keys
   in the crypto store) is kept in the store directory; the bot never logs out.
 - The sync token is saved in the database (`app.uow_factory().state`) once every event of a
-  sync has been handled, so a restart continues where the bot left off and never answers a
-  message twice. A brand-new bot only reads the rooms' state, not their history.
+  sync has been handled, so a restart continues where the bot left off. A crash after a
+  change was committed but before the token was saved makes the first sync after the start
+  repeat that event; those events are marked `maybe_replayed` and the app, which recorded
+  the event id with the change, does not apply them twice. A brand-new bot only reads the
+  rooms' state, not their history.
 - A limited timeline (more events than one sync returns) is back-filled with `/messages`
   from its `prev_batch` down to the previous sync token, so no command is missed.
 - Events are handled by one task per room, in order, never inside the sync loop; each
@@ -422,7 +425,7 @@ class MatrixService:
             answer = await client.sync(timeout=0, sync_filter=FIRST_SYNC_FILTER, full_state=True)
         if isinstance(answer, SyncError):
             raise ConnectionError(f"first sync refused: {answer.status_code}")
-        await self._process(answer, since, history=since is None)
+        await self._process(answer, since, history=since is None, replayed=since is not None)
         await self._keys()
         self._connected = True
 
@@ -452,7 +455,7 @@ class MatrixService:
                     log.info("Matrix: connected again to %s", self.section.homeserver)
                 self._connected = True
                 attempt = 0
-                await self._process(answer, since, history=False)
+                await self._process(answer, since, history=False, replayed=False)
                 await self._keys()
             except asyncio.CancelledError:
                 raise
@@ -472,8 +475,11 @@ class MatrixService:
                 log.exception("Matrix sync failed; retrying in %.1f s", wait)
                 await asyncio.sleep(wait)
 
-    async def _process(self, answer: Any, since: str | None, history: bool) -> None:
-        """Hand one sync's events to the room workers (history=True: state only)."""
+    async def _process(self, answer: Any, since: str | None, history: bool, replayed: bool) -> None:
+        """Hand one sync's events to the room workers (history=True: state only).
+
+        replayed=True: the first sync after a start, from the saved position; it may repeat
+        events handled before a crash, which the app then recognises (see `Event`)."""
         client = self.client
         for room_id in answer.rooms.invite:
             self._on_invite(room_id)
@@ -504,7 +510,7 @@ class MatrixService:
                 await self._fetch_creators(room_id)
             creators = self._creators.get(room_id, frozenset())
             for event in events:
-                neutral = to_neutral(room, event, self.user_id, creators)
+                neutral = to_neutral(room, event, self.user_id, creators, replayed)
                 if neutral is None:
                     continue
                 handled.append(self._worker(room_id).submit(neutral, str(event.event_id)))
