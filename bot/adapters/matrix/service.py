@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -143,25 +144,37 @@ class _RoomWorker:
             event, event_id, handled = await self.queue.get()
             app = self.service.app
             changes = app.changes
+            sending: asyncio.Task[None] | None = None
             try:
                 reply = await app.handle(event)
                 if reply is not None:
-                    self._send(reply, event_id)
+                    sending = self._send(reply, event_id)
             except Exception:
                 log.exception("handling a Matrix event in %s failed", self.room_id)
                 changes = -1
             finally:
-                if not handled.done():
-                    handled.set_result(app.changes != changes)
+                changed = app.changes != changes
+                if sending is None:
+                    _resolve(handled, changed)
+                else:
+                    # The sync position passes the event only once its reply is out: a crash
+                    # before that replays the event, and the app answers it again.
+                    sending.add_done_callback(functools.partial(_resolve, handled, changed))
                 self.queue.task_done()
 
-    def _send(self, reply: Reply, event_id: str) -> None:
+    def _send(self, reply: Reply, event_id: str) -> asyncio.Task[None]:
         task = asyncio.create_task(
             self.service.send_reply(self.room_id, reply, reply_txn_id(event_id), event_id),
             name=f"matrix reply {event_id}",
         )
         self.sending.add(task)
         task.add_done_callback(self.sending.discard)
+        return task
+
+
+def _resolve(handled: asyncio.Future[bool], changed: bool, _sent: object = None) -> None:
+    if not handled.done():
+        handled.set_result(changed)
 
 
 class MatrixService:
