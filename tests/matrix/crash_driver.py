@@ -6,7 +6,8 @@ ManualClock the test moves by writing an ISO time into `clock`: the driver moves
 there, firing whatever falls due on the way (as the console's `:time` does), and then writes
 the same time into `clock.ack`. A restart starts at the acknowledged time and catches up.
 The id of every event the app returns from is appended to `handled.log` (a replay too), so
-the test knows when a command was handled.
+the test knows when a command was handled; `die-after-next-change` makes the driver kill
+itself right after the next committed change.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -46,13 +48,20 @@ async def advance(app: App, clock: ManualClock, target: datetime) -> None:
     clock.set(max(target, clock.now()))
 
 
-def log_handled(app: App, log: Path) -> None:
+def log_handled(app: App, log: Path, die: Path) -> None:
+    """Append each event id to `log` once the app returned; with the file `die` present,
+    SIGKILL this process right after the next change was committed (the narrowest window:
+    before the sync position is saved and before the reply is sent)."""
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     handle = app.handle
 
     async def handled(event: Event) -> Reply | None:
+        changes = app.changes
         reply = await handle(event)
         os.write(fd, f"{event.event_id}\n".encode())
+        if app.changes != changes and die.exists():
+            die.unlink()
+            os.kill(os.getpid(), signal.SIGKILL)
         return reply
 
     app.handle = handled  # type: ignore[method-assign]
@@ -77,7 +86,7 @@ async def drive(config_path: Path) -> None:
         {service.platform: service.messenger},
         AppConfig(default_language="de"),
     )
-    log_handled(runtime.app, directory / "handled.log")
+    log_handled(runtime.app, directory / "handled.log", directory / "die-after-next-change")
     await service.start(runtime.app)
     # after the start: a message due now must not meet a service that is not connected yet
     delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
