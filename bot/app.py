@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from time import perf_counter
 from typing import Any, Protocol
 
@@ -19,7 +19,7 @@ from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
-from bot.core.model import Partnership, Person, Room
+from bot.core.model import HandledEvent, Partnership, Person, Room
 from bot.core.reply import Button, Code, Paragraph, Reply, Text
 from bot.core.router import (
     Command,
@@ -44,6 +44,10 @@ class AppConfig:
     bot_names: set[str] = field(default_factory=set)
     """Names the bot answers to in `/cmd@name`; empty means any."""
 
+
+KEEP_HANDLED = timedelta(days=7)
+"""How long the ids of events that changed something are kept against replays."""
+PRUNE_EVERY = timedelta(hours=1)
 
 CONFIRM_KEY = "cmd.yes"
 ABORT_KEY = "cmd.no"
@@ -91,6 +95,7 @@ class App:
         self.observers: list[CommandObserver] = []
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
+        self._pruned_at: datetime | None = None
         self.router.add("yes", "ja", needs_partnership=False)(_answered_by_the_app)
         self.router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
 
@@ -104,7 +109,17 @@ class App:
         self.outbox_changed.set()
 
     async def handle(self, event: Event) -> Reply | None:
-        """One event in, at most one direct reply out. Never raises for user input."""
+        """One event in, at most one direct reply out. Never raises for user input.
+
+        An event the adapter may have delivered before a crash is applied only if it was not
+        handled yet; if it was, the reply it got then is returned again (the adapter resends
+        it under the same transaction id, which the platform drops if it arrived)."""
+        if event.maybe_replayed and event.event_id:
+            async with self.uow_factory() as uow:
+                handled = await uow.handled_events.find(event.room.platform, event.event_id)
+            if handled is not None:
+                log.info("event %s was handled before a restart; not applied again", event.event_id)
+                return handled.reply
         if isinstance(event, MessageEvent):
             return await self._message(event)
         await self._membership(event)
@@ -138,6 +153,7 @@ class App:
                 changed = keep and uow.changed
                 if changed:
                     await self._run_change_hooks(uow, event)
+                    await self._remember_handled(uow, event, reply)
                     await uow.commit()
             outcome = "ok" if keep else "refused"
         finally:
@@ -147,6 +163,17 @@ class App:
             self.changes += 1
             self.outbox_changed.set()
         return reply
+
+    async def _remember_handled(self, uow: UnitOfWork, event: Event, reply: Reply | None) -> None:
+        """Record the event in the transaction of its change, so a replay can be recognised;
+        old records are pruned now and then."""
+        if not event.event_id:
+            return
+        now = self.clock.now()
+        await uow.handled_events.add(HandledEvent(event.room.platform, event.event_id, now, reply))
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            await uow.handled_events.prune(now - KEEP_HANDLED)
+            self._pruned_at = now
 
     async def _run_change_hooks(self, uow: UnitOfWork, event: Event) -> None:
         if not self.change_hooks:
@@ -306,6 +333,7 @@ class App:
                 await hook(ctx)
             for change_hook in self.change_hooks:
                 await change_hook(uow, partnership)
+            await self._remember_handled(uow, event, None)
             await uow.commit()
         self.changes += 1
         self.outbox_changed.set()

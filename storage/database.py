@@ -23,6 +23,7 @@ from bot.services.ports import (
     AuditRepository,
     ContactRepository,
     CoordinatorRepository,
+    HandledEventRepository,
     KeyValueRepository,
     LinkCodeRepository,
     MeetingRepository,
@@ -42,6 +43,7 @@ from storage.repositories import (
     SqlAudit,
     SqlContacts,
     SqlCoordinators,
+    SqlHandledEvents,
     SqlLinkCodes,
     SqlMeetings,
     SqlMembers,
@@ -124,6 +126,7 @@ class SqlUnitOfWork:
         self.audit: AuditRepository = SqlAudit(self.session)
         self.outbox: OutboxRepository = SqlOutbox(self.session)
         self.state: KeyValueRepository = SqlState(self.session)
+        self.handled_events: HandledEventRepository = SqlHandledEvents(self.session)
         self.meetings: MeetingRepository = SqlMeetings(self.session)
         self.overrides: OverrideRepository = SqlOverrides(self.session)
         self.reminders: ReminderRepository = SqlReminders(self.session)

@@ -183,6 +183,14 @@ class StateRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class HandledEventRow(Base):
+    __tablename__ = "handled_event"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class MeetingRow(Base):
     __tablename__ = "meeting"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -18,6 +18,7 @@ from bot.core.events import Identity, RoomRef
 from bot.core.model import (
     AuditEntry,
     Contact,
+    HandledEvent,
     LinkCode,
     Meeting,
     Member,
@@ -27,11 +28,13 @@ from bot.core.model import (
     Room,
     RotationOverride,
 )
+from bot.core.reply import Reply
 from bot.core.text import match_key
 from storage.models import (
     AuditRow,
     ContactRow,
     CoordinatorRow,
+    HandledEventRow,
     IdentityRow,
     LinkCodeRow,
     MeetingRow,
@@ -520,6 +523,32 @@ class SqlState(_Repository):
         else:
             row.value = value
         await self.session.flush()
+
+
+class SqlHandledEvents(_Repository):
+    async def find(self, platform: str, event_id: str) -> HandledEvent | None:
+        row = await self.session.get(HandledEventRow, (platform, event_id))
+        if row is None:
+            return None
+        reply = Reply.from_json(row.reply) if row.reply is not None else None
+        return HandledEvent(row.platform, row.event_id, row.handled_at, reply)
+
+    async def add(self, event: HandledEvent) -> None:
+        reply = event.reply.to_json() if event.reply is not None else None
+        self.session.add(
+            HandledEventRow(
+                platform=event.platform,
+                event_id=event.event_id,
+                handled_at=event.handled_at,
+                reply=reply,
+            )
+        )
+        await self.session.flush()
+
+    async def prune(self, before: datetime) -> None:
+        await self.session.execute(
+            delete(HandledEventRow).where(HandledEventRow.handled_at < before)
+        )
 
 
 def _meeting(row: MeetingRow) -> Meeting:

@@ -39,18 +39,27 @@ class MessageEvent:
     sender: Sender
     text: str
     room_name: str = ""
+    event_id: str = ""
+    """The platform's id of the event ("" where there is none, as in the console)."""
+    maybe_replayed: bool = False
+    """The adapter may have handed this event to the app before a crash (it came before the
+    saved position): the app checks whether it was handled already."""
 
 
 @dataclass(frozen=True)
 class JoinEvent:
     room: RoomRef
     sender: Sender
+    event_id: str = ""
+    maybe_replayed: bool = False
 
 
 @dataclass(frozen=True)
 class LeaveEvent:
     room: RoomRef
     sender: Sender
+    event_id: str = ""
+    maybe_replayed: bool = False
 
 
 Event = MessageEvent | JoinEvent | LeaveEvent

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.events import Identity, RoomRef
+from bot.core.reply import Reply
 
 
 @dataclass
@@ -104,6 +105,17 @@ class OutboxMessage:
     attempts: int
     status: str
     last_error: str = ""
+
+
+@dataclass
+class HandledEvent:
+    """A platform event that changed something, with the direct reply it got: kept a few
+    days so the same event delivered again after a crash is answered, not applied again."""
+
+    platform: str
+    event_id: str
+    handled_at: datetime
+    reply: Reply | None
 
 
 @dataclass

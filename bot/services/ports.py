@@ -17,6 +17,7 @@ from bot.core.model import (
     AgendaItem,
     AuditEntry,
     Contact,
+    HandledEvent,
     LinkCode,
     Meeting,
     Member,
@@ -141,6 +142,16 @@ class KeyValueRepository(Protocol):
     async def put(self, key: str, value: str) -> None: ...
 
 
+class HandledEventRepository(Protocol):
+    """Platform events that changed something (see `HandledEvent`)."""
+
+    async def find(self, platform: str, event_id: str) -> HandledEvent | None: ...
+    async def add(self, event: HandledEvent) -> None: ...
+    async def prune(self, before: datetime) -> None:
+        """Forget events handled before `before`."""
+        ...
+
+
 class MeetingRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Meeting]:
         """All meetings, cancelled and held ones included, by start time."""
@@ -249,6 +260,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     outbox: OutboxRepository
     state: KeyValueRepository
+    handled_events: HandledEventRepository
     meetings: MeetingRepository
     overrides: OverrideRepository
     reminders: ReminderRepository

@@ -107,8 +107,11 @@ class Person:
                 await self._task
         await self.client.close()
 
-    async def wait_until(self, check: Callable[[], Any], wait: float = WAIT) -> Any:
-        """Wait until `check()` is truthy (re-evaluated after every sync)."""
+    async def wait_until(
+        self, check: Callable[[], Any], wait: float = WAIT, poll: float = 1.0
+    ) -> Any:
+        """Wait until `check()` is truthy (re-evaluated after every sync, and every `poll`
+        seconds for what no sync announces, like a file another process writes)."""
         deadline = asyncio.get_running_loop().time() + wait
         while True:
             result = check()
@@ -121,7 +124,7 @@ class Person:
                 )
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), min(remaining, 1.0))
+                await asyncio.wait_for(self._changed.wait(), min(remaining, poll))
 
     def from_user(self, room_id: str, user_id: str, kind: str | None = None) -> list[Seen]:
         return [

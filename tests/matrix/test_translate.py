@@ -63,6 +63,17 @@ def test_text_messages_become_message_events_with_the_sender_and_room() -> None:
     assert event.sender.is_room_admin
 
 
+def test_events_carry_their_id_and_whether_they_may_be_replayed() -> None:
+    r = room()
+    command = parse("m.room.message", {"msgtype": "m.text", "body": "!mitglieder"})
+    fresh = t.to_neutral(r, command, BOT)
+    assert fresh is not None and fresh.event_id == command.event_id
+    assert not fresh.maybe_replayed
+    replayed = t.to_neutral(r, member(BERND, "join", name="Bernd"), BOT, maybe_replayed=True)
+    assert isinstance(replayed, JoinEvent) and replayed.event_id.startswith("$e")
+    assert replayed.maybe_replayed
+
+
 def test_own_messages_edits_and_notices_are_ignored() -> None:
     r = room()
     own = parse("m.room.message", {"msgtype": "m.text", "body": "/x"}, sender=BOT)

@@ -6,8 +6,11 @@ homeserver, matrix-nio and the core:
 - Login with a password or an access token. The device id (and with it the encryption keys
   in the crypto store) is kept in the store directory; the bot never logs out.
 - The sync token is saved in the database (`app.uow_factory().state`) once every event of a
-  sync has been handled, so a restart continues where the bot left off and never answers a
-  message twice. A brand-new bot only reads the rooms' state, not their history.
+  sync has been handled, so a restart continues where the bot left off. A crash after a
+  change was committed but before the token was saved makes the first sync after the start
+  repeat that event; those events are marked `maybe_replayed` and the app, which recorded
+  the event id with the change, does not apply them twice. A brand-new bot only reads the
+  rooms' state, not their history.
 - A limited timeline (more events than one sync returns) is back-filled with `/messages`
   from its `prev_batch` down to the previous sync token, so no command is missed.
 - Events are handled by one task per room, in order, never inside the sync loop; each
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -140,25 +144,37 @@ class _RoomWorker:
             event, event_id, handled = await self.queue.get()
             app = self.service.app
             changes = app.changes
+            sending: asyncio.Task[None] | None = None
             try:
                 reply = await app.handle(event)
                 if reply is not None:
-                    self._send(reply, event_id)
+                    sending = self._send(reply, event_id)
             except Exception:
                 log.exception("handling a Matrix event in %s failed", self.room_id)
                 changes = -1
             finally:
-                if not handled.done():
-                    handled.set_result(app.changes != changes)
+                changed = app.changes != changes
+                if sending is None:
+                    _resolve(handled, changed)
+                else:
+                    # The sync position passes the event only once its reply is out: a crash
+                    # before that replays the event, and the app answers it again.
+                    sending.add_done_callback(functools.partial(_resolve, handled, changed))
                 self.queue.task_done()
 
-    def _send(self, reply: Reply, event_id: str) -> None:
+    def _send(self, reply: Reply, event_id: str) -> asyncio.Task[None]:
         task = asyncio.create_task(
             self.service.send_reply(self.room_id, reply, reply_txn_id(event_id), event_id),
             name=f"matrix reply {event_id}",
         )
         self.sending.add(task)
         task.add_done_callback(self.sending.discard)
+        return task
+
+
+def _resolve(handled: asyncio.Future[bool], changed: bool, _sent: object = None) -> None:
+    if not handled.done():
+        handled.set_result(changed)
 
 
 class MatrixService:
@@ -422,7 +438,7 @@ class MatrixService:
             answer = await client.sync(timeout=0, sync_filter=FIRST_SYNC_FILTER, full_state=True)
         if isinstance(answer, SyncError):
             raise ConnectionError(f"first sync refused: {answer.status_code}")
-        await self._process(answer, since, history=since is None)
+        await self._process(answer, since, history=since is None, replayed=since is not None)
         await self._keys()
         self._connected = True
 
@@ -452,7 +468,7 @@ class MatrixService:
                     log.info("Matrix: connected again to %s", self.section.homeserver)
                 self._connected = True
                 attempt = 0
-                await self._process(answer, since, history=False)
+                await self._process(answer, since, history=False, replayed=False)
                 await self._keys()
             except asyncio.CancelledError:
                 raise
@@ -472,8 +488,11 @@ class MatrixService:
                 log.exception("Matrix sync failed; retrying in %.1f s", wait)
                 await asyncio.sleep(wait)
 
-    async def _process(self, answer: Any, since: str | None, history: bool) -> None:
-        """Hand one sync's events to the room workers (history=True: state only)."""
+    async def _process(self, answer: Any, since: str | None, history: bool, replayed: bool) -> None:
+        """Hand one sync's events to the room workers (history=True: state only).
+
+        replayed=True: the first sync after a start, from the saved position; it may repeat
+        events handled before a crash, which the app then recognises (see `Event`)."""
         client = self.client
         for room_id in answer.rooms.invite:
             self._on_invite(room_id)
@@ -504,7 +523,7 @@ class MatrixService:
                 await self._fetch_creators(room_id)
             creators = self._creators.get(room_id, frozenset())
             for event in events:
-                neutral = to_neutral(room, event, self.user_id, creators)
+                neutral = to_neutral(room, event, self.user_id, creators, replayed)
                 if neutral is None:
                     continue
                 handled.append(self._worker(room_id).submit(neutral, str(event.event_id)))

@@ -120,15 +120,21 @@ def is_own_leave(event: NioEvent, own_user_id: str) -> bool:
 
 
 def to_neutral(
-    room: MatrixRoom, event: NioEvent, own_user_id: str, creators: Iterable[str] = ()
+    room: MatrixRoom,
+    event: NioEvent,
+    own_user_id: str,
+    creators: Iterable[str] = (),
+    maybe_replayed: bool = False,
 ) -> Event | None:
     """A timeline event as the neutral event the core understands, or None to ignore it.
 
     Text messages become MessageEvents (edits are ignored, so an edited command does not run
     twice); first joins and leaves of other people become JoinEvent/LeaveEvent. Everything
     the bot itself did, notices of other bots, and display-name changes are ignored.
+    `maybe_replayed`: the event came before the saved sync position (see `Event`).
     """
     ref = RoomRef(PLATFORM, room.room_id)
+    event_id = str(event.event_id)
     if isinstance(event, RoomMessageText):
         if event.sender == own_user_id:
             return None
@@ -136,16 +142,23 @@ def to_neutral(
         if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
             return None
         return MessageEvent(
-            ref, sender(room, event.sender, creators), event.body, room.display_name
+            ref,
+            sender(room, event.sender, creators),
+            event.body,
+            room.display_name,
+            event_id,
+            maybe_replayed,
         )
     if isinstance(event, RoomMemberEvent):
         user = event.state_key
         if user == own_user_id:
             return None
         if event.membership == "join" and event.prev_membership != "join":
-            return JoinEvent(ref, sender(room, user, creators, event.content))
+            joined = sender(room, user, creators, event.content)
+            return JoinEvent(ref, joined, event_id, maybe_replayed)
         if event.membership in ("leave", "ban") and event.prev_membership == "join":
-            return LeaveEvent(ref, sender(room, user, creators, event.prev_content))
+            left = sender(room, user, creators, event.prev_content)
+            return LeaveEvent(ref, left, event_id, maybe_replayed)
     return None
 
 

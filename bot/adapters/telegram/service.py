@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -54,6 +54,8 @@ from bot.core.reply import Reply
 from bot.core.router import parse_command_line
 
 log = logging.getLogger(__name__)
+
+_E = TypeVar("_E", bound=Event)
 
 ADMINS_STALE_AFTER = timedelta(minutes=10)
 DEFAULT_API = "https://api.telegram.org"
@@ -109,6 +111,9 @@ class TelegramService:
         self.app: App | None = None
         self.last_update_id = 0
         """The newest update handled to the end (tests wait for it)."""
+        self.replayable_until = 0
+        """Updates up to this id were pending at the start: the previous process may have
+        handled them without confirming them (Telegram learns of it on the next poll)."""
         self.update_handled = asyncio.Event()
         self.webhook_port: int | None = None
         self._webhook_runner: Any = None
@@ -156,6 +161,8 @@ class TelegramService:
             await self._start_webhook()
         else:
             assert application.updater is not None
+            pending = await bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES)
+            self.replayable_until = max((u.update_id for u in pending), default=0)
             await application.updater.start_polling(
                 timeout=int(self.poll_timeout), allowed_updates=Update.ALL_TYPES
             )
@@ -255,7 +262,7 @@ class TelegramService:
             self.admins.forget(change.chat.id)
             presence = presence_from_chat_member(change)
             if presence is not None:
-                await self._dispatch(self.presence.event(presence))
+                await self._dispatch(self._stamped(self.presence.event(presence), update))
             return
         if update.my_chat_member is not None:
             change = update.my_chat_member
@@ -265,7 +272,7 @@ class TelegramService:
                 await self._warn_not_admin(change.chat.id)
             return
         if update.callback_query is not None:
-            await self._on_press(update.callback_query)
+            await self._on_press(update.callback_query, update)
             return
         message = update.message
         if message is None:
@@ -277,9 +284,10 @@ class TelegramService:
             await self._migrated(message.migrate_from_chat_id, message.chat.id)
             return
         for presence in presence_from_message(message):
-            await self._dispatch(self.presence.event(presence))
+            event = self.presence.event(presence)
+            await self._dispatch(self._stamped(event, update, f":{presence.user.id}"))
         if message.text is not None:
-            await self._on_text(message)
+            await self._on_text(message, update)
 
     async def _migrated(self, old: int, new: int) -> None:
         """A group became a supergroup with a new id: the room keeps its link under the new id.
@@ -301,13 +309,22 @@ class TelegramService:
         if event is not None and self.app is not None:
             await self.app.handle(event)
 
-    async def _on_text(self, message: Message) -> None:
+    def _stamped(self, event: _E | None, update: Update, part: str = "") -> _E | None:
+        """The event with the update's id (`part` tells apart several events of one update)."""
+        if event is None:
+            return None
+        replayed = update.update_id <= self.replayable_until
+        return replace(event, event_id=f"{update.update_id}{part}", maybe_replayed=replayed)
+
+    async def _on_text(self, message: Message, update: Update) -> None:
         assert self.app is not None
         admin_ids: frozenset[int] | None = None
         command = looks_like_command(message.text)
         if command and is_group(message):
             admin_ids = await self.chat_admins(message.chat.id)
-        event = message_event(message, admin_ids, self._anonymous_name(message))
+        event = self._stamped(
+            message_event(message, admin_ids, self._anonymous_name(message)), update
+        )
         if event is None:
             return
         links_room = command and self._links_room(event)
@@ -319,7 +336,7 @@ class TelegramService:
             reply = await self._with_rights_warning(event, reply)
         await self._reply(event, reply, message.message_id)
 
-    async def _on_press(self, query: CallbackQuery) -> None:
+    async def _on_press(self, query: CallbackQuery, update: Update) -> None:
         """A button under a question: the core decides, as if the presser had typed it.
 
         Telegram wants every press answered. The asker's answer goes into the chat under the
@@ -332,7 +349,9 @@ class TelegramService:
         event = None
         if isinstance(message, Message):
             admin_ids = await self.chat_admins(message.chat.id) if is_group(message) else None
-            event = press_event(query, admin_ids, self._anonymous_name(message))
+            event = self._stamped(
+                press_event(query, admin_ids, self._anonymous_name(message)), update
+            )
         if event is None or not isinstance(message, Message):
             await self._answer_press(query, None)
             return

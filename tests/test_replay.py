@@ -1,0 +1,138 @@
+"""Exactly once across a crash: an event that changed something is recorded with its change,
+so the same event delivered again after a restart (marked `maybe_replayed` by the adapter)
+is answered with the reply it got then, and not applied a second time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from bot.app import App, AppConfig
+from bot.core.clock import ManualClock
+from bot.core.events import Identity, JoinEvent, MessageEvent, RoomRef, Sender
+from bot.core.render import render_plain
+from bot.core.reply import Reply
+from handlers import build_router
+from storage.database import Database
+
+ROOM = RoomRef("matrix", "!klima:example.org")
+ANNA = Sender(Identity("matrix", "@anna:example.org"), "Anna", is_room_admin=True)
+BERND = Sender(Identity("matrix", "@bernd:example.org"), "Bernd")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _text(reply: Reply | None) -> str:
+    assert reply is not None
+    return render_plain(reply)
+
+
+async def _app(database: Database, clock: ManualClock) -> App:
+    app = App(database.uow, clock, build_router(), config=AppConfig(default_language="de"))
+    await app.handle(MessageEvent(ROOM, ANNA, "/setup Klima-Allianz", "Klima", "$setup"))
+    return app
+
+
+async def _members(database: Database) -> list[str]:
+    async with database.uow() as uow:
+        room = await uow.rooms.find(ROOM)
+        assert room is not None
+        return [m.name for m in await uow.members.of_partnership(room.partnership_id)]
+
+
+async def _agenda(database: Database) -> list[str]:
+    async with database.uow() as uow:
+        room = await uow.rooms.find(ROOM)
+        assert room is not None
+        return [i.text for i in await uow.agenda.of_partnership(room.partnership_id)]
+
+
+async def _outbox(database: Database) -> int:
+    async with database.uow() as uow:
+        return len(await uow.outbox.pending())
+
+
+async def _recorded(database: Database, event_id: str) -> bool:
+    async with database.uow() as uow:
+        return await uow.handled_events.find("matrix", event_id) is not None
+
+
+async def test_a_replayed_command_is_answered_again_but_not_applied_twice(
+    database: Database,
+) -> None:
+    app = await _app(database, ManualClock(NOW))
+    add = "/tagesordnung neu Radwege"
+    first = await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege"))
+    changes = app.changes
+
+    again = await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege", maybe_replayed=True))
+
+    assert "Radwege" in _text(first) and _text(again) == _text(first)
+    assert await _agenda(database) == ["Radwege"]
+    assert app.changes == changes
+    # The same text as a new event is a new command.
+    await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege2", maybe_replayed=True))
+    assert await _agenda(database) == ["Radwege", "Radwege"]
+
+
+async def test_a_replayed_announcement_is_not_written_twice(database: Database) -> None:
+    app = await _app(database, ManualClock(NOW))
+    assert await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Kleve", "", "$k")) is None
+    queued = await _outbox(database)
+    await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Kleve", "", "$k", maybe_replayed=True))
+    assert await _outbox(database) == queued
+    assert await _members(database) == ["Kleve"]
+
+
+async def test_an_unmarked_repeat_is_not_looked_up_but_its_record_still_refuses_it(
+    database: Database,
+) -> None:
+    """Only marked events cost a lookup; a repeat the adapter failed to mark still cannot be
+    applied twice, because its record's key is taken (its transaction fails as a whole)."""
+    app = await _app(database, ManualClock(NOW))
+    await app.handle(MessageEvent(ROOM, ANNA, "/tagesordnung neu Radwege", "", "$r"))
+    with pytest.raises(IntegrityError):
+        await app.handle(MessageEvent(ROOM, ANNA, "/tagesordnung neu Radwege", "", "$r"))
+    assert await _agenda(database) == ["Radwege"]
+
+
+async def test_a_possibly_replayed_event_that_was_never_handled_is_applied(
+    database: Database,
+) -> None:
+    app = await _app(database, ManualClock(NOW))
+    await app.handle(
+        MessageEvent(ROOM, ANNA, "/mitglied neu Kalkar", "", "$kalkar", maybe_replayed=True)
+    )
+    assert await _members(database) == ["Kalkar"]
+    assert await _recorded(database, "$kalkar")
+
+
+async def test_read_only_commands_and_console_events_are_not_recorded(database: Database) -> None:
+    app = await _app(database, ManualClock(NOW))
+    await app.handle(MessageEvent(ROOM, ANNA, "/mitglieder", "", "$list"))
+    await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Emmerich"))
+    assert not await _recorded(database, "$list")
+    assert await _recorded(database, "$setup")
+    async with database.uow() as uow:
+        assert await uow.handled_events.find("matrix", "") is None
+
+
+async def test_a_replayed_join_is_not_applied_twice(database: Database) -> None:
+    app = await _app(database, ManualClock(NOW))
+    await app.handle(JoinEvent(ROOM, BERND, "$join"))
+    assert await _recorded(database, "$join")
+    changes = app.changes
+    assert await app.handle(JoinEvent(ROOM, BERND, "$join", maybe_replayed=True)) is None
+    assert app.changes == changes
+
+
+async def test_records_older_than_a_week_are_pruned_when_recording(database: Database) -> None:
+    clock = ManualClock(NOW)
+    app = await _app(database, clock)
+    clock.set(NOW + timedelta(days=6))
+    await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Kleve", "", "$kleve"))
+    clock.set(NOW + timedelta(days=7, hours=1))
+    await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Goch", "", "$goch"))
+    assert not await _recorded(database, "$setup")
+    assert await _recorded(database, "$kleve") and await _recorded(database, "$goch")
