@@ -12,6 +12,8 @@ covered without touching this file:
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -454,9 +456,11 @@ def _scrub(
     for found in result.all():
         values = found._mapping
         changes = {
-            c.name: pattern.sub(placeholder, values[c.name])
+            c.name: scrubbed
             for c in columns
-            if isinstance(values[c.name], str) and pattern.search(values[c.name])
+            if isinstance(values[c.name], str)
+            and (scrubbed := _scrub_value(table, c, values[c.name], pattern, placeholder))
+            != values[c.name]
         }
         if changes:
             match: Any = None
@@ -464,6 +468,28 @@ def _scrub(
                 part = k == values[k.name]
                 match = part if match is None else match & part
             conn.execute(update(table).where(match).values(changes))
+
+
+REPLY_COLUMNS = {("outbox", "payload"), ("handled_event", "reply")}
+"""Columns holding a serialised Reply, whose attachments (minutes, calendar files) are
+base64 and so invisible to a plain text search."""
+
+
+def _scrub_value(
+    table: Table, column: Column[Any], value: str, pattern: re.Pattern[str], placeholder: str
+) -> str:
+    if (table.name, column.name) in REPLY_COLUMNS:
+        reply = json.loads(value)
+        for attachment in reply.get("attachments", []):
+            try:
+                text = base64.b64decode(attachment["data"]).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if pattern.search(text):
+                clean = pattern.sub(placeholder, text).encode("utf-8")
+                attachment["data"] = base64.b64encode(clean).decode("ascii")
+        value = json.dumps(reply, ensure_ascii=False)
+    return pattern.sub(placeholder, value)
 
 
 def _still_referenced(conn: Connection, parts: Layout, person_id: int) -> bool:

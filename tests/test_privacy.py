@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,21 @@ async def founded(database: Database) -> ConsoleBot:
     return bot
 
 
+def _readable(value: Any) -> str:
+    """The value as text, with the files of a stored message decoded (they are base64)."""
+    text = str(value)
+    if isinstance(value, str) and value.startswith('{"blocks"'):
+        files = json.loads(value)["attachments"]
+        text += " ".join(base64.b64decode(f["data"]).decode("utf-8", "replace") for f in files)
+    return text
+
+
 async def rows_naming(database: Database, name: str) -> dict[str, list[Any]]:
-    """Every row anywhere with `name` in one of its values (case ignored)."""
+    """Every row anywhere with `name` in one of its values (case ignored), the files
+    attached to stored messages included."""
     found: dict[str, list[Any]] = {}
     for table, rows in (await snapshot(database)).items():
-        hits = [r for r in rows if any(name in str(v).casefold() for v in r)]
+        hits = [r for r in rows if any(name in _readable(v).casefold() for v in r)]
         if hits:
             found[table] = hits
     return found
