@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
+from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Person, Room
 from bot.core.reply import Button, Code, Paragraph, Reply, Text
 from bot.core.router import (
@@ -69,10 +69,38 @@ ChangeHook = Callable[[UnitOfWork, Partnership], Awaitable[None]]
 """Runs inside the transaction of every change to a partnership (re-plans its reminders)."""
 
 
-class CommandObserver(Protocol):
-    """Told about every command handled (metrics); must not raise."""
+@dataclass
+class EventReport:
+    """One event the app handles (a command, a join, a leave), as its observers see it.
 
-    def command_handled(self, name: str, outcome: str, seconds: float) -> None: ...
+    The app fills it in as it goes: the partnership once the room is looked up, the outcome
+    and the time at the end, so observers need no lookups of their own."""
+
+    kind: str
+    """"message", "join" or "leave"."""
+    room: RoomRef
+    command: str | None = None
+    """The command word as typed, casefolded (also unknown ones); None for joins and leaves."""
+    partnership_id: int | None = None
+    outcome: str = "failed"
+    """"ok", "refused" (answered, nothing kept), "ignored" (a room of no partnership) or
+    "failed" (an exception; `error` names it)."""
+    seconds: float = 0.0
+    error: str | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.room.platform
+
+
+class EventObserver(Protocol):
+    """Told when the app starts and finishes an event (logs, metrics); must not raise.
+
+    Both calls happen in the task that handles the event, so `event_started` may set
+    context variables for what is logged meanwhile."""
+
+    def event_started(self, handled: EventReport) -> None: ...
+    def event_handled(self, handled: EventReport) -> None: ...
 
 
 class App:
@@ -92,7 +120,7 @@ class App:
         self.outbox_changed = asyncio.Event()
         self.timers: list[Timer] = []
         self.change_hooks: list[ChangeHook] = []
-        self.observers: list[CommandObserver] = []
+        self.observers: list[EventObserver] = []
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
         self._pruned_at: datetime | None = None
@@ -116,14 +144,45 @@ class App:
         it under the same transaction id, which the platform drops if it arrived)."""
         if event.maybe_replayed and event.event_id:
             async with self.uow_factory() as uow:
-                handled = await uow.handled_events.find(event.room.platform, event.event_id)
-            if handled is not None:
+                before = await uow.handled_events.find(event.room.platform, event.event_id)
+            if before is not None:
                 log.info("event %s was handled before a restart; not applied again", event.event_id)
-                return handled.reply
+                return before.reply
+        parsed: ParsedCommand | None = None
         if isinstance(event, MessageEvent):
-            return await self._message(event)
-        await self._membership(event)
-        return None
+            parsed = self._command_line(event)
+            if parsed is None:
+                return None
+            handled = EventReport("message", event.room, parsed.word.casefold())
+        else:
+            handled = EventReport("join" if isinstance(event, JoinEvent) else "leave", event.room)
+        started = perf_counter()
+        for observer in self.observers:
+            observer.event_started(handled)
+        try:
+            if parsed is not None:
+                assert isinstance(event, MessageEvent)
+                return await self._message(event, parsed, handled)
+            assert isinstance(event, JoinEvent | LeaveEvent)
+            await self._membership(event, handled)
+            return None
+        except Exception as error:
+            handled.outcome, handled.error = "failed", type(error).__name__
+            raise
+        finally:
+            handled.seconds = perf_counter() - started
+            for observer in self.observers:
+                observer.event_handled(handled)
+
+    def _command_line(self, event: MessageEvent) -> ParsedCommand | None:
+        """The command a message gives this bot, or None (chat, or a command for another bot)."""
+        parsed = parse_command_line(event.text)
+        if parsed is None:
+            return None
+        names = {n.casefold() for n in self.config.bot_names}
+        if parsed.addressed_to and names and parsed.addressed_to.casefold() not in names:
+            return None
+        return parsed
 
     def _usage_line(self, lang: str, command: Command) -> str:
         german = lang == "de"
@@ -138,27 +197,22 @@ class App:
             message = message + self.catalog.para(lang, "common.example", example=Code(example))
         return Reply.of(message)
 
-    async def _message(self, event: MessageEvent) -> Reply | None:
-        parsed = parse_command_line(event.text)
-        if parsed is None:
-            return None
-        names = {n.casefold() for n in self.config.bot_names}
-        if parsed.addressed_to and names and parsed.addressed_to.casefold() not in names:
-            return None
-        started = perf_counter()
-        outcome = "failed"
-        try:
-            async with self.uow_factory() as uow:
-                reply, keep = await self._dispatch(uow, event, parsed, confirmed=False)
-                changed = keep and uow.changed
-                if changed:
-                    await self._run_change_hooks(uow, event)
-                    await self._remember_handled(uow, event, reply)
-                    await uow.commit()
-            outcome = "ok" if keep else "refused"
-        finally:
-            for observer in self.observers:
-                observer.command_handled(parsed.word.casefold(), outcome, perf_counter() - started)
+    async def _message(
+        self, event: MessageEvent, parsed: ParsedCommand, handled: EventReport
+    ) -> Reply | None:
+        async with self.uow_factory() as uow:
+            room = await uow.rooms.find(event.room)
+            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            handled.partnership_id = partnership.id if partnership else None
+            reply, keep = await self._dispatch(
+                uow, event, parsed, room, partnership, confirmed=False
+            )
+            changed = keep and uow.changed
+            if changed:
+                await self._run_change_hooks(uow, event, partnership)
+                await self._remember_handled(uow, event, reply)
+                await uow.commit()
+        handled.outcome = "ok" if keep else "refused"
         if changed:
             self.changes += 1
             self.outbox_changed.set()
@@ -175,22 +229,31 @@ class App:
             await uow.handled_events.prune(now - KEEP_HANDLED)
             self._pruned_at = now
 
-    async def _run_change_hooks(self, uow: UnitOfWork, event: Event) -> None:
+    async def _run_change_hooks(
+        self, uow: UnitOfWork, event: Event, partnership: Partnership | None
+    ) -> None:
+        """`partnership` is the room's before the command; a room that had none may have one
+        now (/setup, /link)."""
         if not self.change_hooks:
             return
-        room = await uow.rooms.find(event.room)
-        partnership = await uow.partnerships.get(room.partnership_id) if room else None
+        if partnership is None:
+            room = await uow.rooms.find(event.room)
+            partnership = await uow.partnerships.get(room.partnership_id) if room else None
         if partnership is None:
             return
         for hook in self.change_hooks:
             await hook(uow, partnership)
 
     async def _dispatch(
-        self, uow: UnitOfWork, event: MessageEvent, parsed: ParsedCommand, confirmed: bool
+        self,
+        uow: UnitOfWork,
+        event: MessageEvent,
+        parsed: ParsedCommand,
+        room: Room | None,
+        partnership: Partnership | None,
+        confirmed: bool,
     ) -> tuple[Reply | None, bool]:
         """Run one command line; returns the reply and whether to keep what it changed."""
-        room = await uow.rooms.find(event.room)
-        partnership = await uow.partnerships.get(room.partnership_id) if room else None
         lang = partnership.language if partnership else self.config.default_language
         try:
             match = self.router.resolve(parsed)
@@ -259,7 +322,9 @@ class App:
         parsed = parse_command_line(pending.text)
         assert parsed is not None
         event = MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
-        return await self._dispatch(ctx.uow, event, parsed, confirmed=True)
+        return await self._dispatch(
+            ctx.uow, event, parsed, ctx.room, ctx.partnership, confirmed=True
+        )
 
     async def _refusal(
         self,
@@ -316,14 +381,14 @@ class App:
             settings={"default_timezone": self.config.default_timezone},
         )
 
-    async def _membership(self, event: JoinEvent | LeaveEvent) -> None:
+    async def _membership(self, event: JoinEvent | LeaveEvent, handled: EventReport) -> None:
         async with self.uow_factory() as uow:
             room = await uow.rooms.find(event.room)
-            if room is None:
+            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            if room is None or partnership is None:
+                handled.outcome = "ignored"
                 return
-            partnership = await uow.partnerships.get(room.partnership_id)
-            if partnership is None:
-                return
+            handled.partnership_id = partnership.id
             person = await identify(uow, event.sender)
             ctx = self._context(uow, event, person, partnership, room, partnership.language)
             hooks = (
@@ -335,5 +400,6 @@ class App:
                 await change_hook(uow, partnership)
             await self._remember_handled(uow, event, None)
             await uow.commit()
+        handled.outcome = "ok"
         self.changes += 1
         self.outbox_changed.set()

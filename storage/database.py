@@ -37,6 +37,7 @@ from bot.services.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.reminders import SqlReminders
 from storage.repositories import (
@@ -105,6 +106,11 @@ def _executed(state: ORMExecuteState) -> None:
         state.session.info["changed"] = True
 
 
+@event.listens_for(_TrackedSession, "after_commit")
+def _committed(session: Session) -> None:
+    cache.committed(session)
+
+
 @event.listens_for(_TrackedSession, "after_rollback")
 def _rolled_back(session: Session) -> None:
     session.info.pop("changed", None)
@@ -113,8 +119,12 @@ def _rolled_back(session: Session) -> None:
 class SqlUnitOfWork:
     """One transaction: every repository shares its session; nothing is kept without commit."""
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, factory: async_sessionmaker[AsyncSession], reads: cache.ReadCache | None = None
+    ) -> None:
         self.session = factory()
+        if reads is not None:
+            self.session.info[cache.INFO_KEY] = cache.SessionReads(reads)
         self.partnerships: PartnershipRepository = SqlPartnerships(self.session)
         self.rooms: RoomRepository = SqlRooms(self.session)
         self.members: MemberRepository = SqlMembers(self.session)
@@ -163,8 +173,12 @@ class SqlUnitOfWork:
 class Database:
     """An engine for one URL; `uow()` opens a unit of work, `upgrade()` migrates."""
 
-    def __init__(self, url: str | None = None, schema: str | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, schema: str | None = None, read_cache: bool = True
+    ) -> None:
         self.url = normalise_url(url)
+        self.reads = cache.ReadCache() if read_cache else None
+        """See `storage.cache`; off only to compare against."""
         self.schema = schema
         kwargs: dict[str, Any] = {}
         if schema and not self.is_sqlite:
@@ -181,7 +195,7 @@ class Database:
         return self.url.startswith("sqlite")
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions)
+        return SqlUnitOfWork(self._sessions, self.reads)
 
     async def upgrade(self) -> None:
         from storage.migrate import upgrade

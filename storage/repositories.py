@@ -7,8 +7,9 @@ trigger a lazy load or depend on SQLAlchemy.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,7 @@ from bot.core.model import (
 )
 from bot.core.reply import Reply
 from bot.core.text import match_key
+from storage.cache import cached
 from storage.models import (
     AuditRow,
     ContactRow,
@@ -48,10 +50,16 @@ from storage.models import (
     StateRow,
 )
 
+T = TypeVar("T")
+
 
 class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def _cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """A lookup every command repeats, through the database's read cache."""
+        return await cached(self.session.sync_session, key, load)
 
 
 def _partnership(row: PartnershipRow) -> Partnership:
@@ -84,8 +92,11 @@ class SqlPartnerships(_Repository):
         return _partnership(row)
 
     async def get(self, partnership_id: int) -> Partnership | None:
-        row = await self.session.get(PartnershipRow, partnership_id)
-        return _partnership(row) if row else None
+        async def load() -> Partnership | None:
+            row = await self.session.get(PartnershipRow, partnership_id)
+            return _partnership(row) if row else None
+
+        return await self._cached(("partnership", partnership_id), load)
 
     async def save(self, partnership: Partnership) -> None:
         await self.session.execute(
@@ -116,12 +127,15 @@ def _room(row: RoomRow) -> Room:
 
 class SqlRooms(_Repository):
     async def find(self, ref: RoomRef) -> Room | None:
-        row = await self.session.scalar(
-            select(RoomRow).where(
-                RoomRow.platform == ref.platform, RoomRow.external_id == ref.room_id
+        async def load() -> Room | None:
+            row = await self.session.scalar(
+                select(RoomRow).where(
+                    RoomRow.platform == ref.platform, RoomRow.external_id == ref.room_id
+                )
             )
-        )
-        return _room(row) if row else None
+            return _room(row) if row else None
+
+        return await self._cached(("room", ref.platform, ref.room_id), load)
 
     async def add(self, partnership_id: int, ref: RoomRef, name: str, now: datetime) -> Room:
         row = RoomRow(
@@ -171,12 +185,15 @@ def _member(row: MemberRow) -> Member:
 
 class SqlMembers(_Repository):
     async def of_partnership(self, partnership_id: int) -> list[Member]:
-        rows = await self.session.scalars(
-            select(MemberRow)
-            .where(MemberRow.partnership_id == partnership_id)
-            .order_by(MemberRow.id)
-        )
-        return [_member(r) for r in rows]
+        async def load() -> list[Member]:
+            rows = await self.session.scalars(
+                select(MemberRow)
+                .where(MemberRow.partnership_id == partnership_id)
+                .order_by(MemberRow.id)
+            )
+            return [_member(r) for r in rows]
+
+        return await self._cached(("members", partnership_id), load)
 
     async def add(self, partnership_id: int, name: str, now: datetime) -> Member:
         row = MemberRow(
@@ -212,7 +229,13 @@ class SqlPersons(_Repository):
         return {r.id: Person(r.id, r.display_name, tuple(identities[r.id])) for r in rows}
 
     async def by_identity(self, identity: Identity) -> Person | None:
-        """One statement (it runs for every message): the person with all their identities."""
+        """One statement, cached (it runs for every message): the person with all their
+        identities."""
+        return await self._cached(
+            ("person", identity.platform, identity.user_id), lambda: self._by_identity(identity)
+        )
+
+    async def _by_identity(self, identity: Identity) -> Person | None:
         wanted = aliased(IdentityRow)
         found = select(wanted.person_id).where(
             wanted.platform == identity.platform, wanted.user_id == identity.user_id
@@ -270,9 +293,11 @@ class SqlPersons(_Repository):
     ) -> bool:
         from storage.transfer import forget_person
 
-        return await self.session.run_sync(
+        erased = await self.session.run_sync(
             lambda s: forget_person(s.connection(), person_id, placeholder, partnership_id)
         )
+        self.session.info["changed"] = True  # written past the ORM, which would not say so
+        return erased
 
     async def referenced_by(self, partnership_id: int) -> set[int]:
         from storage.transfer import persons_of_partnership
@@ -310,12 +335,15 @@ class SqlContacts(_Repository):
 
 class SqlCoordinators(_Repository):
     async def of_partnership(self, partnership_id: int) -> list[int]:
-        rows = await self.session.scalars(
-            select(CoordinatorRow.person_id)
-            .where(CoordinatorRow.partnership_id == partnership_id)
-            .order_by(CoordinatorRow.granted_at, CoordinatorRow.person_id)
-        )
-        return list(rows)
+        async def load() -> list[int]:
+            rows = await self.session.scalars(
+                select(CoordinatorRow.person_id)
+                .where(CoordinatorRow.partnership_id == partnership_id)
+                .order_by(CoordinatorRow.granted_at, CoordinatorRow.person_id)
+            )
+            return list(rows)
+
+        return await self._cached(("coordinators", partnership_id), load)
 
     async def add(self, partnership_id: int, person_id: int, now: datetime) -> None:
         self.session.add(
@@ -334,7 +362,10 @@ class SqlCoordinators(_Repository):
 
 class SqlPresence(_Repository):
     async def enter(self, room_id: int, person_id: int, now: datetime) -> None:
-        if await self.session.get(PresenceRow, (room_id, person_id)) is None:
+        async def present() -> bool | None:
+            return await self.session.get(PresenceRow, (room_id, person_id)) is not None or None
+
+        if not await self._cached(("present", room_id, person_id), present):
             self.session.add(PresenceRow(room_id=room_id, person_id=person_id, since=now))
             await self.session.flush()
 
@@ -569,12 +600,15 @@ def _meeting(row: MeetingRow) -> Meeting:
 
 class SqlMeetings(_Repository):
     async def of_partnership(self, partnership_id: int) -> list[Meeting]:
-        rows = await self.session.scalars(
-            select(MeetingRow)
-            .where(MeetingRow.partnership_id == partnership_id)
-            .order_by(MeetingRow.starts_at, MeetingRow.id)
-        )
-        return [_meeting(r) for r in rows]
+        async def load() -> list[Meeting]:
+            rows = await self.session.scalars(
+                select(MeetingRow)
+                .where(MeetingRow.partnership_id == partnership_id)
+                .order_by(MeetingRow.starts_at, MeetingRow.id)
+            )
+            return [_meeting(r) for r in rows]
+
+        return await self._cached(("meetings", partnership_id), load)
 
     async def add(
         self, partnership_id: int, uid: str, starts_at: datetime, place: str, now: datetime
@@ -625,12 +659,15 @@ def _override(row: RotationOverrideRow) -> RotationOverride:
 
 class SqlOverrides(_Repository):
     async def of_partnership(self, partnership_id: int) -> list[RotationOverride]:
-        rows = await self.session.scalars(
-            select(RotationOverrideRow)
-            .where(RotationOverrideRow.partnership_id == partnership_id)
-            .order_by(RotationOverrideRow.at, RotationOverrideRow.id)
-        )
-        return [_override(r) for r in rows]
+        async def load() -> list[RotationOverride]:
+            rows = await self.session.scalars(
+                select(RotationOverrideRow)
+                .where(RotationOverrideRow.partnership_id == partnership_id)
+                .order_by(RotationOverrideRow.at, RotationOverrideRow.id)
+            )
+            return [_override(r) for r in rows]
+
+        return await self._cached(("overrides", partnership_id), load)
 
     async def add(
         self,

@@ -515,9 +515,12 @@ async def import_into(database: Database, data: dict[str, Any]) -> int:
     """Import an export in one transaction: all of it, or (on any conflict) nothing."""
     try:
         async with database.engine.begin() as conn:
-            return await conn.run_sync(import_partnership, data)
+            imported = await conn.run_sync(import_partnership, data)
     except IntegrityError as error:
         raise TransferError(
             "the target database already holds some of this partnership (a room, a meeting "
             f"or an account); nothing was imported: {str(error.orig).splitlines()[0]}"
         ) from error
+    if database.reads is not None:
+        database.reads.invalidate()
+    return imported

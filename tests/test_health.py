@@ -102,13 +102,27 @@ async def test_healthz_and_metrics_over_http(runtime: Runtime) -> None:
 
         status, kind, text = await get(port, "/metrics")
         assert status == 200 and kind.startswith("text/plain")
-        assert 'partnerbot_commands_total{command="setup",outcome="ok"} 1.0' in text
-        assert 'partnerbot_commands_total{command="mitglieder",outcome="ok"} 1.0' in text
-        assert 'partnerbot_commands_total{command="members",outcome="ok"} 1.0' in text
-        assert 'partnerbot_commands_total{command="mitglied",outcome="refused"} 1.0' in text
-        assert 'partnerbot_commands_total{command="unknown",outcome="refused"} 1.0' in text
+        assert (
+            'partnerbot_commands_total{command="setup",outcome="ok",platform="console"} 1.0' in text
+        )
+        assert (
+            'partnerbot_commands_total{command="mitglieder",outcome="ok",platform="console"} 1.0'
+            in text
+        )
+        assert (
+            'partnerbot_commands_total{command="members",outcome="ok",platform="console"} 1.0'
+            in text
+        )
+        assert (
+            'partnerbot_commands_total{command="mitglied",outcome="refused",platform="console"} 1.0'
+            in text
+        )
+        assert (
+            'partnerbot_commands_total{command="unknown",outcome="refused",platform="console"} 1.0'
+            in text
+        )
         assert "gibtsnicht" not in text, "typed words never become labels"
-        assert 'partnerbot_reply_seconds_count{command="mitglied"} 2.0' in text
+        assert 'partnerbot_reply_seconds_count{command="mitglied",platform="console"} 2.0' in text
         assert 'partnerbot_outbox_messages{platform="matrix",status="pending"} 1.0' in text
         assert 'partnerbot_outbox_messages{platform="console",status="failed"} 0.0' in text
         assert 'partnerbot_platform_connected{platform="matrix"} 1.0' in text

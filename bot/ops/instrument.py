@@ -45,7 +45,7 @@ async def instrument(
         return {s.platform: s.connected() for s in services}
 
     app = runtime.app
-    oplog.install(app, oplog.EventLog(app.router, app.uow_factory))
+    oplog.install(app, oplog.EventLog(app.router))
     metrics = Metrics(app.router, app.uow_factory, app.clock, platforms)
     app.observers.append(metrics)
     if not config.health.listen:

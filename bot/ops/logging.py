@@ -11,23 +11,39 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from time import perf_counter
 from typing import IO, Any
 
-from bot.core.events import Event, MessageEvent
-from bot.core.reply import Reply
-from bot.core.router import Router, parse_command_line
-from bot.services.ports import UnitOfWorkFactory
+from bot.app import App, EventReport
+from bot.core.router import Router
 
 FORMATS = ("keyvalue", "json")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 REDACTED = "***"
 
-_event: ContextVar[dict[str, Any] | None] = ContextVar("partnerbot_log_event", default=None)
+
+@dataclass(frozen=True)
+class _Current:
+    """The event being handled in this task, and its command as it may be logged."""
+
+    handled: EventReport
+    command: str | None
+
+    def fields(self) -> dict[str, Any]:
+        handled = self.handled
+        return {
+            "event": handled.kind,
+            "platform": handled.platform,
+            "room": handled.room.room_id,
+            "partnership": handled.partnership_id,
+            "command": self.command,
+        }
+
+
+_event: ContextVar[_Current | None] = ContextVar("partnerbot_log_event", default=None)
 
 
 def fields(**values: Any) -> dict[str, Any]:
@@ -42,9 +58,9 @@ def _record_fields(record: logging.LogRecord) -> dict[str, Any]:
         "logger": record.name,
         "msg": record.getMessage(),
     }
-    context = _event.get()
-    if context:
-        values.update({k: v for k, v in context.items() if not k.startswith("_")})
+    current = _event.get()
+    if current is not None:
+        values.update(current.fields())
     values.update(getattr(record, "fields", {}) or {})
     if record.exc_info:
         kind = record.exc_info[0]
@@ -99,69 +115,39 @@ def configure(
     return handler
 
 
-@dataclass
-class _Handled:
-    command: str | None = None
-    outcome: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-Handle = Callable[[Event], Awaitable[Reply | None]]
-
-
 class EventLog:
     """Logs every event the app handles as one line, with its partnership and room.
 
-    Installed around `App.handle` (the app stays as it is) and as one of its observers, which
-    tells the command name and outcome."""
+    One of the app's observers: the app says which room and partnership an event belongs
+    to, so logging costs no database lookup. While an event is handled, every other line
+    logged carries its room and (once the app knows it) its partnership too."""
 
-    def __init__(self, router: Router, uow_factory: UnitOfWorkFactory) -> None:
-        self.uow_factory = uow_factory
+    def __init__(self, router: Router) -> None:
         self.log = logging.getLogger("partnerbot.events")
         self._words = {w for c in router.commands for w in (c.name, c.alias)}
+        self._tokens: dict[int, Token[_Current | None]] = {}
 
-    def command_handled(self, name: str, outcome: str, seconds: float) -> None:
-        context = _event.get()
-        if context is not None:
-            context["command"] = name if name in self._words else "unknown"
-            context["outcome"] = outcome
+    def event_started(self, handled: EventReport) -> None:
+        command = handled.command
+        label = None if command is None else command if command in self._words else "unknown"
+        self._tokens[id(handled)] = _event.set(_Current(handled, label))
 
-    def wrap(self, handle: Handle) -> Handle:
-        async def logged(event: Event) -> Reply | None:
-            if isinstance(event, MessageEvent) and parse_command_line(event.text) is None:
-                return await handle(event)
-            context: dict[str, Any] = {
-                "event": type(event).__name__.removesuffix("Event").lower(),
-                "platform": event.room.platform,
-                "room": event.room.room_id,
-                "partnership": await self._partnership(event),
-            }
-            token = _event.set(context)
-            started = perf_counter()
-            try:
-                reply = await handle(event)
-                context["ms"] = round((perf_counter() - started) * 1000, 1)
-                self.log.info("event handled")
-                return reply
-            except Exception:
-                context["ms"] = round((perf_counter() - started) * 1000, 1)
-                self.log.exception("event failed")
-                raise
-            finally:
+    def event_handled(self, handled: EventReport) -> None:
+        ms = round(handled.seconds * 1000, 1)
+        try:
+            if handled.error is None:
+                self.log.info("event handled", extra=fields(outcome=handled.outcome, ms=ms))
+            else:
+                self.log.error(
+                    "event failed",
+                    extra=fields(outcome=handled.outcome, ms=ms, error=handled.error),
+                )
+        finally:
+            token = self._tokens.pop(id(handled), None)
+            if token is not None:
                 _event.reset(token)
 
-        return logged
 
-    async def _partnership(self, event: Event) -> int | None:
-        try:
-            async with self.uow_factory() as uow:
-                room = await uow.rooms.find(event.room)
-        except Exception:
-            return None
-        return room.partnership_id if room else None
-
-
-def install(app: Any, event_log: EventLog) -> None:
-    """Put the event log around `app.handle`, which the adapters call, and among its observers."""
+def install(app: App, event_log: EventLog) -> None:
+    """Make the event log one of the app's observers."""
     app.observers.append(event_log)
-    app.handle = event_log.wrap(app.handle)

@@ -1,6 +1,7 @@
 """Prometheus metrics: what operators graph and alert on.
 
-Command counts and reply latency are told by the app as they happen (`App.observers`); the
+Command counts and reply latency, by platform, are told by the app as they happen (it is
+one of `App.observers`); the
 outbox backlog, the reminders due and the platform connections are read fresh on every
 scrape, because the database, not this process, knows them.
 """
@@ -14,6 +15,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from bot.app import EventReport
 from bot.core.clock import Clock
 from bot.core.router import Router
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -53,14 +55,14 @@ class Metrics:
         self._words = {w for c in router.commands for w in (c.name, c.alias)}
         self.commands = Counter(
             "partnerbot_commands",
-            "Commands handled, by command name and outcome (ok, refused, failed).",
-            ["command", "outcome"],
+            "Commands handled, by command name, outcome (ok, refused, failed) and platform.",
+            ["command", "outcome", "platform"],
             registry=self.registry,
         )
         self.latency = Histogram(
             "partnerbot_reply_seconds",
             "Time from a command arriving to its reply being ready.",
-            ["command"],
+            ["command", "platform"],
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
@@ -91,10 +93,15 @@ class Metrics:
         """Known command words as they are; anything typed else is one label, not many."""
         return word if word in self._words else UNKNOWN
 
-    def command_handled(self, name: str, outcome: str, seconds: float) -> None:
-        command = self._command(name)
-        self.commands.labels(command, outcome).inc()
-        self.latency.labels(command).observe(seconds)
+    def event_started(self, handled: EventReport) -> None:
+        pass
+
+    def event_handled(self, handled: EventReport) -> None:
+        if handled.command is None:
+            return
+        command = self._command(handled.command)
+        self.commands.labels(command, handled.outcome, handled.platform).inc()
+        self.latency.labels(command, handled.platform).observe(handled.seconds)
 
     async def refresh(self) -> None:
         for platform, up in self.platforms().items():

@@ -100,6 +100,23 @@ class LoginFailed(RuntimeError):
     """The homeserver refused the configured credentials (the secret is never included)."""
 
 
+def _skip_empty_room_saves(client: AsyncClient) -> None:
+    """nio writes the set of newly encrypted rooms to its crypto store after every sync, even
+    when it is empty: a blocking SQLite query in the event loop for every message received.
+    An empty set has nothing to save."""
+    store = getattr(client, "store", None)
+    if store is None or getattr(store, "_skips_empty_saves", False):
+        return
+    save = store.save_encrypted_rooms
+
+    def save_encrypted_rooms(rooms: Any) -> None:
+        if rooms:
+            save(rooms)
+
+    store.save_encrypted_rooms = save_encrypted_rooms
+    store._skips_empty_saves = True
+
+
 class MatrixMessenger:
     """Sends neutral replies into Matrix rooms; used by the outbox (`Delivery`)."""
 
@@ -295,6 +312,10 @@ class MatrixService:
     # -- login ----------------------------------------------------------------------------
 
     async def _login(self) -> None:
+        await self._log_in()
+        _skip_empty_room_saves(self.client)
+
+    async def _log_in(self) -> None:
         client = self.client
         stored = session.load(self.store_path, self.section.homeserver, self.user_id)
         if self.section.access_token:
