@@ -30,7 +30,7 @@ from bot.core.router import (
     parse_command_line,
 )
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
-from bot.services import confirmations, roles
+from bot.services import confirmations, partnerships, roles
 from bot.services.people import identify
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -201,8 +201,7 @@ class App:
         self, event: MessageEvent, parsed: ParsedCommand, handled: EventReport
     ) -> Reply | None:
         async with self.uow_factory() as uow:
-            room = await uow.rooms.find(event.room)
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            room, partnership = await partnerships.of_room(uow, event.room)
             handled.partnership_id = partnership.id if partnership else None
             reply, keep = await self._dispatch(
                 uow, event, parsed, room, partnership, confirmed=False
@@ -237,8 +236,7 @@ class App:
         if not self.change_hooks:
             return
         if partnership is None:
-            room = await uow.rooms.find(event.room)
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            _, partnership = await partnerships.of_room(uow, event.room)
         if partnership is None:
             return
         for hook in self.change_hooks:
@@ -383,8 +381,7 @@ class App:
 
     async def _membership(self, event: JoinEvent | LeaveEvent, handled: EventReport) -> None:
         async with self.uow_factory() as uow:
-            room = await uow.rooms.find(event.room)
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            room, partnership = await partnerships.of_room(uow, event.room)
             if room is None or partnership is None:
                 handled.outcome = "ignored"
                 return

@@ -15,6 +15,14 @@ LINK_CODE_VALIDITY = timedelta(hours=24)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
+async def of_room(uow: UnitOfWork, ref: RoomRef) -> tuple[Room | None, Partnership | None]:
+    """The room behind a platform's room reference and the partnership it belongs to
+    (None, None for a room the bot does not know)."""
+    room = await uow.rooms.find(ref)
+    partnership = await uow.partnerships.get(room.partnership_id) if room else None
+    return room, partnership
+
+
 async def found(
     uow: UnitOfWork,
     name: str,

@@ -52,6 +52,7 @@ from bot.core.events import Event, MessageEvent
 from bot.core.messenger import DeliveryError
 from bot.core.reply import Reply
 from bot.core.router import parse_command_line
+from bot.services import partnerships
 
 log = logging.getLogger(__name__)
 
@@ -416,8 +417,7 @@ class TelegramService:
         """After a room was linked: warn if the bot is no administrator of the group."""
         assert self.app is not None and self.application is not None
         async with self.app.uow_factory() as uow:
-            room = await uow.rooms.find(event.room)
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            _, partnership = await partnerships.of_room(uow, event.room)
         if partnership is None:
             return reply
         bot = self.application.bot
@@ -439,8 +439,7 @@ class TelegramService:
         """The bot lost its administrator rights in a linked group: say what that costs."""
         assert self.app is not None
         async with self.app.uow_factory() as uow:
-            room = await uow.rooms.find(room_of(chat_id))
-            partnership = await uow.partnerships.get(room.partnership_id) if room else None
+            _, partnership = await partnerships.of_room(uow, room_of(chat_id))
         if partnership is None:
             return
         lang = partnership.language
