@@ -10,7 +10,9 @@ in the same run. A plain nio client sends commands into two rooms, one with each
   `--rounds` bursts per bot, taking turns, and the median rate is reported.
 Taking turns matters on a shared machine: a load that comes and goes then slows both bots
 alike instead of whichever was measured at the time.
-Printed are the numbers and the ratios partnerbot/echo (target: p50 <= 1.15x, burst >= 0.9x).
+Printed are the numbers and the ratios partnerbot/echo (target: p50 <= 1.15x, burst >= 0.9x),
+and the CPU time each burst cost per command, in this process (the asker and the bot under
+test) and in Synapse: where a difference between the bots comes from.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
+import os
 import statistics
 import tempfile
 import time
@@ -27,10 +31,14 @@ from typing import Any
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    Event,
     MatrixRoom,
+    MessageDirection,
     RoomCreateResponse,
     RoomMessageNotice,
+    RoomMessagesResponse,
     RoomMessageText,
+    SyncResponse,
 )
 
 from bot.adapters.matrix.service import MatrixService
@@ -40,10 +48,8 @@ from bot.core.clock import SystemClock
 from bot.runtime import build_runtime
 from tests.matrix.synapse import Account, Synapse
 
-
-def _filter(own_user: str) -> dict[str, Any]:
-    """A timeline filter, as any bot needs (nio's default limit of 10 loses bursts)."""
-    return {"room": {"timeline": {"limit": 100}}}
+FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 100}}}
+"""A timeline filter, as any bot needs (nio's default limit of 10 loses bursts)."""
 
 
 def _plain_client(synapse: Synapse, account: Account) -> AsyncClient:
@@ -55,7 +61,12 @@ def _plain_client(synapse: Synapse, account: Account) -> AsyncClient:
 
 
 class _Syncing:
-    """A plain nio client that syncs in the background until stopped."""
+    """A plain nio client that syncs in the background until stopped.
+
+    Like partnerbot, it back-fills a limited timeline: Synapse returns at most 100 events
+    per room and sync, and on a busy machine a burst of 200 commands and 200 answers can
+    outgrow that between two syncs. Without it the echo bot would miss commands, or the
+    asker answers, and the burst would never end."""
 
     def __init__(self, synapse: Synapse, account: Account) -> None:
         self.client = _plain_client(synapse, account)
@@ -63,9 +74,7 @@ class _Syncing:
 
     async def start(self) -> None:
         await self.client.sync(timeout=0, full_state=True)
-        self._sync = asyncio.create_task(
-            self.client.sync_forever(timeout=30_000, sync_filter=_filter(self.client.user_id))
-        )
+        self._sync = asyncio.create_task(self._sync_forever())
 
     async def stop(self) -> None:
         if self._sync is not None:
@@ -74,17 +83,48 @@ class _Syncing:
                 await self._sync
         await self.client.close()
 
+    def on_event(self, room: MatrixRoom, event: Event) -> None:
+        """One timeline event, in order; subclasses react to the ones they care about."""
+
+    async def _sync_forever(self) -> None:
+        while True:
+            since = self.client.next_batch
+            answer = await self.client.sync(timeout=30_000, sync_filter=FILTER, since=since)
+            if not isinstance(answer, SyncResponse):
+                await asyncio.sleep(0.1)
+                continue
+            for room_id, info in answer.rooms.join.items():
+                events = list(info.timeline.events)
+                if info.timeline.limited and info.timeline.prev_batch and since:
+                    events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+                room = self.client.rooms[room_id]
+                for event in events:
+                    self.on_event(room, event)
+
+    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[Event]:
+        newest_first: list[Event] = []
+        token = prev_batch
+        while True:
+            page = await self.client.room_messages(
+                room_id, start=token, end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+                return newest_first[::-1]
+            newest_first.extend(page.chunk)
+            if not page.end or page.end == token:
+                return newest_first[::-1]
+            token = page.end
+
 
 class EchoBot(_Syncing):
-    """The baseline: answers every text with a notice, sent from a task (not the callback)."""
+    """The baseline: answers every text with a notice, sent from a task (not the sync loop)."""
 
     def __init__(self, synapse: Synapse, account: Account) -> None:
         super().__init__(synapse, account)
-        self.client.add_event_callback(self._on_text, RoomMessageText)
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
-        if event.sender == self.client.user_id:
+    def on_event(self, room: MatrixRoom, event: Event) -> None:
+        if not isinstance(event, RoomMessageText) or event.sender == self.client.user_id:
             return
         task = asyncio.create_task(
             self.client.room_send(
@@ -100,11 +140,11 @@ class Asker(_Syncing):
 
     def __init__(self, synapse: Synapse, account: Account) -> None:
         super().__init__(synapse, account)
-        self.client.add_event_callback(self._on_notice, RoomMessageNotice)
         self.answers: dict[str, asyncio.Queue[float]] = {}
 
-    async def _on_notice(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
-        self.answers.setdefault(room.room_id, asyncio.Queue()).put_nowait(time.perf_counter())
+    def on_event(self, room: MatrixRoom, event: Event) -> None:
+        if isinstance(event, RoomMessageNotice):
+            self.answers.setdefault(room.room_id, asyncio.Queue()).put_nowait(time.perf_counter())
 
     async def room_with(self, bot_user: str) -> str:
         answer = await self.client.room_create(name="bench", invite=[bot_user])
@@ -147,9 +187,18 @@ class Asker(_Syncing):
         start = time.perf_counter()
         await asyncio.gather(*(self.send(room_id, text) for _ in range(count)))
         last = start
-        for _ in range(count):
-            last = await asyncio.wait_for(queue.get(), 120)
+        for received in range(count):
+            try:
+                last = await asyncio.wait_for(queue.get(), 120)
+            except TimeoutError:
+                raise RuntimeError(f"{received} of {count} answers arrived in {room_id}") from None
         return count / (last - start)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _p(values: list[float], q: float) -> float:
@@ -205,15 +254,23 @@ async def _run(synapse: Synapse, directory: Path, count: int, rounds: int) -> No
         await asker.sequential(rooms, "/next", 10)  # warm-up
         rtts = await asker.sequential(rooms, "/next", count)
         rates: dict[str, list[float]] = {name: [] for name in rooms}
+        cpu: dict[str, list[tuple[float, float]]] = {name: [] for name in rooms}
+        assert synapse.process is not None
         for _ in range(rounds):
             for name, room_id in rooms.items():
                 await asker.drain(room_id)
+                own, server = time.process_time(), _cpu_seconds(synapse.process.pid)
                 rates[name].append(await asker.burst(room_id, "/next", count))
+                cpu[name].append(
+                    (time.process_time() - own, _cpu_seconds(synapse.process.pid) - server)
+                )
         results = {
             name: {
                 "p50": statistics.median(rtts[name]),
                 "p95": _p(rtts[name], 0.95),
                 "burst": statistics.median(rates[name]),
+                "cpu here": statistics.median(c[0] for c in cpu[name]) / count * 1000,
+                "cpu synapse": statistics.median(c[1] for c in cpu[name]) / count * 1000,
             }
             for name in rooms
         }
@@ -222,9 +279,15 @@ async def _run(synapse: Synapse, directory: Path, count: int, rounds: int) -> No
             f"commands: {count} sequential per bot (taking turns), {rounds} bursts of {count} "
             "per bot; partnerbot answers /next"
         )
-        print(f"{'':12}{'p50 ms':>10}{'p95 ms':>10}{'burst /s':>10}")
+        print(
+            f"{'':12}{'p50 ms':>10}{'p95 ms':>10}{'burst /s':>10}"
+            f"{'CPU ms per burst command: here':>33}{'synapse':>9}"
+        )
         for name, r in results.items():
-            print(f"{name:12}{r['p50']:10.1f}{r['p95']:10.1f}{r['burst']:10.1f}")
+            print(
+                f"{name:12}{r['p50']:10.1f}{r['p95']:10.1f}{r['burst']:10.1f}"
+                f"{r['cpu here']:33.2f}{r['cpu synapse']:9.2f}"
+            )
         print(
             f"{'ratio':12}{p['p50'] / e['p50']:10.2f}{p['p95'] / e['p95']:10.2f}"
             f"{p['burst'] / e['burst']:10.2f}   (partnerbot / echo; targets p50 <= 1.15, "
@@ -243,6 +306,7 @@ async def _run(synapse: Synapse, directory: Path, count: int, rounds: int) -> No
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     arguments = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     asyncio.run(main(arguments.count, arguments.rounds))
