@@ -36,7 +36,7 @@ async def test_setup_members_contacts_joins_and_leaves(
     assert setup.content["msgtype"] == "m.notice"
     assert setup.content["format"] == "org.matrix.custom.html"
     assert "<b>Klima-Allianz Musterkreis</b>" in setup.content["formatted_body"]
-    assert setup.content["m.mentions"] == {}
+    assert "m.mentions" not in setup.content  # nobody is mentioned
     assert anna.from_user(room_id, bot.user_id)[0] == setup  # the history got no answer
 
     await anna.say(room_id, "/member add Kleve")

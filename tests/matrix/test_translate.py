@@ -165,7 +165,7 @@ def test_reply_content_is_an_escaped_notice_with_mentions() -> None:
     )
     assert content["m.mentions"] == {"user_ids": [ANNA]}
     plain = t.reply_content(Reply.of(Paragraph.of("Hallo")))
-    assert plain is not None and plain["m.mentions"] == {}
+    assert plain is not None and "m.mentions" not in plain  # costly for Synapse; see docstring
     assert (
         t.reply_content(Reply.of(attachments=(Attachment("a.ics", "text/calendar", b"x"),))) is None
     )
