@@ -126,6 +126,12 @@ async def test_forgetme_asks_then_forgets_everywhere(database: Database) -> None
 
 async def test_forget_by_a_coordinator_stays_in_its_partnership(database: Database) -> None:
     bot = await founded(database)
+    dora = Sender(Identity("console", "dora"), "dora")
+    changed = MessageEvent(
+        RoomRef("console", "andere"), dora, "/tagesordnung neu Bericht von bernd", event_id="e1"
+    )
+    assert "Bericht von bernd" in str(await bot.app.handle(changed))
+    assert "handled_event" in await rows_naming(database, "bernd"), "kept against replays"
     await bot.say(":room andere\n:leave bernd")
     asked = await bot.text("@dora: /vergessen bernd")
     assert "Bitte bestätigen" in asked
@@ -134,6 +140,9 @@ async def test_forget_by_a_coordinator_stays_in_its_partnership(database: Databa
     assert "in einer anderen Partnerschaft dieses Bots bekannt" in done
     assert ("console", "bernd") in [tuple(r[2:]) for r in (await snapshot(database))["identity"]], (
         "his accounts stay: Klima-Allianz Niederrhein still knows him"
+    )
+    assert "handled_event" not in await rows_naming(database, "bernd"), (
+        "the replay record names no partnership: it is scrubbed everywhere"
     )
     await bot.say(":room main")
     assert "bernd" in (await bot.text("@anna: /mitglieder"))
