@@ -198,7 +198,8 @@ class TelegramService:
         if saved is not None and self.answered is None:
             log.warning("Telegram: ignoring an unreadable %s", self._answered_key)
         # The same in both modes: no webhook may be set while asking (Telegram keeps the
-        # updates meanwhile and sends them to the webhook once it is set again).
+        # updates meanwhile and sends them to the webhook once it is set again). The first
+        # hundred suffice: only the head of the queue can have been taken before.
         await bot.delete_webhook()
         pending = await bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES)
         self.replayable_until = max((u.update_id for u in pending), default=0)
@@ -230,8 +231,6 @@ class TelegramService:
         if self._webhook_runner is not None:
             await self._webhook_runner.cleanup()
             self._webhook_runner = None
-        if application.running:
-            await application.stop()
         await application.shutdown()
         self.application = None
 
