@@ -83,8 +83,9 @@ class EventReport:
     """The command word as typed, casefolded (also unknown ones); None for joins and leaves."""
     partnership_id: int | None = None
     outcome: str = "failed"
-    """"ok", "refused" (answered, nothing kept), "ignored" (a room of no partnership) or
-    "failed" (an exception; `error` names it)."""
+    """"ok", "refused" (answered, nothing kept), "ignored" (a room of no partnership),
+    "replayed" (handled before a restart, delivered again: not applied again) or "failed"
+    (an exception; `error` names it)."""
     seconds: float = 0.0
     error: str | None = None
 
@@ -141,22 +142,24 @@ class App:
 
         An event the adapter may have delivered before a crash is applied only if it was not
         handled yet; if it was, the reply it got then is returned again (the adapter resends
-        it under the same transaction id, which the platform drops if it arrived)."""
-        if event.maybe_replayed and event.event_id:
-            async with self.uow_factory() as uow:
-                before = await uow.handled_events.find(event.room.platform, event.event_id)
-            if before is not None:
-                log.info("event %s was handled before a restart; not applied again", event.event_id)
-                return before.reply
+        it under the same transaction id, which the platform drops if it arrived). Observers
+        are told of such a replay with the outcome "replayed"."""
         parsed: ParsedCommand | None = None
         if isinstance(event, MessageEvent):
             parsed = self._command_line(event)
             if parsed is None:
                 return None
-            handled = EventReport("message", event.room, parsed.word.casefold())
-        else:
-            handled = EventReport("join" if isinstance(event, JoinEvent) else "leave", event.room)
+        handled = self._report(event, parsed)
         started = perf_counter()
+        if event.maybe_replayed and event.event_id:
+            async with self.uow_factory() as uow:
+                before = await uow.handled_events.find(event.room.platform, event.event_id)
+                if before is not None:
+                    await self._replay_seen(uow, event, handled)
+            if before is not None:
+                log.info("event %s was handled before a restart; not applied again", event.event_id)
+                self._tell(handled, started)
+                return before.reply
         for observer in self.observers:
             observer.event_started(handled)
         try:
@@ -173,6 +176,41 @@ class App:
             handled.seconds = perf_counter() - started
             for observer in self.observers:
                 observer.event_handled(handled)
+
+    async def replayed(self, event: Event) -> None:
+        """An event the adapter knows was handled and answered before a restart, delivered
+        again and dropped there: nothing is applied or answered, the observers are told."""
+        parsed: ParsedCommand | None = None
+        if isinstance(event, MessageEvent):
+            parsed = self._command_line(event)
+            if parsed is None:
+                return
+        handled = self._report(event, parsed)
+        started = perf_counter()
+        async with self.uow_factory() as uow:
+            await self._replay_seen(uow, event, handled)
+        self._tell(handled, started)
+
+    @staticmethod
+    def _report(event: Event, parsed: ParsedCommand | None) -> EventReport:
+        if isinstance(event, MessageEvent):
+            assert parsed is not None
+            return EventReport("message", event.room, parsed.word.casefold())
+        return EventReport("join" if isinstance(event, JoinEvent) else "leave", event.room)
+
+    async def _replay_seen(self, uow: UnitOfWork, event: Event, handled: EventReport) -> None:
+        """Fill in the report of a replay (the room lookup is usually in the read cache)."""
+        _, partnership = await partnerships.of_room(uow, event.room)
+        handled.partnership_id = partnership.id if partnership else None
+        handled.outcome = "replayed"
+
+    def _tell(self, handled: EventReport, started: float) -> None:
+        """Observers hear of an event that was not handled here (a replay) as of any other."""
+        for observer in self.observers:
+            observer.event_started(handled)
+        handled.seconds = perf_counter() - started
+        for observer in self.observers:
+            observer.event_handled(handled)
 
     def _command_line(self, event: MessageEvent) -> ParsedCommand | None:
         """The command a message gives this bot, or None (chat, or a command for another bot)."""

@@ -4,16 +4,20 @@ is answered with the reply it got then, and not applied a second time."""
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.app import App, AppConfig
+from bot.app import App, AppConfig, EventReport
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, JoinEvent, MessageEvent, RoomRef, Sender
 from bot.core.render import render_plain
 from bot.core.reply import Reply
+from bot.ops import logging as oplog
+from bot.ops.metrics import Metrics
 from handlers import build_router
 from storage.database import Database
 
@@ -136,3 +140,75 @@ async def test_records_older_than_a_week_are_pruned_when_recording(database: Dat
     await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Goch", "", "$goch"))
     assert not await _recorded(database, "$setup")
     assert await _recorded(database, "$kleve") and await _recorded(database, "$goch")
+
+
+class Reports:
+    """An observer that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.started: list[EventReport] = []
+        self.handled: list[EventReport] = []
+
+    def event_started(self, handled: EventReport) -> None:
+        self.started.append(handled)
+
+    def event_handled(self, handled: EventReport) -> None:
+        self.handled.append(handled)
+
+
+async def test_a_replay_is_reported_to_the_observers_logged_and_counted(
+    database: Database,
+) -> None:
+    app = await _app(database, ManualClock(NOW))
+    reports, metrics = Reports(), Metrics(app.router, app.uow_factory, app.clock)
+    app.observers += [reports, oplog.EventLog(app.router), metrics]
+    add = "/tagesordnung neu Radwege"
+    await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege"))
+    await app.handle(JoinEvent(ROOM, BERND, "$join"))
+    log = logging.getLogger("partnerbot.events")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(oplog.LineFormatter())
+    log.addHandler(handler)
+    level = log.level
+    log.setLevel(logging.INFO)
+    try:
+        await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege", maybe_replayed=True))
+        await app.handle(JoinEvent(ROOM, BERND, "$join", maybe_replayed=True))
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+    replays = reports.handled[2:]
+    assert [(r.kind, r.command, r.outcome) for r in replays] == [
+        ("message", "tagesordnung", "replayed"),
+        ("join", None, "replayed"),
+    ]
+    async with database.uow() as uow:
+        room = await uow.rooms.find(ROOM)
+    assert room is not None
+    assert all(r.partnership_id == room.partnership_id and r.error is None for r in replays)
+    assert reports.started[2:] == replays
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "event=message" in lines[0] and "command=tagesordnung outcome=replayed" in lines[0]
+    assert "event=join" in lines[1] and "outcome=replayed" in lines[1]
+    assert all(f"partnership={room.partnership_id}" in line for line in lines)
+    count = metrics.commands.labels("tagesordnung", "replayed", "matrix")._value.get()
+    assert count == 1
+
+
+async def test_an_event_the_adapter_dropped_as_answered_is_only_reported(
+    database: Database,
+) -> None:
+    app = await _app(database, ManualClock(NOW))
+    reports = Reports()
+    app.observers.append(reports)
+    changes = app.changes
+
+    await app.replayed(MessageEvent(ROOM, ANNA, "/mitglied neu Kleve", "", "$k"))
+    await app.replayed(MessageEvent(ROOM, ANNA, "Guten Morgen", "", "$chat"))
+
+    assert [(r.command, r.outcome) for r in reports.handled] == [("mitglied", "replayed")]
+    assert reports.handled[0].partnership_id is not None
+    assert app.changes == changes and await _members(database) == []

@@ -55,7 +55,8 @@ class Metrics:
         self._words = {w for c in router.commands for w in (c.name, c.alias)}
         self.commands = Counter(
             "partnerbot_commands",
-            "Commands handled, by command name, outcome (ok, refused, failed) and platform.",
+            "Commands handled, by command name, outcome (ok, refused, replayed, failed) and "
+            "platform.",
             ["command", "outcome", "platform"],
             registry=self.registry,
         )

@@ -88,7 +88,7 @@ async def world(sqlite_database: Database, tmp_path: Path) -> AsyncIterator[Worl
         # bounded, so a hang shows as an error instead of stalling the suite
         async with asyncio.timeout(20):
             await fake.release_pollers()
-            await service.stop()
+            await w.service.stop()  # a test may have restarted it
             with contextlib.suppress(Exception):
                 await w.settle()
             for task in w.tasks:

@@ -81,6 +81,15 @@ class Failure:
 
 
 @dataclass
+class Hold:
+    """A call the fake receives but never answers (the bot is killed meanwhile)."""
+
+    method: str
+    when: Callable[[dict[str, Any]], bool]
+    arrived: asyncio.Future[Call]
+
+
+@dataclass
 class Chat:
     id: int
     type: str
@@ -194,6 +203,8 @@ class FakeBotAPI:
         self.queries: dict[str, bool] = {}
         """Callback query id -> answered yet."""
         self.changed = asyncio.Condition()
+        self.holds: list[Hold] = []
+        self._released = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._closing = False
@@ -214,6 +225,7 @@ class FakeBotAPI:
 
     async def close(self) -> None:
         await self.release_pollers()
+        self._released.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -238,6 +250,13 @@ class FakeBotAPI:
         call = Call(method, params, files)
         self.calls.append(call)
         await self._notify()
+        hold = next((h for h in self.holds if h.method == method and h.when(params)), None)
+        if hold is not None:
+            self.holds.remove(hold)
+            call.ok = False
+            hold.arrived.set_result(call)
+            await self._released.wait()
+            return web.json_response({"ok": False, "error_code": 500}, status=500)
         try:
             self._injected_failure(method, params)
             handler = getattr(self, "api_" + method, None)
@@ -325,6 +344,15 @@ class FakeBotAPI:
             retry_after=retry_after,
             chat_id=chat_id,
         )
+
+    def hold(
+        self, method: str, when: Callable[[dict[str, Any]], bool] = lambda _: True
+    ) -> asyncio.Future[Call]:
+        """The next call of `method` whose parameters pass `when` is neither carried out nor
+        answered; the future tells when it came (a moment to kill the bot at)."""
+        arrived: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        self.holds.append(Hold(method, when, arrived))
+        return arrived
 
     async def wait_for(self, predicate: Callable[[], bool]) -> None:
         """Until `predicate` holds after some call (at most ten seconds)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -51,12 +52,7 @@ async def test_a_retry_resumes_after_the_parts_already_sent(world: World) -> Non
     assert len(world.fake.ok_calls("sendDocument")) == 1
 
 
-async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
-    fake = FakeBotAPI()
-    await fake.start()
-    fake.group(GROUP, "Klima-Allianz", ANNA)
-    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
+def webhook_service(fake: FakeBotAPI, tmp_path: Path) -> TelegramService:
     section = TelegramSection(
         token=Secret(fake.token),
         base_url=fake.url,
@@ -65,31 +61,91 @@ async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
         webhook_listen="127.0.0.1",
         webhook_port=0,
     )
-    service = TelegramService(section, tmp_path)
+    return TelegramService(section, tmp_path)
+
+
+async def deliver(
+    service: TelegramService, update: dict[str, Any], secret: str | None = None
+) -> int:
+    """Telegram posts one update to the webhook; the HTTP status of the answer."""
+    url = f"http://127.0.0.1:{service.webhook_port}/telegram/hook"
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[WEBHOOK_SECRET_HEADER] = secret
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data=json.dumps(update), headers=headers) as response,
+    ):
+        return response.status
+
+
+async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.group(GROUP, "Klima-Allianz", ANNA)
+    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
+    service = webhook_service(fake, tmp_path)
     await service.start(app)
     try:
         assert service.connected()
         assert fake.webhook is not None
         assert fake.webhook["url"] == "https://bot.example.org/telegram/hook"
         assert "chat_member" in fake.webhook["allowed_updates"]
+        assert fake.webhook["max_connections"] == 1
         secret = fake.webhook["secret_token"]
         await fake.say(GROUP, ANNA, f"/help@{BOT_USERNAME}")
         (incoming,) = fake.updates
-        url = f"http://127.0.0.1:{service.webhook_port}/telegram/hook"
-        async with aiohttp.ClientSession() as http:
-            async with http.post(url, data=json.dumps(incoming)) as response:
-                assert response.status == 403  # without Telegram's secret header
-            headers = {WEBHOOK_SECRET_HEADER: secret, "Content-Type": "application/json"}
-            async with http.post(url, data=json.dumps(incoming), headers=headers) as response:
-                assert response.status == 200
-        await fake.wait_for(lambda: bool(fake.sent(GROUP)))
+        assert await deliver(service, incoming) == 403  # without Telegram's secret header
+        assert await deliver(service, incoming, secret) == 200
         assert fake.sent(GROUP)[0].startswith("partnerbot hilft Ihrer Partnerschaft")
-        assert not fake.ok_calls("getUpdates")
+        # Asked once at the start, for what was pending, while no webhook was set.
+        assert len(fake.ok_calls("getUpdates")) == 1
+        methods = [c.method for c in fake.calls]
+        assert methods.index("getUpdates") < methods.index("setWebhook")
     finally:
         await service.stop()
         await fake.close()
     assert not service.connected()
     assert fake.unknown_calls() == []
+
+
+async def test_webhook_answers_telegram_after_the_reply_and_knows_what_it_answered(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """Telegram sends an update again until it got the answer 200: the answer comes once the
+    update was handled and answered, so a crash loses nothing; sent again after a restart
+    (the 200 was lost), it is not answered twice."""
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.group(GROUP, "Klima-Allianz", ANNA)
+    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
+    first = webhook_service(fake, tmp_path)
+    await first.start(app)
+    try:
+        await fake.say(GROUP, ANNA, "/setup Klima-Allianz")
+        (setup,) = fake.updates
+        assert fake.webhook is not None
+        assert await deliver(first, setup, fake.webhook["secret_token"]) == 200
+        assert len(fake.sent(GROUP)) == 1  # already out when Telegram got its answer
+    finally:
+        await first.stop()
+    again = webhook_service(fake, tmp_path)
+    await again.start(app)
+    try:
+        await fake.say(GROUP, ANNA, "/mitglieder")
+        members = fake.updates[-1]
+        secret = fake.webhook["secret_token"]
+        assert await deliver(again, setup, secret) == 200
+        assert await deliver(again, members, secret) == 200
+        assert await deliver(again, members, secret) == 200  # a lost 200, in one process
+        texts = fake.sent(GROUP)
+        assert len(texts) == 2 and texts[0].startswith("Die Partnerschaft Klima-Allianz ist")
+        assert "keine Mitglieder" in texts[1]
+    finally:
+        await again.stop()
+        await fake.close()
 
 
 def test_create_service_for_partnerbot_run(tmp_path: Path) -> None:
