@@ -5,8 +5,11 @@ On SQLite every statement costs several hand-offs to aiosqlite's thread, which m
 repeated lookups most of the time a read-only command like /next takes. Kept entries are
 only ever read by units of work of the same `Database`, and are dropped as a whole:
 
-- after every commit through that `Database` (whatever it changed), so a change made by
-  one command, one room or the outbox is seen by the next unit of work;
+- after every commit through that `Database` that wrote a table a lookup may read, so a
+  change made by one command or one room is seen by the next unit of work. A commit that
+  wrote only `UNCACHED_TABLES` (sync positions, delivery marks, the replay record) keeps
+  them: the adapters write those after nearly every command, which would otherwise leave
+  the cache empty;
 - when they are older than `max_age` seconds, which bounds how long a change made by
   another process (a CLI `import` or `person forget` while the bot runs) goes unseen.
 
@@ -31,6 +34,12 @@ T = TypeVar("T")
 MAX_ENTRIES = 10_000
 MAX_AGE_SECONDS = 30.0
 INFO_KEY = "partnerbot_reads"
+WROTE_KEY = "partnerbot_wrote"
+ANY_TABLE = "*"
+"""A write whose tables are unknown (made past the ORM): it drops the cache."""
+
+UNCACHED_TABLES = frozenset({"adapter_state", "handled_event", "outbox"})
+"""Tables no cached lookup reads from."""
 
 
 class ReadCache:
@@ -98,9 +107,11 @@ class SessionReads:
             self.cache.put(key, copy.deepcopy(value))
         return value
 
-    def committed(self) -> None:
-        """This unit of work committed: drop every entry; its later reads start afresh."""
-        self.cache.invalidate()
+    def committed(self, wrote: set[str]) -> None:
+        """This unit of work committed: unless it wrote only tables no lookup reads, drop
+        every entry; its later reads start afresh."""
+        if not wrote or not wrote <= UNCACHED_TABLES:
+            self.cache.invalidate()
         self.generation = self.cache.generation
 
 
@@ -112,7 +123,17 @@ async def cached(session: Session, key: Hashable, load: Callable[[], Awaitable[T
     return await reads.read(session, key, load)
 
 
+def wrote(session: Session, table: str) -> None:
+    """Note that the session's transaction wrote `table` (`ANY_TABLE` when unknown)."""
+    session.info.setdefault(WROTE_KEY, set()).add(table)
+
+
 def committed(session: Session) -> None:
+    written: set[str] = session.info.pop(WROTE_KEY, set())
     reads: SessionReads | None = session.info.get(INFO_KEY)
     if reads is not None:
-        reads.committed()
+        reads.committed(written)
+
+
+def rolled_back(session: Session) -> None:
+    session.info.pop(WROTE_KEY, None)

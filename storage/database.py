@@ -98,12 +98,16 @@ class _TrackedSession(Session):
 @event.listens_for(_TrackedSession, "after_flush")
 def _flushed(session: Session, _context: Any) -> None:
     session.info["changed"] = True
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        cache.wrote(session, getattr(type(instance), "__tablename__", cache.ANY_TABLE))
 
 
 @event.listens_for(_TrackedSession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["changed"] = True
+        table = getattr(state.statement, "table", None)
+        cache.wrote(state.session, getattr(table, "name", cache.ANY_TABLE))
 
 
 @event.listens_for(_TrackedSession, "after_commit")
@@ -114,6 +118,7 @@ def _committed(session: Session) -> None:
 @event.listens_for(_TrackedSession, "after_rollback")
 def _rolled_back(session: Session) -> None:
     session.info.pop("changed", None)
+    cache.rolled_back(session)
 
 
 class SqlUnitOfWork:

@@ -31,7 +31,7 @@ from bot.core.model import (
 )
 from bot.core.reply import Reply
 from bot.core.text import match_key
-from storage.cache import cached
+from storage.cache import ANY_TABLE, cached, wrote
 from storage.models import (
     AuditRow,
     ContactRow,
@@ -297,6 +297,7 @@ class SqlPersons(_Repository):
             lambda s: forget_person(s.connection(), person_id, placeholder, partnership_id)
         )
         self.session.info["changed"] = True  # written past the ORM, which would not say so
+        wrote(self.session.sync_session, ANY_TABLE)
         return erased
 
     async def referenced_by(self, partnership_id: int) -> set[int]:

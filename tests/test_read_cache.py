@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 from bot.adapters.console.adapter import PLATFORM
-from bot.core.events import RoomRef
+from bot.core.events import Identity, RoomRef
 from bot.ops import logging as oplog
 from bot.ops.metrics import Metrics
 from storage.cache import ReadCache
@@ -170,3 +170,41 @@ def test_entries_expire_so_other_processes_are_seen() -> None:
     now[0] = 31.0
     assert cache.begin() == generation + 1
     assert cache.get(("room", "matrix", "!a")) is None
+
+
+async def test_bookkeeping_commits_keep_the_cache_and_every_other_write_drops_it(
+    database: Database,
+) -> None:
+    """Adapters save sync positions and delivery marks after nearly every command; those
+    commits must not empty the cache. Any other write must, also one made past the ORM."""
+    reads = database.reads
+    assert reads is not None
+    bot = ConsoleBot(database)
+    await bot.say(SETUP + "\n@anna: /mitglied neu Kleve\n@anna: /next\n@anna: /next")
+    kept = reads.generation
+    async with database.uow() as uow:
+        await uow.state.put("test:position", "1")
+        await uow.commit()
+    assert reads.generation == kept
+    with statements(database) as warm:
+        assert "Kleve" in await bot.text("@anna: /next")
+    assert [s for s in warm if "FROM outbox" not in s] == []
+
+    async with database.uow() as uow:
+        await uow.state.put("test:position", "2")
+        room = await uow.rooms.find(MAIN)
+        assert room is not None
+        await uow.rooms.set_active(room.id, True)  # a table lookups read, even if unchanged
+        await uow.commit()
+    assert reads.generation > kept
+    with statements(database) as cold:
+        assert "Kleve" in await bot.text("@anna: /next")
+    assert [s for s in cold if "FROM outbox" not in s] != []
+
+    kept = reads.generation
+    async with database.uow() as uow:
+        anna = await uow.persons.by_identity(Identity(PLATFORM, "anna"))
+        assert anna is not None and anna.id is not None
+        await uow.persons.forget(anna.id, "[entfernt]", room.partnership_id)
+        await uow.commit()
+    assert reads.generation > kept, "a write past the ORM drops the cache"

@@ -16,6 +16,7 @@ from bot.adapters.telegram.service import Mark, TelegramService
 from bot.adapters.telegram.translate import room_of
 from tests.telegram.conftest import World
 from tests.telegram.fake_api import user
+from tests.test_read_cache import statements
 
 GROUP = -1001000000001
 ANNA = user(1001, "Anna", "Albers")
@@ -186,3 +187,16 @@ def test_a_mark_covers_what_it_says_for_a_day() -> None:
     assert Mark.decode(mark.encode()) == mark
     assert mark.covers(41, now + timedelta(hours=23)) and mark.covers(3, now)
     assert not mark.covers(42, now) and not mark.covers(41, now + timedelta(hours=24))
+
+
+async def test_a_warm_read_only_command_costs_only_the_answered_mark(world: World) -> None:
+    """The mark saved after each answer writes a table no cached lookup reads, so it keeps
+    the read cache: a read-only command in a known group reads nothing else."""
+    world.fake.group(GROUP, "Klima-Allianz", ANNA)
+    await world.say(GROUP, ANNA, "/setup Klima-Allianz")
+    await world.say(GROUP, ANNA, "/mitglied neu Kleve")
+    await world.say(GROUP, ANNA, "/naechstes")
+    with statements(world.database) as seen:
+        answer = await world.say(GROUP, ANNA, "/naechstes")
+    assert any("Kleve" in text for text in answer)
+    assert [s for s in seen if "FROM outbox" not in s and "adapter_state" not in s] == []
