@@ -192,8 +192,7 @@ def test_a_mark_covers_what_it_says_for_a_day() -> None:
 async def test_a_warm_read_only_command_costs_only_the_answered_mark(world: World) -> None:
     """The mark saved after each answer writes a table no cached lookup reads, so it keeps
     the read cache: a read-only command in a known group reads nothing else."""
-    world.fake.group(GROUP, "Klima-Allianz", ANNA)
-    await world.say(GROUP, ANNA, "/setup Klima-Allianz")
+    await founded(world)
     await world.say(GROUP, ANNA, "/mitglied neu Kleve")
     await world.say(GROUP, ANNA, "/naechstes")
     with statements(world.database) as seen:
