@@ -91,7 +91,7 @@ class SessionReads:
     def usable(self, session: Session) -> bool:
         return (
             self.generation == self.cache.generation
-            and not session.info.get("changed")
+            and not wrote_anything(session)
             and not (session.new or session.dirty or session.deleted)
         )
 
@@ -126,6 +126,11 @@ async def cached(session: Session, key: Hashable, load: Callable[[], Awaitable[T
 def wrote(session: Session, table: str) -> None:
     """Note that the session's transaction wrote `table` (`ANY_TABLE` when unknown)."""
     session.info.setdefault(WROTE_KEY, set()).add(table)
+
+
+def wrote_anything(session: Session) -> bool:
+    """Whether the session's transaction wrote anything yet."""
+    return bool(session.info.get(WROTE_KEY))
 
 
 def committed(session: Session) -> None:

@@ -142,7 +142,7 @@ def _end_write_turn(session: Session) -> None:
 
 
 class _TrackedSession(Session):
-    """A session that notes whether it wrote anything (`info["changed"]`), and on SQLite
+    """A session that notes whether it wrote anything (`cache.wrote`), and on SQLite
     writes only in its turn (`WriteTurns`)."""
 
 
@@ -153,16 +153,17 @@ def _flushing(session: Session, _context: Any, _instances: Any) -> None:
 
 @event.listens_for(_TrackedSession, "after_flush")
 def _flushed(session: Session, _context: Any) -> None:
-    session.info["changed"] = True
-    for instance in (*session.new, *session.dirty, *session.deleted):
+    instances = (*session.new, *session.dirty, *session.deleted)
+    for instance in instances:
         cache.wrote(session, getattr(type(instance), "__tablename__", cache.ANY_TABLE))
+    if not instances:
+        cache.wrote(session, cache.ANY_TABLE)
 
 
 @event.listens_for(_TrackedSession, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         _take_write_turn(state.session)
-        state.session.info["changed"] = True
         table = getattr(state.statement, "table", None)
         cache.wrote(state.session, getattr(table, "name", cache.ANY_TABLE))
 
@@ -176,7 +177,6 @@ def _committed(session: Session) -> None:
 @event.listens_for(_TrackedSession, "after_rollback")
 def _rolled_back(session: Session) -> None:
     _end_write_turn(session)
-    session.info.pop("changed", None)
     cache.rolled_back(session)
 
 
@@ -230,11 +230,10 @@ class SqlUnitOfWork:
 
     @property
     def changed(self) -> bool:
-        return bool(self.session.info.get("changed"))
+        return cache.wrote_anything(self.session.sync_session)
 
     async def commit(self) -> None:
         await self.session.commit()
-        self.session.info.pop("changed", None)
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -296,8 +296,7 @@ class SqlPersons(_Repository):
         erased = await self.session.run_sync(
             lambda s: forget_person(s.connection(), person_id, placeholder, partnership_id)
         )
-        self.session.info["changed"] = True  # written past the ORM, which would not say so
-        wrote(self.session.sync_session, ANY_TABLE)
+        wrote(self.session.sync_session, ANY_TABLE)  # past the ORM, which would not say so
         return erased
 
     async def referenced_by(self, partnership_id: int) -> set[int]:
