@@ -9,30 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
-from bot.core.model import HandledEvent, Partnership, Person, Room
+from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
+from bot.core.model import HandledEvent, Partnership, Room
 from bot.core.reply import Button, Code, Paragraph, Reply, Text
-from bot.core.router import (
-    Command,
-    ParsedCommand,
-    Role,
-    Router,
-    UnknownSubcommand,
-    parse_command_line,
-)
+from bot.core.router import Command, ParsedCommand, Router, UnknownSubcommand, parse_command_line
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
-from bot.services import confirmations, partnerships, roles
-from bot.services.people import identify
-from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from bot.i18n.texts import Texts
+from bot.observers import ChangeHook, EventObserver, EventReport, Timer
+from bot.usecases import confirmations, partnerships, roles
+from bot.usecases.base import Actor, Call, NotAllowed, check, refusal
+from bot.usecases.base import Facts as _Facts
+from bot.usecases.people import identify
+from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from bot.channels.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -58,70 +58,32 @@ async def _answered_by_the_app(ctx: Context) -> Reply | None:
     raise AssertionError("App answers /yes and /no itself")
 
 
-class Timer(Protocol):
-    """Something that acts on its own at due times (the reminder scheduler)."""
-
-    async def next_due(self) -> datetime | None: ...
-    async def fire_due(self) -> None: ...
-
-
-ChangeHook = Callable[[UnitOfWork, Partnership], Awaitable[None]]
-"""Runs inside the transaction of every change to a partnership (re-plans its reminders)."""
-
-
-@dataclass
-class EventReport:
-    """One event the app handles (a command, a join, a leave), as its observers see it.
-
-    The app fills it in as it goes: the partnership once the room is looked up, the outcome
-    and the time at the end, so observers need no lookups of their own."""
-
-    kind: str
-    """"message", "join" or "leave"."""
-    room: RoomRef
-    command: str | None = None
-    """The command word as typed, casefolded (also unknown ones); None for joins and leaves."""
-    partnership_id: int | None = None
-    outcome: str = "failed"
-    """"ok", "refused" (answered, nothing kept), "ignored" (a room of no partnership),
-    "replayed" (handled before a restart, delivered again: not applied again) or "failed"
-    (an exception; `error` names it)."""
-    seconds: float = 0.0
-    error: str | None = None
-
-    @property
-    def platform(self) -> str:
-        return self.room.platform
-
-
-class EventObserver(Protocol):
-    """Told when the app starts and finishes an event (logs, metrics); must not raise.
-
-    Both calls happen in the task that handles the event, so `event_started` may set
-    context variables for what is logged meanwhile."""
-
-    def event_started(self, handled: EventReport) -> None: ...
-    def event_handled(self, handled: EventReport) -> None: ...
-
-
 class App:
+    """Built once by `bot.bootstrap`, with everything it works with."""
+
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         router: Router,
-        catalog: Catalog | None = None,
+        catalog: Catalog,
+        notifier: Notifier,
         config: AppConfig | None = None,
+        outbox_changed: asyncio.Event | None = None,
+        timers: Sequence[Timer] = (),
+        change_hooks: Sequence[ChangeHook] = (),
+        observers: Sequence[EventObserver] = (),
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.router = router
-        self.catalog = catalog or Catalog.load()
+        self.catalog = catalog
+        self.notifier = notifier
         self.config = config or AppConfig()
-        self.outbox_changed = asyncio.Event()
-        self.timers: list[Timer] = []
-        self.change_hooks: list[ChangeHook] = []
-        self.observers: list[EventObserver] = []
+        self.outbox_changed = outbox_changed or asyncio.Event()
+        self.timers = tuple(timers)
+        self.change_hooks = tuple(change_hooks)
+        self.observers = tuple(observers)
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
         self._pruned_at: datetime | None = None
@@ -229,7 +191,10 @@ class App:
         return (command.invocation(german) + (" " + args if args else "")).strip()
 
     def error_reply(self, lang: str, error: UserError, command: Command | None) -> Reply:
-        message = self.catalog.para(lang, error.key, **error.params)
+        params = dict(error.params)
+        if isinstance(error, NotAllowed):
+            params.setdefault("who", Texts(self.catalog, lang, "UTC").who(error.permission))
+        message = self.catalog.para(lang, error.key, **params)
         if error.example and command is not None:
             example = self.catalog.text(lang, f"{command.key}.example")
             message = message + self.catalog.para(lang, "common.example", example=Code(example))
@@ -310,28 +275,29 @@ class App:
         coordinator = partnership is not None and await roles.is_coordinator(
             uow, partnership, person, event.sender.is_room_admin
         )
-        refusal = await self._refusal(uow, lang, command, event, coordinator, partnership)
-        if refusal is not None:
-            return refusal, False
-        ctx = self._context(uow, event, person, partnership, room, lang, command, match.args)
-        ctx.is_coordinator = coordinator
+        actor = Actor(person, coordinator, event.sender.is_room_admin)
+        ctx = self._context(uow, event, actor, partnership, room, lang, match.args)
         try:
+            # refused before the arguments are read, where the rule needs no facts
+            if await check(ctx.call, command.permission, None) is False:
+                raise await refusal(ctx.call, command.permission, _Facts())
             if command.key in (CONFIRM_KEY, ABORT_KEY):
                 return await self._answer_question(ctx, command.key == CONFIRM_KEY)
             reply = await command.handler(ctx)
             if command.confirm and not confirmed:
                 await uow.rollback()
                 return await self._ask(ctx, event), True
+            await self.notifier.publish(uow, ctx.call.events, self.clock.now())
         except UserError as error:
             await uow.rollback()
-            return self.error_reply(ctx.lang, error, command), False
+            return self.error_reply(lang, error, command), False
         return reply, True
 
     async def _ask(self, ctx: Context, event: MessageEvent) -> Reply:
         """The command would work: keep nothing yet, ask the caller to confirm it."""
         line = " ".join(event.text.split())
         token = await confirmations.ask(
-            ctx.uow,
+            ctx.call.uow,
             event.room,
             event.sender.identity,
             ctx.person.display_name,
@@ -351,7 +317,7 @@ class App:
         assert isinstance(ctx.event, MessageEvent)
         token = ctx.args.split()[0] if ctx.args.split() else None
         pending = await confirmations.take(
-            ctx.uow, ctx.event.room, ctx.event.sender.identity, token, ctx.now
+            ctx.call.uow, ctx.event.room, ctx.event.sender.identity, token, ctx.now
         )
         if not yes:
             return ctx.say("confirm.aborted", command=Code(pending.text[:200])), True
@@ -359,27 +325,8 @@ class App:
         assert parsed is not None
         event = MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
         return await self._dispatch(
-            ctx.uow, event, parsed, ctx.room, ctx.partnership, confirmed=True
+            ctx.call.uow, event, parsed, ctx.room, ctx.call.room_partnership, confirmed=True
         )
-
-    async def _refusal(
-        self,
-        uow: UnitOfWork,
-        lang: str,
-        command: Command,
-        event: MessageEvent,
-        coordinator: bool,
-        partnership: Any,
-    ) -> Reply | None:
-        if command.role is Role.ROOM_ADMIN and not event.sender.is_room_admin:
-            return Reply.of(self.catalog.para(lang, "common.only_room_admins"))
-        if command.role is Role.COORDINATOR and not coordinator:
-            people = await roles.coordinators(uow, partnership)
-            key = "common.only_coordinators" if people else "common.only_coordinators_none"
-            return Reply.of(
-                self.catalog.para(lang, key, names=", ".join(p.display_name for p in people) or "-")
-            )
-        return None
 
     def _family_usage(self, lang: str, family: list[Command]) -> Reply:
         head = self.catalog.para(lang, "common.choose_subcommand", command="/" + family[0].name)
@@ -394,28 +341,23 @@ class App:
         self,
         uow: UnitOfWork,
         event: Event,
-        person: Person,
+        actor: Actor,
         partnership: Partnership | None,
         room: Room | None,
         lang: str,
-        command: Command | None = None,
         args: str = "",
     ) -> Context:
-        return Context(
-            event=event,
-            command=command,
-            args=args,
-            lang=lang,
-            uow=uow,
-            clock=self.clock,
-            catalog=self.catalog,
-            router=self.router,
-            person=person,
-            partnership=partnership,
+        call = Call(
+            uow,
+            self.clock,
+            actor,
+            room_partnership=partnership,
             room=room,
-            is_coordinator=False,
-            settings={"default_timezone": self.config.default_timezone},
+            source=event.room,
+            default_timezone=self.config.default_timezone,
         )
+        timezone = partnership.timezone if partnership else self.config.default_timezone
+        return Context(event, args, call, Texts(self.catalog, lang, timezone))
 
     async def _membership(self, event: JoinEvent | LeaveEvent, handled: EventReport) -> None:
         async with self.uow_factory() as uow:
@@ -425,12 +367,13 @@ class App:
                 return
             handled.partnership_id = partnership.id
             person = await identify(uow, event.sender)
-            ctx = self._context(uow, event, person, partnership, room, partnership.language)
+            ctx = self._context(uow, event, Actor(person), partnership, room, partnership.language)
             hooks = (
                 self.router.join_hooks if isinstance(event, JoinEvent) else self.router.leave_hooks
             )
             for hook in hooks:
                 await hook(ctx)
+            await self.notifier.publish(uow, ctx.call.events, self.clock.now())
             for change_hook in self.change_hooks:
                 await change_hook(uow, partnership)
             await self._remember_handled(uow, event, None)

@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
+from bot.bootstrap import bootstrap
 from bot.config import load as load_config
 from bot.core.clock import ManualClock, SystemClock
 from bot.core.render import render_plain
-from bot.core.reply import Reply
 from bot.i18n import LANGUAGES
 from bot.platform import PlatformService
-from bot.runtime import build_runtime
 from storage.database import Database, default_database_path
 
 log = logging.getLogger("partnerbot")
@@ -88,7 +87,7 @@ async def _console(args: argparse.Namespace) -> int:
     def write(text: str) -> None:
         print(text, flush=True)
 
-    runtime = await build_runtime(
+    runtime = await bootstrap(
         _database_url(args),
         clock,
         {PLATFORM: ConsoleMessenger(write)},
@@ -151,7 +150,7 @@ async def _run(args: argparse.Namespace) -> int:
         for problem in config.problems:
             print(f"partnerbot: {problem}", file=sys.stderr)
         return 1
-    from bot.ops.instrument import configure_logging, instrument
+    from bot.ops.instrument import Instruments, configure_logging
 
     configure_logging(config, os.environ.get("PARTNERBOT_DATABASE_URL"))
     data_dir = Path(config.bot.data_dir) if config.bot.data_dir else default_database_path().parent
@@ -166,17 +165,19 @@ async def _run(args: argparse.Namespace) -> int:
 
         services.append(telegram.create_service(config.telegram, data_dir))
     clock = SystemClock()
-    runtime = await build_runtime(
+    instruments = Instruments(clock, services)
+    runtime = await bootstrap(
         config.bot.database or os.environ.get("PARTNERBOT_DATABASE_URL"),
         clock,
         {s.platform: s.messenger for s in services},
         AppConfig(default_language=config.bot.language, default_timezone=config.bot.timezone),
+        observers=instruments.observers,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    listener = await instrument(runtime, config, services)
+    listener = await instruments.listen(runtime, config)
     delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
     reminders = asyncio.create_task(runtime.scheduler.run())
     try:
@@ -206,7 +207,7 @@ async def _outbox(args: argparse.Namespace) -> int:
         await database.close()
     print(f"pending: {len(pending)}, failed: {len(failed)}")
     for message in [*pending, *failed]:
-        text = render_plain(Reply.from_json(message.payload)).split("\n")[0][:60]
+        text = render_plain(message.reply).split("\n")[0][:60]
         print(
             f"{message.status:8} {message.uid}  {message.room.platform}:{message.room.room_id}"
             f"  created {message.created_at:%Y-%m-%d %H:%M}Z  attempts {message.attempts}"
@@ -303,7 +304,7 @@ async def _import(args: argparse.Namespace, data: dict[str, Any]) -> int:
 
 async def _personal_data(args: argparse.Namespace) -> int:
     from bot.core.events import Identity
-    from bot.services.privacy import everything_about
+    from bot.usecases.privacy import everything_about
 
     platform, sep, user = args.account.partition(":")
     if not sep or not user:

@@ -19,8 +19,8 @@ from bot.core.messenger import DeliveryError, Messenger
 from bot.core.model import OutboxMessage
 from bot.core.reply import Reply
 from bot.i18n import Catalog
-from bot.services import roles
-from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from bot.usecases import roles
+from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ class Delivery:
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         messengers: Mapping[str, Messenger],
-        catalog: Catalog | None = None,
+        catalog: Catalog,
     ) -> None:
-        self.catalog = catalog or Catalog.load()
+        self.catalog = catalog
         self.uow_factory = uow_factory
         self.clock = clock
         self.messengers = messengers
@@ -65,7 +65,7 @@ class Delivery:
     async def _send(self, message: OutboxMessage) -> DeliveryError | None:
         try:
             await self.messengers[message.room.platform].send(
-                message.room, Reply.from_json(message.payload), message.uid
+                message.room, message.reply, message.uid
             )
         except DeliveryError as error:
             log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
@@ -114,9 +114,7 @@ class Delivery:
         )
         for other in await uow.rooms.of_partnership(partnership.id):
             if other.active and other.id != room.id:
-                await uow.outbox.add(
-                    partnership.id, other.ref, Reply.of(notice).to_json(), self.clock.now()
-                )
+                await uow.outbox.add(partnership.id, other.ref, Reply.of(notice), self.clock.now())
 
     async def run(self, wake: asyncio.Event) -> None:
         """Deliver forever: after every change, and when the next retry falls due."""

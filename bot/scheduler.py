@@ -12,12 +12,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.app import App
 from bot.core.clock import Clock
 from bot.core.model import Partnership, Reminder
 from bot.i18n import Catalog
-from bot.services.ports import UnitOfWork, UnitOfWorkFactory
-from bot.services.reminders import fire, needs_replan, replan
+from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
+from bot.usecases.reminders import fire, needs_replan, replan
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +159,3 @@ class Scheduler:
             except TimeoutError:
                 continue
             await asyncio.sleep(SETTLE)
-
-
-def install(app: App) -> Scheduler:
-    """Make the app plan reminders with every change and fire them from its timers."""
-    scheduler = Scheduler(app.uow_factory, app.clock, app.catalog, app.outbox_changed.set)
-    app.timers.append(scheduler)
-    app.change_hooks.append(scheduler.on_change)
-    return scheduler

@@ -11,10 +11,10 @@ from bot.core.reply import BulletList, Reply, Span, Text
 from bot.core.router import Router
 from bot.core.text import clean
 from bot.core.timefmt import fmt_date, local
-from bot.services import actions as svc
-from bot.services.members import roster
-from bot.services.minutes import owner_label
-from bot.services.minutes_render import day_text
+from bot.usecases import actions as svc
+from bot.usecases.members import roster
+from bot.usecases.minutes import owner_label
+from bot.usecases.minutes_render import day_text
 
 
 def action_line(

@@ -10,10 +10,10 @@ from bot.core.model import AgendaItem, Meeting, Member
 from bot.core.reply import Block, Code, Reply
 from bot.core.router import Role, Router
 from bot.core.text import clean
-from bot.services import agenda as svc
-from bot.services.announce import announce
-from bot.services.members import roster
-from bot.services.minutes import meeting_and_host
+from bot.usecases import agenda as svc
+from bot.usecases.announce import announce
+from bot.usecases.members import roster
+from bot.usecases.minutes import meeting_and_host
 from handlers.meetings import may_change, when_text
 
 MAX_ITEM = 300

@@ -9,9 +9,9 @@ from bot.core.errors import UserError
 from bot.core.model import Person
 from bot.core.reply import BulletList, Reply, Text
 from bot.core.router import Role, Router
-from bot.services import roles
-from bot.services.announce import announce
-from bot.services.people import find_person
+from bot.usecases import roles
+from bot.usecases.announce import announce
+from bot.usecases.people import find_person
 from handlers.args import name_arg
 
 

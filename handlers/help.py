@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.reply import Bold, BulletList, Code, Paragraph, Reply, Span, Text
-from bot.core.router import Command, Role, Router
+from bot.core.router import Command, Router
 
 
 def usage(ctx: Context, command: Command) -> str:
@@ -21,12 +21,12 @@ def _line(ctx: Context, command: Command) -> tuple[Span, ...]:
     )
 
 
-async def show_help(ctx: Context) -> Reply:
+async def show_help(ctx: Context, router: Router) -> Reply:
     if ctx.args.strip():
-        return _one(ctx, ctx.args.strip())
-    shown = [c for c in ctx.router.commands if not c.hidden]
-    everyone = [c for c in shown if c.role is not Role.COORDINATOR]
-    coordinators = [c for c in shown if c.role is Role.COORDINATOR]
+        return _one(ctx, router, ctx.args.strip())
+    shown = [c for c in router.commands if not c.hidden]
+    everyone = [c for c in shown if not c.permission.coordinators_only]
+    coordinators = [c for c in shown if c.permission.coordinators_only]
     return Reply.of(
         ctx.t("help.intro"),
         ctx.t("help.everyone"),
@@ -37,8 +37,7 @@ async def show_help(ctx: Context) -> Reply:
     )
 
 
-def _one(ctx: Context, word: str) -> Reply:
-    router: Router = ctx.router
+def _one(ctx: Context, router: Router, word: str) -> Reply:
     family = router.family(word.lstrip("/!").split()[0].casefold())
     if not family:
         raise UserError("help.unknown", command=word)
@@ -47,7 +46,7 @@ def _one(ctx: Context, word: str) -> Reply:
         Paragraph.of(Bold(f"/{first.name}"), " · ", Bold(f"/{first.alias}")),
     ]
     for command in family:
-        who = ctx.catalog.text(ctx.lang, f"help.role.{command.role.value}")
+        who = ctx.texts.who_line(command.permission)
         example = ctx.catalog.text(ctx.lang, f"{command.key}.example")
         blocks.append(
             BulletList(
@@ -62,5 +61,9 @@ def _one(ctx: Context, word: str) -> Reply:
 
 
 def register(router: Router) -> None:
-    router.add("help", "hilfe", needs_partnership=False)(show_help)
-    router.add("start", "start", needs_partnership=False, hidden=True)(show_help)
+    async def help_for(ctx: Context) -> Reply:
+        """The commands of this router (the one being built)."""
+        return await show_help(ctx, router)
+
+    router.add("help", "hilfe", needs_partnership=False)(help_for)
+    router.add("start", "start", needs_partnership=False, hidden=True)(help_for)

@@ -9,10 +9,10 @@ from bot.core.reply import Bold, BulletList, Paragraph, Reply, Span, Text
 from bot.core.router import Role, Router
 from bot.core.text import MAX_TEXT, clean
 from bot.core.timefmt import fmt_date
-from bot.services import meetings
-from bot.services import members as svc
-from bot.services.announce import announce
-from bot.services.people import find_person
+from bot.usecases import members as svc
+from bot.usecases.announce import announce
+from bot.usecases.people import find_person
+from bot.usecases.plan import Plan, current_plan, raise_sequences
 from handlers.args import name_arg, pair_arg
 
 
@@ -50,10 +50,10 @@ async def list_members(ctx: Context) -> Reply:
     )
 
 
-async def _next_host_line(ctx: Context, before: meetings.Plan) -> Paragraph:
+async def _next_host_line(ctx: Context, before: Plan) -> Paragraph:
     """Who is in line to host after a join or exit, and whether that changed."""
-    after = await meetings.plan(ctx.uow, ctx.p, ctx.now)
-    await meetings.raise_sequences(ctx.uow, before, after, ctx.now)
+    after = await current_plan(ctx.uow, ctx.p, ctx.now)
+    await raise_sequences(ctx.uow, before, after, ctx.now)
     old, new = before.next_host, after.next_host
     if new is None:
         return ctx.t("rotation.next_nobody")
@@ -66,7 +66,7 @@ async def _next_host_line(ctx: Context, before: meetings.Plan) -> Paragraph:
 
 async def add_member(ctx: Context) -> None:
     name = name_arg(ctx)
-    before = await meetings.plan(ctx.uow, ctx.p, ctx.now)
+    before = await current_plan(ctx.uow, ctx.p, ctx.now)
     member, rejoined = await svc.add_member(ctx.uow, ctx.p, name, ctx.person, ctx.now)
     key = "member.rejoined" if rejoined else "member.added"
     message = Reply.of(
@@ -84,7 +84,7 @@ async def remove_member(ctx: Context) -> None:
     member, reason = split
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
-    before = await meetings.plan(ctx.uow, ctx.p, ctx.now)
+    before = await current_plan(ctx.uow, ctx.p, ctx.now)
     await svc.remove_member(ctx.uow, ctx.p, member, reason, ctx.person, ctx.now)
     key = "member.removed_reason" if reason else "member.removed"
     message = Reply.of(

@@ -12,13 +12,12 @@ from bot.core.reply import Attachment, Block, BulletList, Code, Reply, Text
 from bot.core.router import Router
 from bot.core.text import MAX_TEXT, clean
 from bot.core.timefmt import fmt_date, local
-from bot.services import actions as action_svc
-from bot.services import agenda as agenda_svc
-from bot.services import meetings as meeting_svc
-from bot.services import minutes as svc
-from bot.services.announce import announce
-from bot.services.members import find_member, roster
-from bot.services.minutes_render import (
+from bot.usecases import actions as action_svc
+from bot.usecases import agenda as agenda_svc
+from bot.usecases import minutes as svc
+from bot.usecases.announce import announce
+from bot.usecases.members import find_member, roster
+from bot.usecases.minutes_render import (
     MinutesDoc,
     action_spans,
     day_text,
@@ -26,7 +25,8 @@ from bot.services.minutes_render import (
     render_html_page,
     render_markdown,
 )
-from bot.services.people import known_persons
+from bot.usecases.people import known_persons
+from bot.usecases.plan import current_plan, in_din_order
 from handlers.agenda import agenda_reply
 from handlers.meetings import may_change, when_text
 
@@ -64,7 +64,7 @@ async def start(ctx: Context) -> None:
         raise UserError("meeting.already_running")
     found = await svc.meeting_of_day(ctx.uow, ctx.p, ctx.now)
     if found is None:
-        plan = await meeting_svc.plan(ctx.uow, ctx.p, ctx.now)
+        plan = await current_plan(ctx.uow, ctx.p, ctx.now)
         following = plan.next_meeting
         if following is None:
             raise UserError("startmeeting.no_meeting")
@@ -170,7 +170,7 @@ async def present(ctx: Context) -> Reply:
     if member.id not in here:
         await svc.note(ctx.uow, record, "present", "", ctx.person, ctx.now, member_id=member.id)
         here.append(member.id)
-    names = [m.name for m in meeting_svc.in_din_order([m for m in current.members if m.id in here])]
+    names = [m.name for m in in_din_order([m for m in current.members if m.id in here])]
     return ctx.say("present.noted", member=member.name, count=len(names), names=", ".join(names))
 
 
@@ -225,7 +225,7 @@ async def end(ctx: Context) -> None:
 
 
 async def _last_without_minutes(ctx: Context) -> tuple[Meeting, Member | None]:
-    plan = await meeting_svc.plan(ctx.uow, ctx.p, ctx.now)
+    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
     for meeting, host in reversed(plan.held):
         if not meeting.cancelled and await ctx.uow.minutes.for_meeting(meeting.id) is None:
             return meeting, host

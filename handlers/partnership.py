@@ -11,8 +11,9 @@ from bot.core.reply import Bold, BulletList, Code, Paragraph, Reply, Text
 from bot.core.router import Role, Router
 from bot.core.text import clean
 from bot.core.timefmt import fmt_date, fmt_datetime
-from bot.services import partnerships
-from bot.services.announce import announce
+from bot.i18n.texts import Texts
+from bot.usecases import partnerships
+from bot.usecases.announce import announce
 from handlers.args import name_arg, text_arg
 
 
@@ -39,7 +40,7 @@ async def link(ctx: Context) -> Reply:
     assert isinstance(ctx.event, MessageEvent)
     code_text = clean(ctx.args)
     if not code_text:
-        if ctx.partnership is None:
+        if ctx.call.room_partnership is None:
             raise UserError("link.need_code", example=True)
         if not ctx.is_coordinator:
             raise UserError("link.only_coordinators")
@@ -59,7 +60,7 @@ async def link(ctx: Context) -> Reply:
     partnership, room = await partnerships.redeem_link_code(
         ctx.uow, code_text, ctx.event.room, _room_name(ctx), ctx.person, ctx.now
     )
-    ctx.lang = partnership.language
+    ctx.texts = Texts(ctx.catalog, partnership.language, partnership.timezone)
     await announce(
         ctx.uow,
         partnership.id,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.reply import Code, Mention, Reply
 from bot.core.router import Router
-from bot.services import members as svc
-from bot.services import roles
-from bot.services.announce import announce, tell_room
+from bot.usecases import members as svc
+from bot.usecases import roles
+from bot.usecases.announce import announce, tell_room
 
 
 async def welcome(ctx: Context) -> None:

@@ -10,7 +10,7 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.reply import Attachment, Reply
 from bot.core.router import Role, Router
-from bot.services import privacy
+from bot.usecases import privacy
 from handlers.args import name_arg
 
 

@@ -13,9 +13,9 @@ from bot.core.reply import Block, Bold, BulletList, Code, Reply, Span, Text
 from bot.core.router import Role, Router
 from bot.core.text import MAX_TEXT, clean
 from bot.core.timefmt import fmt_datetime
-from bot.services.announce import announce
-from bot.services.dates import MAX_DATE_TEXT, DateReading, Problem, read_date
-from bot.services.reminder_kinds import GROUP_KINDS, GROUPS, at_local_hour, load_settings
+from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date
+from bot.usecases.announce import announce
+from bot.usecases.reminder_kinds import GROUP_KINDS, GROUPS, at_local_hour, load_settings
 from handlers.meetings import refuse_date
 
 MAX_DATE_WORDS = 8

@@ -9,27 +9,29 @@ from bot.core.reply import Bold, BulletList, Paragraph, Reply, Span, Text
 from bot.core.router import Role, Router
 from bot.core.text import MAX_TEXT, clean
 from bot.core.timefmt import fmt_date
-from bot.services import meetings as svc
-from bot.services.announce import announce
-from bot.services.members import find_member, split_member_prefix
+from bot.i18n.meetings import period_text
+from bot.usecases import meetings as svc
+from bot.usecases.announce import announce
+from bot.usecases.members import find_member, split_member_prefix
+from bot.usecases.plan import Plan, Turn, current_plan
 from handlers.args import name_arg
-from handlers.meetings import period_text, when_text
+from handlers.meetings import when_text
 
 HISTORY = 10
 
 
-def _turn_item(ctx: Context, turn: svc.Turn) -> tuple[Span, ...]:
+def _turn_item(ctx: Context, turn: Turn) -> tuple[Span, ...]:
     if turn.meeting is not None:
         when = when_text(ctx, turn.meeting.starts_at)
     else:
         assert turn.period is not None
-        when = ctx.catalog.text(ctx.lang, "rotation.expected", period=period_text(ctx, turn.period))
+        when = ctx.catalog.text(
+            ctx.lang, "rotation.expected", period=period_text(ctx.texts, turn.period)
+        )
     return (Bold(turn.member.name), Text(f" — {when}"))
 
 
-def _override_item(
-    ctx: Context, plan: svc.Plan, o: RotationOverride, actors: dict[int, str]
-) -> str:
+def _override_item(ctx: Context, plan: Plan, o: RotationOverride, actors: dict[int, str]) -> str:
     first = plan.member(o.member_id)
     other = plan.member(o.other_member_id)
     text = ctx.catalog.text(
@@ -46,7 +48,7 @@ def _override_item(
 
 
 async def show_rotation(ctx: Context) -> Reply:
-    plan = await svc.plan(ctx.uow, ctx.p, ctx.now)
+    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
     cadence = ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}")
     blocks: list[Paragraph | BulletList] = [
         ctx.t("rotation.header", name=ctx.p.name, cadence=cadence)
@@ -90,7 +92,7 @@ def _reason(ctx: Context, text: str) -> str:
     return reason
 
 
-def _active_member(plan: svc.Plan, name: str) -> Member:
+def _active_member(plan: Plan, name: str) -> Member:
     member = find_member(plan.members, name)
     if member is None:
         raise UsageError("member.unknown", name=name)
@@ -99,7 +101,7 @@ def _active_member(plan: svc.Plan, name: str) -> Member:
 
 async def _record(
     ctx: Context,
-    plan: svc.Plan,
+    plan: Plan,
     kind: str,
     first: Member,
     second: Member | None,
@@ -125,7 +127,7 @@ async def _record(
 
 async def skip(ctx: Context) -> None:
     reason = _reason(ctx, ctx.args)
-    plan = await svc.plan(ctx.uow, ctx.p, ctx.now)
+    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
     if len(plan.turns) < 2:
         raise UserError("host.skip_alone")
     first, second = plan.turns[0].member, plan.turns[1].member
@@ -141,7 +143,7 @@ async def swap(ctx: Context) -> None:
         raise UsageError("error.pair_missing")
     first_name, second_name = name_arg(ctx, parts[0]), name_arg(ctx, parts[1])
     reason = _reason(ctx, parts[2] if len(parts) > 2 else "")
-    plan = await svc.plan(ctx.uow, ctx.p, ctx.now)
+    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
     first = _active_member(plan, first_name)
     second = _active_member(plan, second_name)
     if first.id == second.id:
@@ -156,7 +158,7 @@ async def set_host(ctx: Context) -> None:
         raise UsageError("error.name_missing")
     if len(text) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(text))
-    plan = await svc.plan(ctx.uow, ctx.p, ctx.now)
+    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
     split = split_member_prefix(plan.members, text)
     if split is None:
         raise UsageError("member.unknown", name=text)

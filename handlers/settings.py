@@ -11,8 +11,9 @@ from bot.core.reply import BulletList, Reply, Text
 from bot.core.router import Role, Router
 from bot.core.text import clean
 from bot.i18n import LANGUAGES
-from bot.services.announce import announce
-from bot.services.meetings import CADENCES
+from bot.i18n.texts import Texts
+from bot.usecases.announce import announce
+from bot.usecases.plan import CADENCES
 
 
 async def show(ctx: Context) -> Reply:
@@ -67,7 +68,8 @@ async def set_language(ctx: Context) -> None:
     }
     if value not in aliases:
         raise UsageError("settings.bad_language", languages=", ".join(LANGUAGES))
-    ctx.p.language = ctx.lang = aliases[value]
+    ctx.p.language = aliases[value]
+    ctx.texts = Texts(ctx.catalog, ctx.p.language, ctx.p.timezone)
     await _changed(ctx, "language", ctx.catalog.text(ctx.lang, f"language.{ctx.lang}"))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.util import await_
 
-from bot.services.ports import (
+from bot.usecases.ports import (
     ActionRepository,
     AgendaRepository,
     AuditRepository,

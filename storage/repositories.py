@@ -1,4 +1,4 @@
-"""SQL implementations of the repositories in `bot.services.ports`.
+"""SQL implementations of the repositories in `bot.usecases.ports`.
 
 Each returns plain domain objects, never ORM rows, so nothing outside `storage/` can
 trigger a lazy load or depend on SQLAlchemy.
@@ -32,6 +32,7 @@ from bot.core.model import (
 from bot.core.reply import Reply
 from bot.core.text import match_key
 from storage.cache import ANY_TABLE, cached, wrote
+from storage.reply_codec import reply_from_json, reply_to_json
 from storage.models import (
     AuditRow,
     ContactRow,
@@ -439,7 +440,7 @@ def _outbox(row: OutboxRow) -> OutboxMessage:
         uid=row.uid,
         partnership_id=row.partnership_id,
         room=RoomRef(row.platform, row.external_id),
-        payload=row.payload,
+        reply=reply_from_json(row.payload),
         created_at=row.created_at,
         next_attempt_at=row.next_attempt_at,
         attempts=row.attempts,
@@ -450,7 +451,7 @@ def _outbox(row: OutboxRow) -> OutboxMessage:
 
 class SqlOutbox(_Repository):
     async def add(
-        self, partnership_id: int | None, room: RoomRef, payload: str, now: datetime
+        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
     ) -> str:
         uid = uuid.uuid4().hex
         self.session.add(
@@ -459,7 +460,7 @@ class SqlOutbox(_Repository):
                 partnership_id=partnership_id,
                 platform=room.platform,
                 external_id=room.room_id,
-                payload=payload,
+                payload=reply_to_json(reply),
                 created_at=now,
                 next_attempt_at=now,
                 attempts=0,
@@ -561,11 +562,11 @@ class SqlHandledEvents(_Repository):
         row = await self.session.get(HandledEventRow, (platform, event_id))
         if row is None:
             return None
-        reply = Reply.from_json(row.reply) if row.reply is not None else None
+        reply = reply_from_json(row.reply) if row.reply is not None else None
         return HandledEvent(row.platform, row.event_id, row.handled_at, reply)
 
     async def add(self, event: HandledEvent) -> None:
-        reply = event.reply.to_json() if event.reply is not None else None
+        reply = reply_to_json(event.reply) if event.reply is not None else None
         self.session.add(
             HandledEventRow(
                 platform=event.platform,

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
-from bot.app import App, AppConfig
+from bot.app import AppConfig
+from bot.bootstrap import Runtime, bootstrap
 from bot.core.clock import ManualClock
-from bot.delivery import Delivery
-from bot.scheduler import install
-from handlers import build_router
 from storage.database import Database
 
 
 class ConsoleBot:
-    """A console bot on a given database; `say(script)` returns the messages it produced."""
+    """A console bot on a given database; `say(script)` returns the messages it produced.
+
+    Built with `await ConsoleBot.start(database, ...)`, through the composition root."""
 
     def __init__(
         self,
@@ -30,19 +31,32 @@ class ConsoleBot:
         )
         self.output: list[str] = []
         self.warnings: list[str] = []
-        self.app = App(
-            database.uow,
-            self.clock,
-            build_router(),
-            config=AppConfig(default_language=lang, default_timezone=tz),
+        self.lang, self.tz = lang, tz
+
+    @classmethod
+    async def start(
+        cls,
+        database: Database,
+        now: str = "2026-11-23 10:00",
+        lang: str = "de",
+        tz: str = "Europe/Berlin",
+        **bootstrap_options: Any,
+    ) -> ConsoleBot:
+        bot = cls(database, now, lang, tz)
+        bot.runtime = await bootstrap(
+            database,
+            bot.clock,
+            {PLATFORM: ConsoleMessenger(bot.output.append)},
+            AppConfig(default_language=lang, default_timezone=tz),
+            **bootstrap_options,
         )
-        self.scheduler = install(self.app)
-        self.delivery = Delivery(
-            database.uow, self.clock, {PLATFORM: ConsoleMessenger(self.output.append)}
+        bot.app = bot.runtime.app
+        bot.scheduler = bot.runtime.scheduler
+        bot.delivery = bot.runtime.delivery
+        bot.console = Console(
+            bot.app, bot.delivery, bot.clock, tz, bot.output.append, warn=bot.warnings.append
         )
-        self.console = Console(
-            self.app, self.delivery, self.clock, tz, self.output.append, warn=self.warnings.append
-        )
+        return bot
 
     async def say(self, script: str) -> list[str]:
         """Run script lines; return the messages printed meanwhile (each may span lines)."""

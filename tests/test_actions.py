@@ -10,7 +10,7 @@ import pytest
 from bot.core.errors import UsageError
 from bot.core.events import Identity
 from bot.core.model import Member, Person
-from bot.services import actions as svc
+from bot.usecases import actions as svc
 from storage.database import Database
 from tests.harness import ConsoleBot
 from tests.snapshot import snapshot
@@ -93,7 +93,7 @@ SETUP = """
 
 
 async def test_actions_are_listed_by_due_date_and_closed_by_number(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     await bot.say(":time 2026-12-18 09:00")
     text = await bot.text("@anna: /aufgaben")
@@ -122,7 +122,7 @@ async def test_actions_are_listed_by_due_date_and_closed_by_number(database: Dat
 
 
 async def test_english_actions(database: Database) -> None:
-    bot = ConsoleBot(database, lang="en")
+    bot = await ConsoleBot.start(database, lang="en")
     await bot.say(
         SETUP.replace("/mitglied neu", "/member add")
         .replace("/ichbin", "/iam")

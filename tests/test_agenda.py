@@ -11,7 +11,7 @@ import pytest
 from bot.core.errors import UsageError
 from bot.core.model import ActionItem, AgendaItem, MinuteEntry, Minutes
 from bot.i18n import Catalog
-from bot.services import agenda as svc
+from bot.usecases import agenda as svc
 from storage.database import Database
 from tests.harness import ConsoleBot
 from tests.snapshot import snapshot
@@ -30,7 +30,7 @@ SETUP = """
 
 
 async def _bot(database: Database, lang: str = "de") -> ConsoleBot:
-    bot = ConsoleBot(database, lang=lang)
+    bot = await ConsoleBot.start(database, lang=lang)
     await bot.say(SETUP)
     return bot
 
@@ -212,7 +212,7 @@ async def test_a_cancelled_meeting_passes_its_items_on(database: Database) -> No
 
 
 async def test_english_agenda(database: Database) -> None:
-    bot = ConsoleBot(database, lang="en")
+    bot = await ConsoleBot.start(database, lang="en")
     await bot.say(
         SETUP.replace("/mitglied neu", "/member add")
         .replace("/ichbin", "/iam")

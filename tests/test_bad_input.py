@@ -109,7 +109,7 @@ CASES = [
 async def test_bad_input_is_answered_in_one_line_and_changes_nothing(
     sqlite_database: Database, line: str, answer: str
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     before = await snapshot(sqlite_database, skip=("presence",))
     out = await bot.say(f"@anna: {line}")
@@ -119,7 +119,7 @@ async def test_bad_input_is_answered_in_one_line_and_changes_nothing(
 
 
 async def test_bad_input_in_english(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database, lang="en")
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(":admin anna\n@anna: /setup Alliance")
     assert await bot.say("@anna: /member add") == [
         "[main] bot: Please give a name. Example: /member add Town of Kleve"
@@ -129,7 +129,7 @@ async def test_bad_input_in_english(sqlite_database: Database) -> None:
 async def test_control_characters_are_stripped_and_unicode_survives(
     sqlite_database: Database,
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     name = "Stadt\x07 \u200bKl\u00e9ve \U0001f30d \u05e2\u05d1\u05e8\u05d9\u05ea"
     out = heads(await bot.say(f"@anna: /member add {name}"))
@@ -140,7 +140,7 @@ async def test_control_characters_are_stripped_and_unicode_survives(
 
 
 async def test_hostile_text_stays_text_on_every_rendering(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     hostile = '<script>alert(1)</script> **fett** @room <a href="x">y</a> &amp;'
     reply = await bot.app.handle(
@@ -172,7 +172,7 @@ async def test_hostile_text_stays_text_on_every_rendering(sqlite_database: Datab
 )
 @given(text=st.text(max_size=300))
 async def test_any_input_gets_a_reply_or_is_ignored(sqlite_database: Database, text: str) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     for prefix in ("", "/", "!", "/member add ", "/settings ", "/iam "):
         reply = await bot.app.handle(
             MessageEvent(

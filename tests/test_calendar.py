@@ -11,7 +11,7 @@ import icalendar
 
 from bot.core.events import Identity, MessageEvent, RoomRef, Sender
 from bot.core.reply import Reply
-from bot.services.calendar import CalendarEvent, build_ics
+from bot.domain.calendar import CalendarEvent, build_ics
 from storage.database import Database
 from tests.harness import ConsoleBot
 
@@ -64,7 +64,7 @@ async def _calendar(bot: ConsoleBot) -> bytes:
 
 
 async def test_changes_keep_the_uid_and_raise_the_sequence(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     out = await bot.say(
         """
 :admin anna

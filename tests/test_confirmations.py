@@ -24,7 +24,7 @@ QUESTION = (
 
 
 async def test_remove_asks_and_keeps_nothing_until_confirmed(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     before = await snapshot(sqlite_database, skip=("presence", "adapter_state"))
     assert await bot.say("@anna: /member remove Goch") == [QUESTION]
@@ -43,7 +43,7 @@ async def test_remove_asks_and_keeps_nothing_until_confirmed(sqlite_database: Da
 
 
 async def test_no_cancels(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     before = await snapshot(sqlite_database, skip=("presence", "adapter_state"))
     await bot.say("@anna: /member remove Goch")
@@ -57,7 +57,7 @@ async def test_no_cancels(sqlite_database: Database) -> None:
 
 
 async def test_errors_come_at_once_without_a_question(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     assert await bot.say("@anna: /member remove Xanten") == [
         "[main] bot: Ein Mitglied „Xanten“ finde ich nicht. /mitglieder zeigt alle."
@@ -65,7 +65,7 @@ async def test_errors_come_at_once_without_a_question(sqlite_database: Database)
 
 
 async def test_questions_expire(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     await bot.say("@anna: /member remove Goch\n:time 2026-11-23 10:11")
     assert await bot.say("@anna: /ja") == [
@@ -76,7 +76,7 @@ async def test_questions_expire(sqlite_database: Database) -> None:
 async def test_button_token_names_the_question_and_only_the_asker_may_press(
     sqlite_database: Database,
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     room = RoomRef("console", "main")
     reply = await bot.app.handle(
@@ -105,7 +105,7 @@ async def test_button_token_names_the_question_and_only_the_asker_may_press(
 
 
 async def test_english_question(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database, lang="en")
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(":admin anna\n@anna: /setup Alliance\n@anna: /member add Kleve")
     assert await bot.say("@anna: /member remove Kleve") == [
         "[main] bot: Please confirm: /member remove Kleve – really do it? Answer /yes or /no "

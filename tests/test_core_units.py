@@ -13,7 +13,8 @@ from bot.core.render import render_html, render_plain
 from bot.core.reply import Attachment, Bold, BulletList, Code, Link, Mention, Paragraph, Reply
 from bot.core.router import parse_command_line
 from bot.core.text import clean, din5007_key, match_key
-from bot.services.members import find_member
+from bot.usecases.members import find_member
+from storage.reply_codec import reply_from_json, reply_to_json
 
 
 def test_commands_with_slash_bang_and_bot_name() -> None:
@@ -108,5 +109,5 @@ def test_rendering_escapes_user_text_and_keeps_structure() -> None:
         '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">&lt;x&gt;</a><br>1. Anna &lt;3'
     )
     assert render_plain(reply) == '<b>Fett</b>a & b<x> (https://e.org/?a=1&b="2")\n1. Anna <3'
-    assert Reply.from_json(reply.to_json()) == reply
+    assert reply_from_json(reply_to_json(reply)) == reply
     assert reply.mentions == (Identity("matrix", "@a:e.org"),)

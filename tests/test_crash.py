@@ -88,7 +88,7 @@ async def drive(db_url: str, script: Path, log: Path) -> None:
     from bot.core.reply import Reply
     from bot.delivery import Delivery
     from bot.scheduler import install
-    from bot.services.ports import UnitOfWork
+    from bot.usecases.ports import UnitOfWork
     from handlers import build_router
     from storage.database import Database
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.dates import Problem, read_date, read_date_and_place
+from bot.domain.dates import Problem, read_date, read_date_and_place
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)

@@ -44,7 +44,7 @@ async def _two_rooms(bot: ConsoleBot) -> None:
 
 
 async def test_temporary_failures_are_retried_with_backoff(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await _two_rooms(bot)
     flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=False, failures=2)
     bot.delivery = bot.console.delivery = Delivery(
@@ -74,7 +74,7 @@ async def test_temporary_failures_are_retried_with_backoff(sqlite_database: Data
 async def test_a_room_that_is_gone_is_marked_and_coordinators_told(
     sqlite_database: Database,
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await _two_rooms(bot)
     flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=True, failures=99)
     bot.delivery = bot.console.delivery = Delivery(
@@ -99,7 +99,7 @@ async def test_a_room_that_is_gone_is_marked_and_coordinators_told(
 
 async def test_outbox_survives_a_restart_of_the_sender(sqlite_database: Database) -> None:
     """Messages written while no sender runs are delivered once by the next one."""
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(":admin anna\n@anna: /setup Klima-Allianz")
     sent: list[str] = []
     silent = Delivery(sqlite_database.uow, bot.clock, {})
@@ -140,7 +140,7 @@ def test_outbox_command_lists_pending(tmp_path) -> None:  # type: ignore[no-unty
 
 
 async def test_a_lost_room_that_speaks_again_is_reachable_again(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await _two_rooms(bot)
     flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=True, failures=1)
     bot.delivery = bot.console.delivery = Delivery(
@@ -169,7 +169,7 @@ async def test_a_messenger_bug_in_one_room_costs_the_other_rooms_nothing(
 ) -> None:
     """Rooms are sent side by side: the sound room's message is recorded as sent (not sent
     again), the broken room's is retried later like a temporary failure."""
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await _two_rooms(bot)
     broken = BrokenRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=False, failures=1)
     bot.delivery = bot.console.delivery = Delivery(

@@ -68,7 +68,7 @@ BAD = [
 async def test_bad_input_gets_one_line_and_changes_nothing(
     sqlite_database: Database, line: str, reply: str
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     before = await snapshot(sqlite_database, skip=("presence",))
     out = await bot.say(f"@anna: {line}")
@@ -79,7 +79,7 @@ async def test_bad_input_gets_one_line_and_changes_nothing(
 
 
 async def test_host_overrides_are_for_coordinators_only(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP + "@bernd: /ichbin Goch")
     for line in ("/gastgeber ueberspringen", "/gastgeber tauschen Goch | Kleve", "/host set Kleve"):
         out = await bot.say(f"@bernd: {line}")
@@ -92,7 +92,7 @@ async def test_host_overrides_are_for_coordinators_only(sqlite_database: Databas
 async def test_the_next_hosts_contacts_may_schedule_others_may_not(
     sqlite_database: Database,
 ) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP + "@carla: /ichbin Kleve")
     refused = await bot.say("@carla: /termin 15.3. 10:00")
     assert refused == [
@@ -114,7 +114,7 @@ async def test_the_next_hosts_contacts_may_schedule_others_may_not(
 
 
 async def test_english(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database, lang="en")
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve")
     assert await bot.say("@anna: /next") == [
         "[main] bot: No meeting is scheduled yet. Next in line to host is Kleve, expected in "
@@ -133,7 +133,7 @@ async def test_english(sqlite_database: Database) -> None:
 
 
 async def test_the_past_stays_when_members_leave_and_return(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP + "@anna: /termin 10.12. 10 Uhr\n:time 2026-12-11 09:00")
     await bot.say("@anna: /mitglied entfernen Goch\n@anna: /ja")
     out = await bot.say("@anna: /mitglied neu Goch\n@anna: /reihenfolge\n@anna: /naechstes")
@@ -145,7 +145,7 @@ async def test_the_past_stays_when_members_leave_and_return(database: Database) 
 
 
 async def test_the_cadence_sets_the_expected_periods(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     out = await bot.say("@anna: /einstellungen rhythmus monatlich\n@anna: /reihenfolge")
     assert (
@@ -157,7 +157,7 @@ async def test_the_cadence_sets_the_expected_periods(sqlite_database: Database) 
 
 
 async def test_announcements_reach_every_room(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     code = (await bot.say("@anna: /link"))[0].split("Ihr Code: ")[1][:8]
     await bot.say(f":room other\n:admin anna\n@anna: /link {code}\n:room main")

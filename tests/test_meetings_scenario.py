@@ -60,7 +60,7 @@ def _next(message: str) -> tuple[str, str]:
 
 
 async def test_a_year_of_quarterly_meetings(database: Database) -> None:
-    bot = ConsoleBot(database, now="2026-11-23 10:00")
+    bot = await ConsoleBot.start(database, now="2026-11-23 10:00")
     output = await bot.say(SCENARIO.read_text(encoding="utf-8"))
     assert bot.warnings == []
     rotations = [_rotation(m) for m in output if "Gastgeber-Reihenfolge der" in m]
@@ -75,7 +75,7 @@ async def test_a_year_of_quarterly_meetings(database: Database) -> None:
 
 async def test_the_transcript_is_unchanged(sqlite_database: Database) -> None:
     """The whole console output, reviewed once; any change shows up as a diff."""
-    bot = ConsoleBot(sqlite_database, now="2026-11-23 10:00")
+    bot = await ConsoleBot.start(sqlite_database, now="2026-11-23 10:00")
     output = await bot.say(SCENARIO.read_text(encoding="utf-8"))
     expected = SCENARIO.with_suffix(".expected").read_text(encoding="utf-8")
     assert "\n".join(output) + "\n" == expected

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from bot.core.render import render_html, render_plain
 from bot.core.reply import Reply
-from bot.services import minutes as svc
-from bot.services.minutes_render import MinutesDoc, escape_markdown
+from bot.usecases import minutes as svc
+from bot.usecases.minutes_render import MinutesDoc, escape_markdown
 from storage.database import Database
 from storage.models import OutboxRow
+from storage.reply_codec import reply_from_json
 from tests.harness import ConsoleBot
 from tests.snapshot import snapshot
 
@@ -39,7 +40,7 @@ SETUP = """
 
 
 async def _bot(database: Database, lang: str = "de") -> ConsoleBot:
-    bot = ConsoleBot(database, lang=lang)
+    bot = await ConsoleBot.start(database, lang=lang)
     await bot.say(SETUP)
     return bot
 
@@ -47,7 +48,7 @@ async def _bot(database: Database, lang: str = "de") -> ConsoleBot:
 async def _sent(database: Database) -> list[Reply]:
     async with database.engine.connect() as connection:
         rows = await connection.execute(select(OutboxRow.payload).order_by(OutboxRow.id))
-        return [Reply.from_json(r[0]) for r in rows]
+        return [reply_from_json(r[0]) for r in rows]
 
 
 async def test_starting_on_the_wrong_day_is_refused_with_a_reason(database: Database) -> None:
@@ -74,7 +75,7 @@ async def test_only_the_host_and_coordinators_start(database: Database) -> None:
 
 
 async def test_without_any_meeting_start_says_to_schedule(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(":admin anna\n@anna: /setup Klima-Allianz\n@anna: /mitglied neu Kleve")
     assert "Erst planen: /termin." in await bot.text("@anna: /sitzungsbeginn")
 
@@ -84,7 +85,7 @@ async def test_meeting_mode_survives_a_restart(database: Database) -> None:
     await bot.say(":time 2026-12-10 10:00\n@bernd: /sitzungsbeginn\n@bernd: /thema 1")
     async with database.uow() as uow:
         assert not await svc.has_minutes(uow, 1)
-    again = ConsoleBot(database, now="2026-12-10 10:30")
+    again = await ConsoleBot.start(database, now="2026-12-10 10:30")
     await again.say("@bernd: /info Nach dem Neustart")
     await again.say("@bernd: /sitzungsende")
     async with database.uow() as uow:
@@ -279,7 +280,7 @@ def test_minutes_golden_files(lang: str) -> None:
     from pathlib import Path
 
     from bot.i18n import Catalog
-    from bot.services.minutes_render import (
+    from bot.usecases.minutes_render import (
         ActionDoc,
         TopicDoc,
         minutes_reply,

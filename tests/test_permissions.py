@@ -42,7 +42,7 @@ def test_there_are_coordinator_commands_to_check() -> None:
 
 @pytest.mark.parametrize("command", COORDINATOR_COMMANDS, ids=lambda c: c.key)
 async def test_coordinator_command_refused_for_others(sqlite_database: Database, command) -> None:  # type: ignore[no-untyped-def]
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     before = await snapshot(sqlite_database, skip=("presence",))
     args = ARGUMENTS.get(command.key, "x")
@@ -58,7 +58,7 @@ async def test_coordinator_command_refused_for_others(sqlite_database: Database,
 
 
 async def test_room_admins_coordinate_without_a_grant(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     out = heads(await bot.say(":admin dora\n@dora: /member add Xanten"))
     assert out == [
@@ -67,7 +67,7 @@ async def test_room_admins_coordinate_without_a_grant(sqlite_database: Database)
 
 
 async def test_setup_needs_a_room_administrator(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     before = await snapshot(sqlite_database)
     out = await bot.say("@bernd: /setup Klima-Allianz")
     assert out == ["[main] bot: Das dürfen nur Administrator*innen dieses Raums."]
@@ -75,14 +75,14 @@ async def test_setup_needs_a_room_administrator(sqlite_database: Database) -> No
 
 
 async def test_only_coordinators_make_link_codes(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     out = await bot.say("@carla: /link")
     assert out == ["[main] bot: Einen Verbindungs-Code kann nur die Koordination erzeugen."]
 
 
 async def test_refusal_in_english(sqlite_database: Database) -> None:
-    bot = ConsoleBot(sqlite_database, lang="en")
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(":admin anna\n@anna: /setup Climate Alliance\n@bernd: /iam")
     out = await bot.say("@bernd: /member add Kleve")
     assert out == [

@@ -44,7 +44,7 @@ PLACEHOLDER = "[entfernte Person]"
 
 
 async def founded(database: Database) -> ConsoleBot:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     return bot
 
@@ -172,7 +172,7 @@ async def test_forget_refuses_others_and_oneself(database: Database) -> None:
 
 
 async def test_english(database: Database) -> None:
-    bot = ConsoleBot(database, lang="en")
+    bot = await ConsoleBot.start(database, lang="en")
     await bot.say(
         ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n@bob: /iam Kleve"
     )

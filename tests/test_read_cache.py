@@ -45,7 +45,7 @@ def statements(database: Database) -> Iterator[list[str]]:
 async def test_next_needs_no_statement_once_the_cache_is_warm(tmp_path: Path) -> None:
     database, _ = await make_database("sqlite", tmp_path)
     try:
-        bot = ConsoleBot(database)
+        bot = await ConsoleBot.start(database)
         await bot.say(
             SETUP + "\n@anna: /mitglied neu Kleve\n@bernd: /next\n@anna: /next\n@bernd: /next"
         )
@@ -69,7 +69,7 @@ async def test_without_the_cache_next_needs_at_most_seven_statements(tmp_path: P
     database = Database(f"sqlite:///{tmp_path / 'plain.sqlite3'}", read_cache=False)
     await database.upgrade()
     try:
-        bot = ConsoleBot(database)
+        bot = await ConsoleBot.start(database)
         await bot.say(SETUP + "\n@anna: /next")
         with statements(database) as cold:
             await bot.say("@anna: /next")
@@ -81,13 +81,13 @@ async def test_without_the_cache_next_needs_at_most_seven_statements(tmp_path: P
 async def test_logs_and_metrics_cost_no_statement(tmp_path: Path) -> None:
     database, _ = await make_database("sqlite", tmp_path)
     try:
-        bot = ConsoleBot(database)
+        bot = await ConsoleBot.start(database)
         await bot.say(SETUP + "\n@anna: /next")
         bare_app = bot.app
         with statements(database) as bare:
             await bot.say("@anna: /mitglieder")
 
-        bot = ConsoleBot(database)
+        bot = await ConsoleBot.start(database)
         app = bot.app
         oplog.install(app, oplog.EventLog(app.router))
         app.observers.append(Metrics(app.router, app.uow_factory, app.clock))
@@ -101,7 +101,7 @@ async def test_logs_and_metrics_cost_no_statement(tmp_path: Path) -> None:
 
 
 async def test_a_change_in_another_room_of_the_partnership_is_seen(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     code = (await bot.say("@anna: /link"))[0].split("Ihr Code: ")[1][:8]
     await bot.say(f":room other\n:admin anna\n@anna: /link {code}\n:room main")
@@ -113,7 +113,7 @@ async def test_a_change_in_another_room_of_the_partnership_is_seen(database: Dat
 
 
 async def test_partnerships_never_see_each_others_data(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP + "\n@anna: /mitglied neu Goch")
     await bot.say(
         ":room west\n:admin berta\n@berta: /setup Bündnis West\n@berta: /mitglied neu Aachen"
@@ -128,7 +128,7 @@ async def test_partnerships_never_see_each_others_data(database: Database) -> No
 async def test_commits_outside_the_app_are_seen_and_copies_are_private(
     database: Database,
 ) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     async with database.uow() as uow:
         room = await uow.rooms.find(MAIN)
@@ -148,7 +148,7 @@ async def test_commits_outside_the_app_are_seen_and_copies_are_private(
 
 
 async def test_a_unit_of_work_older_than_a_commit_keeps_nothing(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     assert database.reads is not None
     async with database.uow() as older:
@@ -179,7 +179,7 @@ async def test_bookkeeping_commits_keep_the_cache_and_every_other_write_drops_it
     commits must not empty the cache. Any other write must, also one made past the ORM."""
     reads = database.reads
     assert reads is not None
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP + "\n@anna: /mitglied neu Kleve\n@anna: /next\n@anna: /next")
     kept = reads.generation
     async with database.uow() as uow:

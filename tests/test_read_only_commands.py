@@ -10,7 +10,7 @@ from bot.app import App, AppConfig
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, MessageEvent, RoomRef, Sender
 from bot.core.model import Partnership
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 from handlers import build_router
 from storage.database import Database
 

@@ -22,7 +22,7 @@ SETUP = """
 
 
 async def reminder_bot(database: Database, lang: str = "de") -> tuple[ConsoleBot, Scheduler]:
-    bot = ConsoleBot(database, lang=lang)
+    bot = await ConsoleBot.start(database, lang=lang)
     return bot, install(bot.app)
 
 

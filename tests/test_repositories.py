@@ -163,14 +163,14 @@ async def test_outbox_lifecycle(database: Database) -> None:
         attachments=(Attachment("a.ics", "text/calendar", b"x\0y"),),
     )
     async with database.uow() as uow:
-        first = await uow.outbox.add(1, room, reply.to_json(), NOW)
-        second = await uow.outbox.add(1, RoomRef("telegram", "-100"), reply.to_json(), NOW)
+        first = await uow.outbox.add(1, room, reply, NOW)
+        second = await uow.outbox.add(1, RoomRef("telegram", "-100"), reply, NOW)
         await uow.commit()
     assert first != second
     async with database.uow() as uow:
         due = await uow.outbox.due(NOW)
         assert [m.uid for m in due] == [first, second]
-        assert Reply.from_json(due[0].payload) == reply
+        assert due[0].reply == reply
         await uow.outbox.mark_retry(due[0].id, NOW + timedelta(seconds=30), "timeout")
         await uow.outbox.mark_failed(due[1].id, "forbidden")
         await uow.commit()
@@ -205,7 +205,7 @@ async def test_migrations_are_idempotent(database: Database) -> None:
 
 async def test_outbox_keeps_each_rooms_order_across_retries(database: Database) -> None:
     one, two = RoomRef("matrix", "!one:e.org"), RoomRef("matrix", "!two:e.org")
-    payload = Reply.of(Paragraph.of("x")).to_json()
+    payload = Reply.of(Paragraph.of("x"))
     async with database.uow() as uow:
         first = await uow.outbox.add(1, one, payload, NOW)
         second = await uow.outbox.add(1, one, payload, NOW)

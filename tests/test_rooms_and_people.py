@@ -23,7 +23,7 @@ def _code(messages: list[str]) -> str:
 
 
 async def test_link_attaches_a_second_room_and_announcements_reach_both(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     code = _code(await bot.say("@anna: /link"))
     out = heads(await bot.say(f":room telegram-gruppe\n:admin bernd\n@bernd: /link {code}"))
@@ -58,7 +58,7 @@ async def test_link_attaches_a_second_room_and_announcements_reach_both(database
 
 
 async def test_link_codes_expire_after_24_hours(database: Database) -> None:
-    bot = ConsoleBot(database, now="2026-11-23 10:00")
+    bot = await ConsoleBot.start(database, now="2026-11-23 10:00")
     await bot.say(SETUP)
     code = _code(await bot.say("@anna: /link"))
     await bot.say(":time 2026-11-24 10:01")
@@ -68,7 +68,7 @@ async def test_link_codes_expire_after_24_hours(database: Database) -> None:
 
 
 async def test_linking_needs_a_room_administrator(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     code = _code(await bot.say("@anna: /link"))
     out = await bot.say(f":room zwei\n@bernd: /link {code}")
@@ -76,7 +76,7 @@ async def test_linking_needs_a_room_administrator(database: Database) -> None:
 
 
 async def test_partnerships_do_not_see_or_change_each_other(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     await bot.say(
         ":room nachbar\n:admin zoe\n@zoe: /setup Nachbar-Bündnis\n@zoe: /member add Kleve"
@@ -102,7 +102,7 @@ async def test_partnerships_do_not_see_or_change_each_other(database: Database) 
 
 
 async def test_a_room_belongs_to_one_partnership(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     out = await bot.say("@anna: /setup Zweite Allianz")
     assert out == [
@@ -111,7 +111,7 @@ async def test_a_room_belongs_to_one_partnership(database: Database) -> None:
 
 
 async def test_joins_are_welcomed_and_leaving_contacts_announced(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     out = await bot.say(":join bernd")
     assert out == [
@@ -139,7 +139,7 @@ async def test_joins_are_welcomed_and_leaving_contacts_announced(database: Datab
 
 
 async def test_events_in_rooms_without_partnership_are_ignored(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     assert await bot.say(":join bernd\n:leave bernd\n@bernd: Hallo zusammen") == []
     out = await bot.say("@bernd: /members")
     assert out == [
@@ -149,7 +149,7 @@ async def test_events_in_rooms_without_partnership_are_ignored(database: Databas
 
 
 async def test_contacts_are_limited_and_the_refusal_names_them(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP + "@bernd: /iam Kleve\n@carla: /iam Kleve")
     out = await bot.say("@dora: /iam Kleve")
     assert out == [
@@ -170,7 +170,7 @@ async def test_contacts_are_limited_and_the_refusal_names_them(database: Databas
 
 
 async def test_coordinators_can_be_granted_and_revoked(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP + "@bernd: /iam Kleve")
     assert await bot.say("@anna: /coordinator add bernd") == [
         "[main] bot: bernd gehört jetzt zur Koordination (eingetragen von anna)."
@@ -186,7 +186,7 @@ async def test_coordinators_can_be_granted_and_revoked(database: Database) -> No
 
 
 async def test_rules_and_settings(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
     out = await bot.say("@anna: /rules")
     assert "noch keine Geschäftsordnung" in out[0]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.text import din5007_key
-from bot.services.rotation import (
+from bot.domain.rotation import (
     Hosted,
     HostSet,
     Joined,

@@ -33,7 +33,7 @@ def test_there_are_scenarios() -> None:
 
 @pytest.mark.parametrize("script", CASES, ids=lambda p: p.stem)
 async def test_scenario(database: Database, script: Path) -> None:
-    bot = ConsoleBot(database, now=NOW, lang=_lang(script))
+    bot = await ConsoleBot.start(database, now=NOW, lang=_lang(script))
     output = await bot.say(script.read_text(encoding="utf-8"))
     expected = script.with_suffix(".expected").read_text(encoding="utf-8")
     assert "\n".join(output) + "\n" == expected

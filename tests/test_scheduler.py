@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.app import App
 from bot.core.clock import ManualClock, SystemClock
 from bot.core.events import RoomRef
+from bot.core.render import render_plain
 from bot.i18n import Catalog
 from bot.scheduler import Scheduler, install
 from handlers import build_router
@@ -37,7 +38,7 @@ async def _remind(
 
 async def _outbox_texts(database: Database) -> list[str]:
     async with database.uow() as uow:
-        return [m.payload for m in await uow.outbox.pending()]
+        return [render_plain(m.reply) for m in await uow.outbox.pending()]
 
 
 async def _wait_for(database: Database, count: int, limit: float = 20.0) -> list[str]:

@@ -3,7 +3,7 @@ from tests.harness import ConsoleBot
 
 
 async def test_setup_then_members_listed(database: Database) -> None:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     out = await bot.say(
         """
 :admin anna

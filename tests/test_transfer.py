@@ -54,7 +54,7 @@ BUILD = """
 
 
 async def build(database: Database) -> ConsoleBot:
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(BUILD)
     return bot
 
@@ -136,7 +136,7 @@ async def test_round_trip_sqlite_to_every_backend(tmp_path: Path, database: Data
     second = await export_from(database, f"#{new_id}")
     assert canonical(second) == canonical(first)
 
-    bot = ConsoleBot(database, now="2027-03-03 10:00")
+    bot = await ConsoleBot.start(database, now="2027-03-03 10:00")
     members = (await bot.say("@bernd: /mitglieder"))[0]
     assert (
         "Mitglieder der Partnerschaft Klima-Allianz Niederrhein in Gastgeber-Reihenfolge (3)"
@@ -153,7 +153,7 @@ async def test_people_known_by_an_account_are_reused(tmp_path: Path, database: D
         data = json.loads(json.dumps(await export_from(source, "Klima-Allianz Niederrhein")))
     finally:
         await source.close()
-    bot = ConsoleBot(database)
+    bot = await ConsoleBot.start(database)
     await bot.say(":room elsewhere\n:admin bernd\n@bernd: /setup Dritte Allianz")
     await import_into(database, data)
     async with database.engine.connect() as conn:
@@ -240,9 +240,14 @@ async def test_backup_while_a_writer_holds_a_transaction(tmp_path: Path) -> None
         await build(database)
         async with database.uow() as uow:
             partnership = await uow.partnerships.add(
-                "Halb geschrieben", "de", "Europe/Berlin", ConsoleBot(database).clock.now()
+                "Halb geschrieben",
+                "de",
+                "Europe/Berlin",
+                (await ConsoleBot.start(database)).clock.now(),
             )
-            await uow.members.add(partnership.id, "Unfertig", ConsoleBot(database).clock.now())
+            await uow.members.add(
+                partnership.id, "Unfertig", (await ConsoleBot.start(database)).clock.now()
+            )
             size = await asyncio.to_thread(backup_sqlite, url, tmp_path / "copy.sqlite3")
             await uow.commit()
     finally:

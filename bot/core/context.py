@@ -1,57 +1,84 @@
-"""What a handler gets: the event, its arguments, the partnership, and the means to act."""
+"""What a handler gets: the command's arguments, the call its use case runs in, and the
+texts to answer in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.clock import Clock
 from bot.core.events import Event
 from bot.core.model import Partnership, Person, Room
 from bot.core.reply import Paragraph, Reply
-from bot.core.router import Command, Router
 from bot.i18n import Catalog
-from bot.services.ports import UnitOfWork
+from bot.i18n.texts import Texts
+from bot.usecases.base import Call
+from bot.usecases.ports import UnitOfWork
 
 
 @dataclass
 class Context:
     event: Event
-    command: Command | None
     args: str
-    lang: str
-    uow: UnitOfWork
-    clock: Clock
-    catalog: Catalog
-    router: Router
-    person: Person
-    partnership: Partnership | None
-    room: Room | None
-    is_coordinator: bool
-    settings: dict[str, Any] = field(default_factory=dict)
+    """The command's arguments as typed (after the command word and subcommand)."""
+    call: Call
+    """Pass it to the use case the handler calls."""
+    texts: Texts
 
     @property
-    def now(self) -> datetime:
-        return self.clock.now()
+    def lang(self) -> str:
+        return self.texts.lang
 
     @property
     def german(self) -> bool:
-        return self.lang == "de"
+        return self.texts.german
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.texts.catalog
+
+    @property
+    def now(self) -> datetime:
+        return self.call.now
+
+    @property
+    def person(self) -> Person:
+        return self.call.person
+
+    @property
+    def partnership(self) -> Partnership:
+        """The room's partnership (commands that need none are registered so)."""
+        return self.call.partnership
+
+    @property
+    def room(self) -> Room | None:
+        return self.call.room
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.call.actor.is_coordinator
 
     def t(self, key: str, **params: Any) -> Paragraph:
-        return self.catalog.para(self.lang, key, **params)
+        return self.texts.t(key, **params)
 
     def say(self, key: str, **params: Any) -> Reply:
-        return Reply.of(self.t(key, **params))
+        return self.texts.say(key, **params)
+
+    # -- going away: handlers that still reach into storage (issue #13 converts them) --
+
+    @property
+    def uow(self) -> UnitOfWork:
+        return self.call.uow
 
     @property
     def p(self) -> Partnership:
-        """The room's partnership; only for commands registered with needs_partnership."""
-        assert self.partnership is not None
-        return self.partnership
+        return self.call.partnership
 
     @property
     def r(self) -> Room:
-        assert self.room is not None
-        return self.room
+        assert self.call.room is not None
+        return self.call.room
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return {"default_timezone": self.call.default_timezone}

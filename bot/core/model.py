@@ -99,7 +99,7 @@ class OutboxMessage:
     uid: str
     partnership_id: int | None
     room: RoomRef
-    payload: str
+    reply: Reply
     created_at: datetime
     next_attempt_at: datetime
     attempts: int

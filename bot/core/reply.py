@@ -6,10 +6,7 @@ text only ever lands inside a span's text, so no platform can read it as markup.
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.events import Identity
 
@@ -111,75 +108,3 @@ class Reply:
                     if isinstance(span, Mention) and span.identity not in found:
                         found.append(span.identity)
         return tuple(found)
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "blocks": [_block_to_dict(b) for b in self.blocks],
-                "attachments": [
-                    {
-                        "filename": a.filename,
-                        "mimetype": a.mimetype,
-                        "data": base64.b64encode(a.data).decode("ascii"),
-                    }
-                    for a in self.attachments
-                ],
-                "buttons": [[b.label, b.command] for b in self.buttons],
-            },
-            ensure_ascii=False,
-        )
-
-    @staticmethod
-    def from_json(raw: str) -> Reply:
-        data = json.loads(raw)
-        return Reply(
-            tuple(_block_from_dict(b) for b in data["blocks"]),
-            tuple(
-                Attachment(a["filename"], a["mimetype"], base64.b64decode(a["data"]))
-                for a in data["attachments"]
-            ),
-            tuple(Button(label, command) for label, command in data.get("buttons", [])),
-        )
-
-
-def _span_to_dict(span: Span) -> dict[str, Any]:
-    if isinstance(span, Mention):
-        return {
-            "t": "mention",
-            "platform": span.identity.platform,
-            "user": span.identity.user_id,
-            "name": span.name,
-        }
-    if isinstance(span, Link):
-        return {"t": "link", "text": span.text, "url": span.url}
-    return {"t": type(span).__name__.lower(), "text": span.text}
-
-
-def _span_from_dict(data: dict[str, Any]) -> Span:
-    kind = data["t"]
-    if kind == "mention":
-        return Mention(Identity(data["platform"], data["user"]), data["name"])
-    if kind == "link":
-        return Link(data["text"], data["url"])
-    simple: dict[str, type[Text] | type[Bold] | type[Code]] = {
-        "text": Text,
-        "bold": Bold,
-        "code": Code,
-    }
-    return simple[kind](data["text"])
-
-
-def _block_to_dict(block: Block) -> dict[str, Any]:
-    if isinstance(block, BulletList):
-        return {
-            "list": [[_span_to_dict(s) for s in item] for item in block.items],
-            "ordered": block.ordered,
-        }
-    return {"p": [_span_to_dict(s) for s in block.spans]}
-
-
-def _block_from_dict(data: dict[str, Any]) -> Block:
-    if "list" in data:
-        items = tuple(tuple(_span_from_dict(s) for s in item) for item in data["list"])
-        return BulletList(items, bool(data.get("ordered")))
-    return Paragraph(tuple(_span_from_dict(s) for s in data["p"]))

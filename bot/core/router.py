@@ -10,8 +10,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from bot.core.permissions import Permission, Who
 from bot.core.reply import Reply
 
 if TYPE_CHECKING:
@@ -19,11 +20,18 @@ if TYPE_CHECKING:
 
 
 class Role(Enum):
-    """Who may call a command, from everybody to coordinators only."""
+    """Who may call a command whose use case does not say (going away with issue #13)."""
 
     ANYONE = "anyone"
     ROOM_ADMIN = "room_admin"
     COORDINATOR = "coordinator"
+
+
+class Declared(Protocol):
+    """A use case: it declares who may run it."""
+
+    @property
+    def permission(self) -> Permission: ...
 
 
 Handler = Callable[["Context"], Awaitable[Reply | None]]
@@ -52,6 +60,17 @@ class Command:
     hidden: bool = False
     confirm: bool = False
     """Destructive: the app asks the caller to confirm before anything is kept."""
+    uses: Declared | None = None
+    """The use case the handler calls; its permission is the command's."""
+
+    @property
+    def permission(self) -> Permission:
+        if self.uses is not None:
+            return self.uses.permission
+        who = {Role.ANYONE: Who.ANYONE, Role.ROOM_ADMIN: Who.ROOM_ADMIN}.get(
+            self.role, Who.COORDINATOR
+        )
+        return Permission(self.key, (who,))
 
     @property
     def key(self) -> str:
@@ -120,10 +139,22 @@ class Router:
         needs_partnership: bool = True,
         hidden: bool = False,
         confirm: bool = False,
+        uses: Declared | None = None,
     ) -> Callable[[Handler], Handler]:
+        """Register a handler; `uses` names the use case it calls (whose permission holds)."""
+
         def register(handler: Handler) -> Handler:
             command = Command(
-                name, alias, handler, role, sub, sub_alias, needs_partnership, hidden, confirm
+                name,
+                alias,
+                handler,
+                role,
+                sub,
+                sub_alias,
+                needs_partnership,
+                hidden,
+                confirm,
+                uses,
             )
             for known in self.commands:
                 if known.key == command.key:

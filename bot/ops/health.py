@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.ops.metrics import CONTENT_TYPE_LATEST, Metrics, outbox_backlog, totals
-from bot.services.ports import UnitOfWorkFactory
+from bot.usecases.ports import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.config import Config, Secret
+from bot.core.clock import Clock
+from bot.core.router import Router
+from bot.observers import EventObserver
 from bot.ops import logging as oplog
 from bot.ops.health import Health, Listener
 from bot.ops.metrics import Metrics
 from bot.platform import PlatformService
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.bootstrap import Runtime
+    from storage.database import Database
 
 
 def secrets_of(config: Config, database_url: str | None = None) -> list[str]:
@@ -36,20 +40,27 @@ def configure_logging(config: Config, database_url: str | None = None) -> None:
     oplog.configure(config.log.level, config.log.format, secrets_of(config, database_url))
 
 
-async def instrument(
-    runtime: Runtime, config: Config, services: Sequence[PlatformService]
-) -> Listener | None:
-    """Wire logs and metrics into the app; start the listener if `[health] listen` is set."""
+class Instruments:
+    """Logs, metrics and the health listener of `partnerbot run`: `observers` is handed to
+    `bootstrap`, `listen` starts the listener once the platforms exist."""
 
-    def platforms() -> dict[str, bool]:
-        return {s.platform: s.connected() for s in services}
+    def __init__(self, clock: Clock, services: Sequence[PlatformService]) -> None:
+        self.clock = clock
+        self.services = services
+        self.metrics: Metrics | None = None
 
-    app = runtime.app
-    oplog.install(app, oplog.EventLog(app.router))
-    metrics = Metrics(app.router, app.uow_factory, app.clock, platforms)
-    app.observers.append(metrics)
-    if not config.health.listen:
-        return None
-    listener = Listener(Health(app.uow_factory, platforms, metrics), config.health.listen)
-    await listener.start()
-    return listener
+    def platforms(self) -> dict[str, bool]:
+        return {s.platform: s.connected() for s in self.services}
+
+    def observers(self, database: Database, router: Router) -> list[EventObserver]:
+        self.metrics = Metrics(router, database.uow, self.clock, self.platforms)
+        return [oplog.EventLog(router), self.metrics]
+
+    async def listen(self, runtime: Runtime, config: Config) -> Listener | None:
+        """Start the listener if `[health] listen` is set."""
+        if not config.health.listen or self.metrics is None:
+            return None
+        health = Health(runtime.app.uow_factory, self.platforms, self.metrics)
+        listener = Listener(health, config.health.listen)
+        await listener.start()
+        return listener

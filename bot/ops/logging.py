@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from bot.app import App, EventReport
 from bot.core.router import Router
+from bot.observers import EventReport
 
 FORMATS = ("keyvalue", "json")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -146,8 +146,3 @@ class EventLog:
             token = self._tokens.pop(id(handled), None)
             if token is not None:
                 _event.reset(token)
-
-
-def install(app: App, event_log: EventLog) -> None:
-    """Make the event log one of the app's observers."""
-    app.observers.append(event_log)

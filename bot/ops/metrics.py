@@ -15,10 +15,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from bot.app import EventReport
 from bot.core.clock import Clock
 from bot.core.router import Router
-from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from bot.observers import EventReport
+from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 

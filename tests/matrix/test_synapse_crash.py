@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from nio import MessageDirection, RoomMessageNotice, RoomMessagesResponse
 
 from bot.adapters.matrix.translate import reply_content
-from bot.core.reply import Reply
+from storage.reply_codec import reply_from_json
 from tests.matrix.crash_driver import write_atomically
 from tests.matrix.helpers import Person
 from tests.matrix.synapse import Account
@@ -249,7 +249,7 @@ async def test_killed_at_random_points_every_message_arrives_once_in_the_room(
     notices = [n for n in await _history(anna, room_id) if n.sender == account_id]
     own = Counter(n.body for n in notices if _answers(n) is None)
     written = Counter(
-        (reply_content(Reply.from_json(payload)) or {})["body"]
+        (reply_content(reply_from_json(payload)) or {})["body"]
         for (payload,) in bot.query(
             "select payload from outbox where platform = 'matrix' and external_id = ?", room_id
         )

@@ -56,7 +56,7 @@ from bot.core.events import Event, MessageEvent
 from bot.core.messenger import DeliveryError
 from bot.core.reply import Reply
 from bot.core.router import parse_command_line
-from bot.services import partnerships
+from bot.usecases import partnerships
 
 log = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ from bot.core.model import (
     Room,
     RotationOverride,
 )
+from bot.core.reply import Reply
 
 
 class PartnershipRepository(Protocol):
@@ -121,8 +122,11 @@ class AuditRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(
-        self, partnership_id: int | None, room: RoomRef, payload: str, now: datetime
-    ) -> str: ...
+        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
+    ) -> str:
+        """Stores the message (serialising is storage's job); returns its uid."""
+        ...
+
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
         """Due messages, at most the oldest pending one per room (order within a room)."""
         ...

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.core.errors import UserError
 from bot.core.events import RoomRef
 from bot.core.model import LinkCode, Partnership, Person, Room
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 LINK_CODE_VALIDITY = timedelta(hours=24)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

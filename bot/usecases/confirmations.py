@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import UserError
 from bot.core.events import Identity, RoomRef
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 VALIDITY = timedelta(minutes=10)
 

@@ -1,6 +1,6 @@
 """The reminder kinds: what each wants planned from a partnership's state, and what it says
 when it fires (or that it no longer makes sense: the overdue rules in
-`bot/services/reminders.py`)."""
+`bot/usecases/reminders.py`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from bot.core.model import Meeting, Member, Partnership, Person, Reminder, Remin
 from bot.core.reply import Block
 from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.i18n import Catalog
-from bot.services import actions, agenda, meetings, minutes
-from bot.services.members import roster
-from bot.services.ports import UnitOfWork
+from bot.usecases import actions, agenda, minutes
+from bot.usecases.members import roster
+from bot.usecases.plan import Period, Plan, current_plan, default_place
+from bot.usecases.ports import UnitOfWork
 
 REMIND_AT_HOUR = 9
 """Reminders about days (the schedule, action items) go out at 09:00 local time."""
@@ -97,7 +98,7 @@ class Situation:
     uow: UnitOfWork
     partnership: Partnership
     now: datetime
-    plan: meetings.Plan
+    plan: Plan
     settings: Settings
 
 
@@ -130,7 +131,7 @@ def at_local_hour(day: date, timezone: str, hour: int = REMIND_AT_HOUR) -> datet
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 
-def period_text(catalog: Catalog, lang: str, period: meetings.Period) -> str:
+def period_text(catalog: Catalog, lang: str, period: Period) -> str:
     cadence = {1: "monthly", 3: "quarterly", 6: "half-yearly", 12: "yearly"}[period.months]
     month = format_date(date(period.year, period.first_month, 1), "MMMM", locale=_LOCALES[lang])
     return catalog.text(
@@ -159,7 +160,7 @@ async def plan_meeting_ahead(s: Situation) -> list[Wanted]:
 async def render_meeting_ahead(
     uow: UnitOfWork, catalog: Catalog, p: Partnership, r: Reminder, now: datetime
 ) -> Notice | None:
-    plan = await meetings.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     found = next(((m, h) for m, h in plan.upcoming if m.id == r.payload["meeting"]), None)
     if found is None or stamp(found[0].starts_at) != r.payload["starts_at"]:
         return None
@@ -175,7 +176,7 @@ async def render_meeting_ahead(
                 name=p.name,
                 days=days,
                 when=fmt_datetime(meeting.starts_at, lang, p.timezone),
-                place=meetings.default_place(meeting, host),
+                place=default_place(meeting, host),
             ),
             catalog.para(lang, "reminder.meeting_host", host=host.name if host else "-"),
         ]
@@ -232,7 +233,7 @@ async def render_schedule_next(
 ) -> Notice | None:
     if now - r.due_at > SCHEDULE_LATE:
         return None
-    plan = await meetings.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     if plan.upcoming or not plan.turns or plan.turns[0].member.id != r.payload["member"]:
         return None
     turn = plan.turns[0]
@@ -277,7 +278,7 @@ async def plan_agenda(s: Situation) -> list[Wanted]:
 async def _agenda_meeting(
     uow: UnitOfWork, p: Partnership, r: Reminder, now: datetime
 ) -> tuple[Meeting, Member | None] | None:
-    plan = await meetings.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     found = next(((m, h) for m, h in plan.upcoming if m.id == r.payload["meeting"]), None)
     if found is None or stamp(agenda.agenda_deadline(p, found[0])) != r.payload["deadline"]:
         return None
@@ -325,7 +326,7 @@ async def render_agenda_posted(
         lang,
         "reminder.agenda_posted",
         when=fmt_datetime(meeting.starts_at, lang, p.timezone),
-        place=meetings.default_place(meeting, host),
+        place=default_place(meeting, host),
     )
     return Notice([head, *await _agenda_blocks(uow, catalog, p, meeting, now)])
 
@@ -363,7 +364,7 @@ async def render_minutes(
 ) -> Notice | None:
     if now - r.due_at > MINUTES_LATE or await minutes.has_minutes(uow, r.payload["meeting"]):
         return None
-    plan = await meetings.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     found = next(((m, h) for m, h in plan.held if m.id == r.payload["meeting"]), None)
     if found is None:
         return None
@@ -491,7 +492,7 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
 
 async def wanted_reminders(uow: UnitOfWork, p: Partnership, now: datetime) -> list[Wanted]:
     situation = Situation(
-        uow, p, now, await meetings.plan(uow, p, now), await load_settings(uow, p.id)
+        uow, p, now, await current_plan(uow, p, now), await load_settings(uow, p.id)
     )
     wanted: list[Wanted] = []
     for kind in KINDS.values():

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.core.errors import UserError
 from bot.core.model import Contact, Member, Partnership, Person
 from bot.core.text import din5007_key, match_key
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 
 def host_order(members: list[Member]) -> list[Member]:

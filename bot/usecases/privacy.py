@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.model import Partnership, Person
-from bot.services.people import known_persons, the_one
-from bot.services.ports import UnitOfWork
+from bot.usecases.people import known_persons, the_one
+from bot.usecases.ports import UnitOfWork
 
 FORMAT = "partnerbot-personal-data"
 

@@ -1,4 +1,4 @@
-"""Meetings and the host rotation as stored: who hosts which meeting, and changing that.
+"""The meeting plan: who hosts which meeting, and which turns are still to come.
 
 Nothing fires when a meeting's time passes. Whenever somebody asks, `plan()` first settles
 every meeting whose time has passed: it counts as held, and its host (the member in line at
@@ -8,17 +8,14 @@ membership never rewrite the past.
 
 from __future__ import annotations
 
-import json
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.errors import UserError
-from bot.core.model import Meeting, Member, Partnership, Person, RotationOverride
+from bot.core.model import Meeting, Member, Partnership, RotationOverride
 from bot.core.text import din5007_key
 from bot.core.timefmt import local
-from bot.services import rotation as rot
-from bot.services.ports import UnitOfWork
+from bot.domain import rotation as rot
+from bot.usecases.ports import UnitOfWork
 
 CADENCES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 DEFAULT_CADENCE = "quarterly"
@@ -125,7 +122,7 @@ def _replay(
     return rot.replay(names, (event for _, (_, _, event) in ordered))
 
 
-async def plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
+async def current_plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
     """Settle meetings whose time has passed, then compute who hosts what from here on."""
     members = await uow.members.of_partnership(p.id)
     meetings = await uow.meetings.of_partnership(p.id)
@@ -174,111 +171,6 @@ def _turns(
 def default_place(meeting: Meeting, host: Member | None) -> str:
     """Where a meeting takes place: as given, else at the host member."""
     return meeting.place or (host.name if host else "")
-
-
-async def _audit(
-    uow: UnitOfWork, p: Partnership, actor: Person, action: str, now: datetime, **detail: str
-) -> None:
-    await uow.audit.add(p.id, actor.id, action, json.dumps(detail, ensure_ascii=False), now)
-
-
-def _clash(current: Plan, starts_at: datetime, ignore: Meeting | None = None) -> None:
-    for meeting, _ in current.upcoming:
-        if meeting is not ignore and meeting.starts_at == starts_at:
-            raise UserError("schedule.clash")
-
-
-async def schedule(
-    uow: UnitOfWork,
-    p: Partnership,
-    current: Plan,
-    starts_at: datetime,
-    place: str,
-    actor: Person,
-    now: datetime,
-) -> Meeting:
-    if current.next_host is None:
-        raise UserError("schedule.no_members")
-    _clash(current, starts_at)
-    meeting = await uow.meetings.add(p.id, uuid.uuid4().hex, starts_at, place, now)
-    await _audit(uow, p, actor, "meeting.schedule", now, at=starts_at.isoformat(), place=place)
-    return meeting
-
-
-async def move(
-    uow: UnitOfWork,
-    p: Partnership,
-    current: Plan,
-    meeting: Meeting,
-    starts_at: datetime,
-    place: str,
-    actor: Person,
-    now: datetime,
-) -> datetime:
-    """Returns the old start; a new place replaces the old one only when given."""
-    if starts_at == meeting.starts_at and (not place or place == meeting.place):
-        raise UserError("move.same")
-    _clash(current, starts_at, ignore=meeting)
-    old = meeting.starts_at
-    meeting.starts_at = starts_at
-    meeting.place = place or meeting.place
-    meeting.sequence += 1
-    meeting.updated_at = now
-    await uow.meetings.save(meeting)
-    await _audit(uow, p, actor, "meeting.move", now, old=old.isoformat(), new=starts_at.isoformat())
-    return old
-
-
-async def cancel(
-    uow: UnitOfWork, p: Partnership, meeting: Meeting, reason: str, actor: Person, now: datetime
-) -> None:
-    meeting.status = "cancelled"
-    meeting.cancel_reason = reason
-    meeting.sequence += 1
-    meeting.updated_at = now
-    await uow.meetings.save(meeting)
-    await _audit(
-        uow, p, actor, "meeting.cancel", now, at=meeting.starts_at.isoformat(), reason=reason
-    )
-
-
-async def override(
-    uow: UnitOfWork,
-    p: Partnership,
-    current: Plan,
-    kind: str,
-    first: Member | None,
-    second: Member | None,
-    reason: str,
-    actor: Person,
-    now: datetime,
-) -> Plan:
-    """Record a skip, swap or set with who and why; return the plan afterwards.
-
-    Meetings whose host changed get a higher calendar sequence: their entry changed."""
-    record = await uow.overrides.add(
-        p.id,
-        kind,
-        first.id if first else None,
-        second.id if second else None,
-        reason,
-        actor.id,
-        now,
-    )
-    await _audit(
-        uow,
-        p,
-        actor,
-        f"rotation.{kind}",
-        now,
-        member=first.name if first else "",
-        other=second.name if second else "",
-        reason=reason,
-    )
-    assert record.id
-    after = await plan(uow, p, now)
-    await raise_sequences(uow, current, after, now)
-    return after
 
 
 async def raise_sequences(uow: UnitOfWork, before: Plan, after: Plan, now: datetime) -> None:

@@ -17,8 +17,8 @@ from bot.core.errors import UsageError, UserError
 from bot.core.model import ActionItem, Member, Partnership, Person
 from bot.core.text import match_key
 from bot.core.timefmt import local
-from bot.services.members import split_member_prefix
-from bot.services.ports import UnitOfWork
+from bot.usecases.members import split_member_prefix
+from bot.usecases.ports import UnitOfWork
 
 _UNTIL = re.compile(r"\s+(?:bis(?:\s+zum|\s+zur)?|until|by|due)\s+(?P<when>[^\s].*)$", re.I)
 

@@ -6,17 +6,17 @@ from datetime import datetime
 
 from bot.core.events import RoomRef
 from bot.core.reply import Reply
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 
 async def announce(uow: UnitOfWork, partnership_id: int, reply: Reply, now: datetime) -> None:
     """To every active room of the partnership, on every platform."""
     for room in await uow.rooms.of_partnership(partnership_id):
         if room.active:
-            await uow.outbox.add(partnership_id, room.ref, reply.to_json(), now)
+            await uow.outbox.add(partnership_id, room.ref, reply, now)
 
 
 async def tell_room(
     uow: UnitOfWork, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
 ) -> None:
-    await uow.outbox.add(partnership_id, room, reply.to_json(), now)
+    await uow.outbox.add(partnership_id, room, reply, now)

@@ -26,12 +26,12 @@ from bot.core.model import (
 )
 from bot.core.text import din5007_key
 from bot.core.timefmt import local
-from bot.services import actions as action_svc
-from bot.services import meetings as meeting_svc
-from bot.services.agenda import agenda_for
-from bot.services.members import roster
-from bot.services.minutes_render import ActionDoc, MinutesDoc, TopicDoc
-from bot.services.ports import UnitOfWork
+from bot.usecases import actions as action_svc
+from bot.usecases.agenda import agenda_for
+from bot.usecases.members import roster
+from bot.usecases.minutes_render import ActionDoc, MinutesDoc, TopicDoc
+from bot.usecases.plan import current_plan, default_place
+from bot.usecases.ports import UnitOfWork
 
 ENTRY_KINDS = ("topic", "info", "decision", "action", "present")
 
@@ -51,7 +51,7 @@ async def meeting_of_day(
     uow: UnitOfWork, p: Partnership, now: datetime
 ) -> tuple[Meeting, Member | None] | None:
     """Today's meeting (in the partnership's zone) without finished minutes, with its host."""
-    plan = await meeting_svc.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     today = local(now, p.timezone).date()
     for meeting, host in sorted(plan.held + plan.upcoming, key=lambda pair: pair[0].starts_at):
         if local(meeting.starts_at, p.timezone).date() == today and not await has_minutes(
@@ -64,7 +64,7 @@ async def meeting_of_day(
 async def meeting_and_host(
     uow: UnitOfWork, p: Partnership, meeting_id: int, now: datetime
 ) -> tuple[Meeting, Member | None]:
-    plan = await meeting_svc.plan(uow, p, now)
+    plan = await current_plan(uow, p, now)
     for meeting, host in plan.held + plan.upcoming:
         if meeting.id == meeting_id:
             return meeting, host
@@ -218,7 +218,7 @@ async def finish(
         partnership=p.name,
         starts_at=meeting.starts_at.isoformat(),
         timezone=p.timezone,
-        place=meeting_svc.default_place(meeting, host),
+        place=default_place(meeting, host),
         host=host.name if host else "",
         taker=taker.display_name if taker else "",
         present=[m.name for m in sorted(present, key=lambda m: din5007_key(m.name))],
@@ -250,7 +250,7 @@ async def attach(
         partnership=p.name,
         starts_at=meeting.starts_at.isoformat(),
         timezone=p.timezone,
-        place=meeting_svc.default_place(meeting, host),
+        place=default_place(meeting, host),
         host=host.name if host else "",
         taker=author.display_name,
         text=text,

@@ -9,7 +9,7 @@ from bot.core.errors import UserError
 from bot.core.events import Sender
 from bot.core.model import Partnership, Person
 from bot.core.text import clean, match_key
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 
 async def identify(uow: UnitOfWork, sender: Sender) -> Person:

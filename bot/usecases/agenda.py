@@ -20,7 +20,7 @@ from bot.core.reply import Block, BulletList, Paragraph, Span, Text
 from bot.core.text import match_key
 from bot.core.timefmt import fmt_date, local
 from bot.i18n import Catalog
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "energy": ("energie", "erneuerbare", "energy", "renewables"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.model import Partnership, Person
-from bot.services.ports import UnitOfWork
+from bot.usecases.ports import UnitOfWork
 
 
 async def is_coordinator(

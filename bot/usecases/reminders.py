@@ -1,6 +1,6 @@
 """Reminders: planned from a partnership's state, kept in the database, fired exactly once.
 
-Planning is derived. Each kind (`bot/services/reminder_kinds.py`) says which reminders the
+Planning is derived. Each kind (`bot/usecases/reminder_kinds.py`) says which reminders the
 current state wants; `replan` makes the stored pending reminders match that, inside the
 transaction of every change, so moving or cancelling a meeting, a member leaving or a
 setting change re-plans at once. A reminder that was sent or dropped is never touched again,
@@ -36,8 +36,8 @@ from bot.core.model import Partnership, Reminder
 from bot.core.reply import Bold, Mention, Paragraph, Reply, Span, Text
 from bot.core.timefmt import fmt_datetime
 from bot.i18n import Catalog
-from bot.services.ports import UnitOfWork
-from bot.services.reminder_kinds import KINDS, Notice, wanted_reminders
+from bot.usecases.ports import UnitOfWork
+from bot.usecases.reminder_kinds import KINDS, Notice, wanted_reminders
 
 LATE_NOTE_AFTER = timedelta(minutes=15)
 """A reminder fired later than this says so."""
@@ -112,7 +112,7 @@ async def fire(
         to = catalog.para(lang, "reminder.to").spans
         extra = [Paragraph((*to, *mentions))] if mentions else []
         reply = Reply.of(*blocks, *extra)
-        await uow.outbox.add(partnership.id, room, reply.to_json(), now)
+        await uow.outbox.add(partnership.id, room, reply, now)
     return status
 
 

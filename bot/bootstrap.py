@@ -1,0 +1,78 @@
+"""The composition root: the one place that builds the bot's parts and wires them together.
+
+The CLI (`run`, `console`), the test harnesses and the benches all start here, so every
+part is built the same way everywhere and nothing is patched on afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.app import App, AppConfig
+from bot.channels.chat import ChatChannel
+from bot.channels.notifier import Notifier
+from bot.core.clock import Clock
+from bot.core.messenger import Messenger
+from bot.core.router import Router
+from bot.delivery import Delivery
+from bot.i18n import Catalog
+from bot.observers import ChangeHook, EventObserver
+from bot.scheduler import Scheduler
+from handlers import build_router
+from storage.database import Database
+
+Observers = Callable[[Database, Router], Sequence[EventObserver]]
+"""Builds the app's observers (logs, metrics) from the parts they look at."""
+
+
+@dataclass
+class Runtime:
+    database: Database
+    catalog: Catalog
+    router: Router
+    notifier: Notifier
+    app: App
+    delivery: Delivery
+    scheduler: Scheduler
+
+    async def close(self) -> None:
+        await self.database.close()
+
+
+async def bootstrap(
+    database: Database | str | None,
+    clock: Clock,
+    messengers: Mapping[str, Messenger],
+    config: AppConfig | None = None,
+    observers: Observers | None = None,
+    change_hooks: Sequence[ChangeHook] = (),
+) -> Runtime:
+    """Build everything on one database. A URL (or None: the default SQLite file) is opened
+    and migrated to the newest schema; a `Database` is used as it is.
+
+    `change_hooks` run in the transaction of every change, after the reminders are re-planned
+    (tests use one to watch progress)."""
+    if not isinstance(database, Database):
+        database = Database(database)
+        await database.upgrade()
+    catalog = Catalog.load()
+    router = build_router()
+    notifier = Notifier([ChatChannel(catalog)])
+    outbox_changed = asyncio.Event()
+    scheduler = Scheduler(database.uow, clock, catalog, on_fired=outbox_changed.set)
+    app = App(
+        database.uow,
+        clock,
+        router,
+        catalog,
+        notifier,
+        config=config,
+        outbox_changed=outbox_changed,
+        timers=[scheduler],
+        change_hooks=[scheduler.on_change, *change_hooks],
+        observers=observers(database, router) if observers is not None else (),
+    )
+    delivery = Delivery(database.uow, clock, messengers, catalog)
+    return Runtime(database, catalog, router, notifier, app, delivery, scheduler)

@@ -1,0 +1,56 @@
+"""Domain events: what happened, raised by use cases, turned into messages by the notifier.
+
+An event says what changed in the domain's words and carries what any channel needs to
+tell people about it (the partnership for its language and time zone, names as they were at
+that moment), so a channel renders it without looking anything up. Channels decide how:
+the chat channel posts to every room, e-mail and feeds can follow without any use case
+changing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.events import RoomRef
+from bot.core.model import Meeting, Member, Partnership
+from bot.core.reply import Reply
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    partnership: Partnership
+
+
+@dataclass(frozen=True)
+class ChatNotice(DomainEvent):
+    """A message only the chat rooms get (a welcome, a reminder): already written as a
+    Reply. `room` None means every active room of the partnership."""
+
+    reply: Reply
+    room: RoomRef | None = None
+
+
+@dataclass(frozen=True)
+class MeetingScheduled(DomainEvent):
+    meeting: Meeting
+    host: Member | None
+    by: str
+    """Who scheduled it (display name)."""
+
+
+@dataclass(frozen=True)
+class MeetingMoved(DomainEvent):
+    meeting: Meeting
+    host: Member | None
+    old_start: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class MeetingCancelled(DomainEvent):
+    meeting: Meeting
+    host: Member | None
+    reason: str
+    by: str
+    next_host: Member | None

@@ -1,0 +1,1 @@
+"""Domain rules without I/O: the host rotation, reading dates, calendar files."""
