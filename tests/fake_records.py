@@ -25,6 +25,7 @@ from bot.core.model import (
     RotationOverride,
 )
 from bot.core.reply import Reply
+from storage.reply_codec import reply_from_json, reply_to_json
 from tests.fake_tables import FakeIntegrityError, Repository, as_json, ordered, stored, utc
 
 
@@ -46,6 +47,7 @@ class FakeOutbox(Repository):
         self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
     ) -> str:
         uid = uuid.uuid4().hex
+        reply = reply_from_json(reply_to_json(reply))  # what the sender would read back
         self._insert(
             self._t.outbox,
             lambda i: OutboxMessage(i, uid, partnership_id, room, reply, now, now, 0, "pending"),
