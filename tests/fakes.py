@@ -23,6 +23,26 @@ import copy
 from types import TracebackType
 from typing import Self
 
+from bot.usecases.ports import (
+    ActionRepository,
+    AgendaRepository,
+    AuditRepository,
+    ContactRepository,
+    CoordinatorRepository,
+    HandledEventRepository,
+    KeyValueRepository,
+    LinkCodeRepository,
+    MeetingRepository,
+    MemberRepository,
+    MinutesRepository,
+    OutboxRepository,
+    OverrideRepository,
+    PartnershipRepository,
+    PersonRepository,
+    PresenceRepository,
+    ReminderRepository,
+    RoomRepository,
+)
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -63,24 +83,24 @@ class FakeUnitOfWork:
         self.working = copy.deepcopy(self.store.tables)
         self.wrote = False
         self.commits = 0
-        self.partnerships = FakePartnerships(self)
-        self.rooms = FakeRooms(self)
-        self.members = FakeMembers(self)
-        self.persons = FakePersons(self)
-        self.contacts = FakeContacts(self)
-        self.coordinators = FakeCoordinators(self)
-        self.presence = FakePresence(self)
-        self.link_codes = FakeLinkCodes(self)
-        self.audit = FakeAudit(self)
-        self.outbox = FakeOutbox(self)
-        self.state = FakeState(self)
-        self.handled_events = FakeHandledEvents(self)
-        self.meetings = FakeMeetings(self)
-        self.overrides = FakeOverrides(self)
-        self.reminders = FakeReminders(self)
-        self.agenda = FakeAgenda(self)
-        self.minutes = FakeMinutes(self)
-        self.actions = FakeActions(self)
+        self.partnerships: PartnershipRepository = FakePartnerships(self)
+        self.rooms: RoomRepository = FakeRooms(self)
+        self.members: MemberRepository = FakeMembers(self)
+        self.persons: PersonRepository = FakePersons(self)
+        self.contacts: ContactRepository = FakeContacts(self)
+        self.coordinators: CoordinatorRepository = FakeCoordinators(self)
+        self.presence: PresenceRepository = FakePresence(self)
+        self.link_codes: LinkCodeRepository = FakeLinkCodes(self)
+        self.audit: AuditRepository = FakeAudit(self)
+        self.outbox: OutboxRepository = FakeOutbox(self)
+        self.state: KeyValueRepository = FakeState(self)
+        self.handled_events: HandledEventRepository = FakeHandledEvents(self)
+        self.meetings: MeetingRepository = FakeMeetings(self)
+        self.overrides: OverrideRepository = FakeOverrides(self)
+        self.reminders: ReminderRepository = FakeReminders(self)
+        self.agenda: AgendaRepository = FakeAgenda(self)
+        self.minutes: MinutesRepository = FakeMinutes(self)
+        self.actions: ActionRepository = FakeActions(self)
 
     @property
     def changed(self) -> bool:

@@ -160,7 +160,7 @@ async def test_contract_outbox_gives_the_oldest_pending_message_of_each_room(
             for n, room in enumerate((one, one, two, one)):
                 await uow.outbox.add(p, room, Reply.of(Paragraph.of(f"message {n}")), NOW)
             await uow.commit()
-        steps = []
+        steps: list[Any] = []
         async with uow_factory() as uow:
             due = await uow.outbox.due(NOW)
             steps.append([(m.id, m.reply) for m in due])
