@@ -257,3 +257,26 @@ async def test_contract_action_numbers_and_agenda_order(sqlite_database: Databas
     assert [a.number for a in theirs] == [1]
     assert [(i.text, i.proposer) for i in agenda] == [("Feuerwehr", ""), ("Haushalt", "")]
     assert dataclasses.asdict(agenda[1])["carried_over"] is False
+
+
+async def test_contract_changed_and_rollback(sqlite_database: Database) -> None:
+    async def scenario(uow_factory: UnitOfWorkFactory) -> Any:
+        flags = []
+        async with uow_factory() as uow:
+            p = await _partnership(uow)
+            await uow.commit()
+            flags.append(uow.changed)
+            await uow.meetings.of_partnership(p)
+            await uow.presence.of_partnership(p)
+            flags.append(uow.changed)  # reading writes nothing
+            await uow.members.add(p, "Köln", NOW)
+            flags.append(uow.changed)
+            await uow.rollback()
+            flags.append(uow.changed)
+            flags.append(await uow.members.of_partnership(p))
+            await uow.audit.add(p, None, "x", "{}", NOW)
+        async with uow_factory() as uow:
+            flags.append(await uow.audit.of_partnership(p))  # left without commit: gone
+        return flags
+
+    assert await _both(sqlite_database, scenario) == [False, False, True, False, [], []]
