@@ -261,7 +261,7 @@ async def test_contract_action_numbers_and_agenda_order(sqlite_database: Databas
 
 async def test_contract_changed_and_rollback(sqlite_database: Database) -> None:
     async def scenario(uow_factory: UnitOfWorkFactory) -> Any:
-        flags = []
+        flags: list[Any] = []
         async with uow_factory() as uow:
             p = await _partnership(uow)
             await uow.commit()
