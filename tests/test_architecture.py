@@ -133,9 +133,9 @@ def repository_touches(path: Path) -> list[str]:
     """Places where a handler reaches the unit of work (and so a repository) itself."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Attribute) and node.attr == "uow":
-            found.append(f"{path.name}:{node.lineno}")
-        elif isinstance(node, ast.ImportFrom) and node.module in {"bot.usecases.ports", "storage"}:
+        if (isinstance(node, ast.Attribute) and node.attr == "uow") or (
+            isinstance(node, ast.ImportFrom) and node.module in {"bot.usecases.ports", "storage"}
+        ):
             found.append(f"{path.name}:{node.lineno}")
     return found
 
