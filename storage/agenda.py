@@ -1,20 +1,16 @@
 """SQL repositories for agenda items, minutes with their entries, and action items.
 
-Like `storage/repositories.py`, they hand out plain domain dataclasses, never ORM rows.
+Like the others (see `storage/repository.py`), they hand out plain domain dataclasses,
+never ORM rows.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.model import ActionItem, AgendaItem, MinuteEntry, Minutes
 from storage.models import ActionItemRow, AgendaItemRow, MinuteEntryRow, MinutesRow
-
-
-class _Repository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+from storage.repository import SqlRepository
 
 
 def _agenda_item(row: AgendaItemRow) -> AgendaItem:
@@ -33,7 +29,7 @@ def _agenda_item(row: AgendaItemRow) -> AgendaItem:
     )
 
 
-class SqlAgenda(_Repository):
+class SqlAgenda(SqlRepository):
     async def of_partnership(self, partnership_id: int) -> list[AgendaItem]:
         rows = await self.session.scalars(
             select(AgendaItemRow)
@@ -106,7 +102,7 @@ def _entry(row: MinuteEntryRow) -> MinuteEntry:
     )
 
 
-class SqlMinutes(_Repository):
+class SqlMinutes(SqlRepository):
     async def of_partnership(self, partnership_id: int) -> list[Minutes]:
         rows = await self.session.scalars(
             select(MinutesRow)
@@ -193,7 +189,7 @@ def _action(row: ActionItemRow) -> ActionItem:
     )
 
 
-class SqlActions(_Repository):
+class SqlActions(SqlRepository):
     async def of_partnership(self, partnership_id: int) -> list[ActionItem]:
         rows = await self.session.scalars(
             select(ActionItemRow)

@@ -42,23 +42,20 @@ from bot.usecases.ports import (
 )
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
-from storage.reminders import SqlReminders
-from storage.repositories import (
+from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
+from storage.meetings import SqlMeetings, SqlOverrides
+from storage.partnerships import (
     SqlAudit,
     SqlContacts,
     SqlCoordinators,
-    SqlHandledEvents,
     SqlLinkCodes,
-    SqlMeetings,
     SqlMembers,
-    SqlOutbox,
-    SqlOverrides,
     SqlPartnerships,
-    SqlPersons,
     SqlPresence,
     SqlRooms,
-    SqlState,
 )
+from storage.people import SqlPersons
+from storage.reminders import SqlReminders
 
 
 def default_database_path() -> Path:

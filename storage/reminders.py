@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.model import Reminder, ReminderSetting
 from storage.models import PartnershipRow, ReminderRow, ReminderSettingRow
+from storage.repository import SqlRepository
 
 
 def _reminder(row: ReminderRow) -> Reminder:
@@ -28,10 +28,7 @@ def _reminder(row: ReminderRow) -> Reminder:
     )
 
 
-class SqlReminders:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SqlReminders(SqlRepository):
     async def of_partnership(
         self, partnership_id: int, statuses: Sequence[str] | None = None
     ) -> list[Reminder]:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.events import Identity, RoomRef
-from bot.core.model import LinkCode
+from bot.core.model import HandledEvent, LinkCode
 from bot.core.reply import Attachment, Paragraph, Reply
 from storage.database import Database
 
@@ -195,6 +195,28 @@ async def test_adapter_state_survives(database: Database) -> None:
         await uow.commit()
     async with database.uow() as uow:
         assert await uow.state.get("matrix.since") == "s2"
+
+
+async def test_handled_events_keep_their_reply_until_pruned(database: Database) -> None:
+    reply = Reply.of(Paragraph.of("Erledigt ✓"))
+    answered = HandledEvent("matrix", "$1", NOW, reply)
+    silent = HandledEvent("telegram", "$1", NOW + timedelta(hours=1), None)
+    async with database.uow() as uow:
+        await uow.handled_events.add(answered)
+        await uow.handled_events.add(silent)
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.handled_events.add(HandledEvent("matrix", "$1", NOW, None))
+    async with database.uow() as uow:
+        assert await uow.handled_events.find("matrix", "$1") == answered
+        assert await uow.handled_events.find("telegram", "$1") == silent
+        assert await uow.handled_events.find("matrix", "$2") is None
+        await uow.handled_events.prune(NOW + timedelta(minutes=30))
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.handled_events.find("matrix", "$1") is None
+        assert await uow.handled_events.find("telegram", "$1") == silent
 
 
 async def test_migrations_are_idempotent(database: Database) -> None:

@@ -19,14 +19,9 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, fun
 from bot.cli import main
 from storage.backup import BackupNotPossible, backup_sqlite
 from storage.database import Database
+from storage.layout import INSTANCE_WIDE, layout
 from storage.models import Base
-from storage.transfer import (
-    INSTANCE_WIDE,
-    TransferError,
-    export_from,
-    import_into,
-    layout,
-)
+from storage.transfer import TransferError, export_from, import_into
 from tests.harness import ConsoleBot
 
 BUILD = """

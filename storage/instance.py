@@ -1,0 +1,166 @@
+"""What belongs to this instance rather than to a partnership: the outbox of messages
+to send, the platform events already handled, and the adapters' state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import aliased
+
+from bot.core.events import RoomRef
+from bot.core.model import HandledEvent, OutboxMessage
+from bot.core.reply import Reply
+from storage.models import HandledEventRow, OutboxRow, StateRow
+from storage.reply_codec import reply_from_json, reply_to_json
+from storage.repository import SqlRepository
+
+
+def _outbox(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        uid=row.uid,
+        partnership_id=row.partnership_id,
+        room=RoomRef(row.platform, row.external_id),
+        reply=reply_from_json(row.payload),
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        attempts=row.attempts,
+        status=row.status,
+        last_error=row.last_error,
+    )
+
+
+class SqlOutbox(SqlRepository):
+    async def add(
+        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
+    ) -> str:
+        uid = uuid.uuid4().hex
+        self.session.add(
+            OutboxRow(
+                uid=uid,
+                partnership_id=partnership_id,
+                platform=room.platform,
+                external_id=room.room_id,
+                payload=reply_to_json(reply),
+                created_at=now,
+                next_attempt_at=now,
+                attempts=0,
+                status="pending",
+                last_error="",
+            )
+        )
+        await self.session.flush()
+        return uid
+
+    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        """Due messages, but only the oldest pending one of each room: a room's messages
+        arrive in the order they were written, retries included."""
+        older = aliased(OutboxRow)
+        waiting_behind = (
+            select(older.id)
+            .where(
+                older.platform == OutboxRow.platform,
+                older.external_id == OutboxRow.external_id,
+                older.status == "pending",
+                older.id < OutboxRow.id,
+            )
+            .exists()
+        )
+        rows = await self.session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= now,
+                ~waiting_behind,
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def pending(self) -> list[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow).where(OutboxRow.status == "pending").order_by(OutboxRow.id)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def failed(self) -> list[OutboxMessage]:
+        rows = await self.session.scalars(
+            select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id)
+        )
+        return [_outbox(r) for r in rows]
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+        )
+
+    async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                next_attempt_at=next_attempt_at,
+                last_error=error[:1000],
+                attempts=OutboxRow.attempts + 1,
+            )
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(status="failed", last_error=error[:1000], attempts=OutboxRow.attempts + 1)
+        )
+
+    async def next_due_at(self) -> datetime | None:
+        value: datetime | None = await self.session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
+        )
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class SqlState(SqlRepository):
+    async def get(self, key: str) -> str | None:
+        row = await self.session.get(StateRow, key)
+        return row.value if row else None
+
+    async def put(self, key: str, value: str) -> None:
+        row = await self.session.get(StateRow, key)
+        if row is None:
+            self.session.add(StateRow(key=key, value=value))
+        else:
+            row.value = value
+        await self.session.flush()
+
+
+class SqlHandledEvents(SqlRepository):
+    async def find(self, platform: str, event_id: str) -> HandledEvent | None:
+        row = await self.session.get(HandledEventRow, (platform, event_id))
+        if row is None:
+            return None
+        reply = reply_from_json(row.reply) if row.reply is not None else None
+        return HandledEvent(row.platform, row.event_id, row.handled_at, reply)
+
+    async def add(self, event: HandledEvent) -> None:
+        reply = reply_to_json(event.reply) if event.reply is not None else None
+        self.session.add(
+            HandledEventRow(
+                platform=event.platform,
+                event_id=event.event_id,
+                handled_at=event.handled_at,
+                reply=reply,
+            )
+        )
+        await self.session.flush()
+
+    async def prune(self, before: datetime) -> None:
+        await self.session.execute(
+            delete(HandledEventRow).where(HandledEventRow.handled_at < before)
+        )
