@@ -58,7 +58,7 @@ Row = tuple[str, str, str, Reply]
 """An outbox row: platform, room, the reply as plain text, the reply itself."""
 
 
-async def _set_up(database: Database) -> ConsoleBot:
+async def set_up(database: Database) -> ConsoleBot:
     """The partnership, its members, a contact person of Kleve and a second room."""
     bot = await ConsoleBot.start(database)
     await bot.say(SETUP)
@@ -67,7 +67,7 @@ async def _set_up(database: Database) -> ConsoleBot:
     return bot
 
 
-async def _call(database: Database, clock: Clock, user: str, coordinator: bool) -> Call:
+async def call_as(database: Database, clock: Clock, user: str, coordinator: bool) -> Call:
     """A call from the main room, as `user`, in a fresh unit of work (the caller commits)."""
     uow = database.uow()
     room, partnership = await of_room(uow, RoomRef(PLATFORM, "main"))
@@ -75,13 +75,13 @@ async def _call(database: Database, clock: Clock, user: str, coordinator: bool) 
     return Call(uow, clock, Actor(person, is_coordinator=coordinator), partnership, room)
 
 
-async def _last_outbox_id(database: Database) -> int:
+async def last_outbox_id(database: Database) -> int:
     async with database.engine.connect() as connection:
         ids = (await connection.execute(select(OutboxRow.id))).scalars().all()
     return max(ids, default=0)
 
 
-async def _outbox_since(database: Database, after: int) -> list[Row]:
+async def outbox_since(database: Database, after: int) -> list[Row]:
     """The rows written after row `after`, in order; each meeting's UID (random) is replaced
     by its place in the meetings table, so two databases compare."""
     async with database.engine.connect() as connection:
@@ -112,32 +112,32 @@ async def test_use_cases_tell_the_rooms_what_the_chat_commands_do(
     (tmp_path / "chat").mkdir()
     chat_database, _ = await make_database("sqlite", tmp_path / "chat")
     try:
-        direct = await _set_up(direct_database)
-        chat = await _set_up(chat_database)
+        direct = await set_up(direct_database)
+        chat = await set_up(chat_database)
         catalog = Catalog.load()
         notifier = Notifier([ChatChannel(catalog)])
 
         async def run(step: Callable[[Call], Awaitable[object]]) -> None:
             """One use case in its own unit of work, as the app runs a command."""
-            call = await _call(direct_database, direct.clock, "anna", coordinator=True)
+            call = await call_as(direct_database, direct.clock, "anna", coordinator=True)
             async with call.uow:
                 await step(call)
                 assert len(call.events) == 1
                 await notifier.publish(call.uow, call.events, call.now)
                 await call.uow.commit()
 
-        before = await _last_outbox_id(direct_database)
+        before = await last_outbox_id(direct_database)
         await run(
             lambda c: meetings.schedule(c, meetings.ScheduleMeeting(SCHEDULED, "Rathaus Kleve"))
         )
         await run(lambda c: meetings.move(c, meetings.MoveMeeting(MOVED)))
         await run(lambda c: meetings.cancel(c, meetings.CancelMeeting("Grippewelle")))
-        told = await _outbox_since(direct_database, before)
+        told = await outbox_since(direct_database, before)
 
         # the same through the chat commands
-        before = await _last_outbox_id(chat_database)
+        before = await last_outbox_id(chat_database)
         await chat.say(COMMANDS)
-        expected = await _outbox_since(chat_database, before)
+        expected = await outbox_since(chat_database, before)
 
         assert [row[:3] for row in told] == [row[:3] for row in expected]
         assert told == expected
@@ -172,10 +172,10 @@ async def test_use_cases_tell_the_rooms_what_the_chat_commands_do(
 async def test_a_contact_of_another_member_may_not_move_the_meeting(
     sqlite_database: Database,
 ) -> None:
-    bot = await _set_up(sqlite_database)
+    bot = await set_up(sqlite_database)
     await bot.say("@anna: /termin 15.3.2027 10:00")
     before = await snapshot(sqlite_database, skip=("presence",))
-    call = await _call(sqlite_database, bot.clock, "bernd", coordinator=False)
+    call = await call_as(sqlite_database, bot.clock, "bernd", coordinator=False)
     async with call.uow:
         with pytest.raises(NotAllowed) as refused:
             await meetings.move(call, meetings.MoveMeeting(MOVED))
@@ -194,8 +194,8 @@ async def undecided(call: Call) -> None:
 async def test_a_use_case_that_never_decides_its_permission_fails(
     sqlite_database: Database,
 ) -> None:
-    bot = await _set_up(sqlite_database)
-    call = await _call(sqlite_database, bot.clock, "anna", coordinator=True)
+    bot = await set_up(sqlite_database)
+    call = await call_as(sqlite_database, bot.clock, "anna", coordinator=True)
     async with call.uow:
         with pytest.raises(AssertionError, match=re.escape("test.undecided")):
             await undecided(call)
