@@ -14,10 +14,9 @@ from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.domain.calendar import build_ics
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
 from bot.i18n.meetings import calendar_event, day_text, host_line, period_text
-from bot.usecases import agenda as agenda_svc
 from bot.usecases import meetings
 from bot.usecases.members import roster
-from bot.usecases.plan import Plan, current_plan, default_place
+from bot.usecases.plan import default_place
 
 
 def when_text(ctx: Context, at: datetime) -> str:
@@ -87,46 +86,33 @@ async def cancel(ctx: Context) -> None:
     await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
 
 
-def _host_line(ctx: Context, host: Member | None) -> Paragraph:
-    return host_line(ctx.texts, host)
-
-
-def _next_meeting(ctx: Context, plan: Plan) -> tuple[Meeting, Member | None]:
-    found = plan.next_meeting
-    if found is None:
-        raise UserError("meeting.none_planned")
-    return found
-
-
 async def next_meeting(ctx: Context) -> Reply:
-    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
-    found = plan.next_meeting
-    if found is None:
-        turn = plan.turns[0] if plan.turns else None
+    found = await meetings.next_meeting(ctx.call)
+    if found.meeting is None:
+        turn = found.expected
         if turn is None or turn.period is None:
             return ctx.say("next.no_members")
         return Reply.of(
             ctx.t("next.none", host=turn.member.name, period=period_text(ctx.texts, turn.period)),
             ctx.t(
                 "next.how",
-                command=Code(ctx.catalog.text(ctx.lang, "next.command")),
-                example=Code(ctx.catalog.text(ctx.lang, "cmd.schedule.example")),
+                command=Code(ctx.texts.text("next.command")),
+                example=Code(ctx.texts.text("cmd.schedule.example")),
             ),
         )
-    meeting, host = found
-    items = await agenda_svc.agenda_for(ctx.uow, ctx.p, meeting, ctx.now)
-    deadline = agenda_svc.agenda_deadline(ctx.p, meeting)
+    meeting, host = found.meeting, found.host
+    assert found.agenda_deadline is not None
     return Reply.of(
         ctx.t(
             "next.meeting",
             when=when_text(ctx, meeting.starts_at),
             place=default_place(meeting, host),
         ),
-        _host_line(ctx, host),
+        host_line(ctx.texts, host),
         ctx.t(
-            "next.agenda" if ctx.now <= deadline else "next.agenda_closed",
-            count=len(items),
-            deadline=when_text(ctx, deadline),
+            "next.agenda" if found.agenda_open else "next.agenda_closed",
+            count=found.agenda_items,
+            deadline=when_text(ctx, found.agenda_deadline),
         ),
     )
 
@@ -134,7 +120,7 @@ async def next_meeting(ctx: Context) -> Reply:
 def _meeting_item(ctx: Context, meeting: Meeting, host: Member | None) -> tuple[Span, ...]:
     spans: list[Span] = [Bold(when_text(ctx, meeting.starts_at))]
     if meeting.cancelled:
-        note = ctx.catalog.text(ctx.lang, "meetings.cancelled")
+        note = ctx.texts.text("meetings.cancelled")
         if meeting.cancel_reason:
             note += " – " + meeting.cancel_reason
         spans.append(Text(f" — {note}"))
@@ -144,48 +130,43 @@ def _meeting_item(ctx: Context, meeting: Meeting, host: Member | None) -> tuple[
             " — "
             + default_place(meeting, host)
             + " — "
-            + ctx.catalog.text(ctx.lang, "meetings.host", host=host.name if host else "-")
+            + ctx.texts.text("meetings.host", host=host.name if host else "-")
         )
     )
     return tuple(spans)
 
 
 async def list_meetings(ctx: Context) -> Reply:
-    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
-    hosts = {m.id: h for m, h in plan.upcoming + plan.held}
-    coming = [m for m in plan.meetings if m.starts_at > ctx.now]
-    past = [m for m in plan.meetings if m.starts_at <= ctx.now][-10:]
-    if not coming and not past:
+    found = await meetings.list_meetings(ctx.call)
+    if not found.coming and not found.past:
         return ctx.say("meetings.none")
-    blocks: list[Paragraph | BulletList] = []
-    blocks.append(ctx.t("meetings.upcoming", count=len(coming)))
-    if coming:
-        blocks.append(BulletList(tuple(_meeting_item(ctx, m, hosts.get(m.id)) for m in coming)))
-    if past:
+    blocks: list[Paragraph | BulletList] = [ctx.t("meetings.upcoming", count=len(found.coming))]
+    if found.coming:
+        blocks.append(BulletList(tuple(_meeting_item(ctx, m, h) for m, h in found.coming)))
+    if found.past:
         blocks.append(ctx.t("meetings.past"))
-        blocks.append(BulletList(tuple(_meeting_item(ctx, m, hosts.get(m.id)) for m in past)))
+        blocks.append(BulletList(tuple(_meeting_item(ctx, m, h) for m, h in found.past)))
     return Reply.of(*blocks)
 
 
 async def calendar(ctx: Context) -> Reply:
-    plan = await current_plan(ctx.uow, ctx.p, ctx.now)
-    hosts = {m.id: h for m, h in plan.upcoming}
-    coming = [m for m in plan.meetings if m.starts_at > ctx.now]
-    if not coming:
+    found = await meetings.calendar(ctx.call)
+    if not found.coming:
         return ctx.say("calendar.none")
-    events = [calendar_event(ctx.texts, ctx.p, m, hosts.get(m.id)) for m in coming]
-    data = build_ics(ctx.p.name, ctx.p.timezone, events, ctx.now)
-    name = ctx.catalog.text(ctx.lang, "ics.calendar_filename")
+    partnership = found.partnership
+    events = [calendar_event(ctx.texts, partnership, m, h) for m, h in found.coming]
+    data = build_ics(partnership.name, partnership.timezone, events, ctx.now)
+    name = ctx.texts.text("ics.calendar_filename")
     return Reply.of(
-        ctx.t("calendar.sent", count=len(coming)),
+        ctx.t("calendar.sent", count=len(found.coming)),
         attachments=(Attachment(name, "text/calendar", data),),
     )
 
 
 def register(router: Router) -> None:
-    router.add("next", "naechstes")(next_meeting)
-    router.add("meetings", "treffen")(list_meetings)
+    router.add("next", "naechstes", uses=meetings.next_meeting)(next_meeting)
+    router.add("meetings", "treffen", uses=meetings.list_meetings)(list_meetings)
     router.add("schedule", "termin", uses=meetings.schedule)(schedule)
     router.add("move", "verschieben", uses=meetings.move)(move)
     router.add("cancel", "absagen", confirm=True, uses=meetings.cancel)(cancel)
-    router.add("calendar", "kalender")(calendar)
+    router.add("calendar", "kalender", uses=meetings.calendar)(calendar)

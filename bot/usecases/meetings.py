@@ -3,18 +3,17 @@ them (`/naechstes`, `/treffen`, `/kalender`)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.domain_events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.core.errors import UserError
-from bot.core.model import Meeting, Member, Partnership, Person
+from bot.core.model import Meeting, Member, Partnership
 from bot.core.permissions import Who
+from bot.usecases.agenda import agenda_deadline, agenda_for
 from bot.usecases.base import Call, Facts, use_case
-from bot.usecases.plan import Plan, current_plan, raise_sequences
-from bot.usecases.ports import UnitOfWork
+from bot.usecases.plan import Plan, Turn, current_plan, raise_sequences
 
 
 @dataclass(frozen=True)
@@ -122,46 +121,68 @@ async def cancel(call: Call, command: CancelMeeting) -> MeetingCancelled:
     return event
 
 
-async def _audit(
-    uow: UnitOfWork, p: Partnership, actor: Person, action: str, now: datetime, **detail: str
-) -> None:
-    await uow.audit.add(p.id, actor.id, action, json.dumps(detail, ensure_ascii=False), now)
+# -- what the partners see of the meetings: queries --
 
 
-async def override(
-    uow: UnitOfWork,
-    p: Partnership,
-    current: Plan,
-    kind: str,
-    first: Member | None,
-    second: Member | None,
-    reason: str,
-    actor: Person,
-    now: datetime,
-) -> Plan:
-    """Record a skip, swap or set with who and why; return the plan afterwards.
+@dataclass(frozen=True)
+class NextMeeting:
+    """The next meeting with its host and how far its agenda is; without one, the turn the
+    rotation expects next (None: no members)."""
 
-    Meetings whose host changed get a higher calendar sequence: their entry changed."""
-    record = await uow.overrides.add(
-        p.id,
-        kind,
-        first.id if first else None,
-        second.id if second else None,
-        reason,
-        actor.id,
-        now,
-    )
-    await _audit(
-        uow,
-        p,
-        actor,
-        f"rotation.{kind}",
-        now,
-        member=first.name if first else "",
-        other=second.name if second else "",
-        reason=reason,
-    )
-    assert record.id
-    after = await current_plan(uow, p, now)
-    await raise_sequences(uow, current, after, now)
-    return after
+    meeting: Meeting | None
+    host: Member | None = None
+    agenda_items: int = 0
+    agenda_deadline: datetime | None = None
+    agenda_open: bool = False
+    expected: Turn | None = None
+
+
+@dataclass(frozen=True)
+class MeetingList:
+    """The coming meetings and the last ten past ones (held or cancelled), with their hosts."""
+
+    coming: list[tuple[Meeting, Member | None]]
+    past: list[tuple[Meeting, Member | None]]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The coming meetings with their hosts, for a calendar file."""
+
+    partnership: Partnership
+    coming: list[tuple[Meeting, Member | None]]
+
+
+PAST_SHOWN = 10
+
+
+@use_case("meetings.next")
+async def next_meeting(call: Call) -> NextMeeting:
+    partnership = call.partnership
+    plan = await current_plan(call.uow, partnership, call.now)
+    found = plan.next_meeting
+    if found is None:
+        turn = plan.turns[0] if plan.turns else None
+        return NextMeeting(None, expected=turn if turn and turn.period else None)
+    meeting, host = found
+    items = await agenda_for(call.uow, partnership, meeting, call.now)
+    deadline = agenda_deadline(partnership, meeting)
+    return NextMeeting(meeting, host, len(items), deadline, call.now <= deadline)
+
+
+@use_case("meetings.list")
+async def list_meetings(call: Call) -> MeetingList:
+    plan = await current_plan(call.uow, call.partnership, call.now)
+    hosts = {m.id: h for m, h in plan.upcoming + plan.held}
+    coming = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at > call.now]
+    past = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at <= call.now]
+    return MeetingList(coming, past[-PAST_SHOWN:])
+
+
+@use_case("meetings.calendar")
+async def calendar(call: Call) -> Calendar:
+    partnership = call.partnership
+    plan = await current_plan(call.uow, partnership, call.now)
+    hosts = {m.id: h for m, h in plan.upcoming}
+    coming = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at > call.now]
+    return Calendar(partnership, coming)
