@@ -25,9 +25,10 @@ from bot.core.router import Command, ParsedCommand, Router, UnknownSubcommand, p
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.i18n.texts import Texts
 from bot.observers import ChangeHook, EventObserver, EventReport, Timer
-from bot.usecases import confirmations, partnerships, roles
+from bot.usecases import confirmations, roles
 from bot.usecases.base import Actor, Call, NotAllowed, check, refusal
 from bot.usecases.base import Facts as _Facts
+from bot.usecases.partnership import of_room
 from bot.usecases.people import identify
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -162,7 +163,7 @@ class App:
 
     async def _replay_seen(self, uow: UnitOfWork, event: Event, handled: EventReport) -> None:
         """Fill in the report of a replay (the room lookup is usually in the read cache)."""
-        _, partnership = await partnerships.of_room(uow, event.room)
+        _, partnership = await of_room(uow, event.room)
         handled.partnership_id = partnership.id if partnership else None
         handled.outcome = "replayed"
 
@@ -204,7 +205,7 @@ class App:
         self, event: MessageEvent, parsed: ParsedCommand, handled: EventReport
     ) -> Reply | None:
         async with self.uow_factory() as uow:
-            room, partnership = await partnerships.of_room(uow, event.room)
+            room, partnership = await of_room(uow, event.room)
             handled.partnership_id = partnership.id if partnership else None
             reply, keep = await self._dispatch(
                 uow, event, parsed, room, partnership, confirmed=False
@@ -239,7 +240,7 @@ class App:
         if not self.change_hooks:
             return
         if partnership is None:
-            _, partnership = await partnerships.of_room(uow, event.room)
+            _, partnership = await of_room(uow, event.room)
         if partnership is None:
             return
         for hook in self.change_hooks:
@@ -361,7 +362,7 @@ class App:
 
     async def _membership(self, event: JoinEvent | LeaveEvent, handled: EventReport) -> None:
         async with self.uow_factory() as uow:
-            room, partnership = await partnerships.of_room(uow, event.room)
+            room, partnership = await of_room(uow, event.room)
             if room is None or partnership is None:
                 handled.outcome = "ignored"
                 return

@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         actions,
         agenda,
+        contacts,
         coordinators,
         help,
         meetings,
@@ -27,6 +28,7 @@ def build_router() -> Router:
         help,
         partnership,
         members,
+        contacts,
         coordinators,
         meetings,
         rotation,

@@ -2,75 +2,56 @@
 
 from __future__ import annotations
 
-import json
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.reply import BulletList, Reply, Text
-from bot.core.router import Role, Router
+from bot.core.router import Router
 from bot.core.text import clean
 from bot.i18n import LANGUAGES
-from bot.i18n.texts import Texts
-from bot.usecases.announce import announce
+from bot.usecases import settings
 from bot.usecases.plan import CADENCES
 
 
 async def show(ctx: Context) -> Reply:
     if clean(ctx.args):
         raise UsageError("settings.unknown", setting=clean(ctx.args).split()[0][:50])
+    partnership = await settings.show(ctx.call)
+    text = ctx.texts.text
     values = (
-        ("settings.language", ctx.catalog.text(ctx.lang, f"language.{ctx.p.language}")),
-        ("settings.timezone", ctx.p.timezone),
-        ("settings.max_contacts", str(ctx.p.max_contacts)),
-        ("settings.cadence", ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}")),
+        ("settings.language", text(f"language.{partnership.language}")),
+        ("settings.timezone", partnership.timezone),
+        ("settings.max_contacts", str(partnership.max_contacts)),
+        ("settings.cadence", text(f"cadence.{partnership.cadence}")),
         (
             "settings.agenda_deadline",
-            ctx.catalog.text(
-                ctx.lang, "settings.agenda_deadline_value", days=ctx.p.agenda_deadline_days
-            ),
+            text("settings.agenda_deadline_value", days=partnership.agenda_deadline_days),
         ),
     )
     return Reply.of(
-        ctx.t("settings.header", name=ctx.p.name),
-        BulletList(tuple((Text(ctx.catalog.text(ctx.lang, k) + ": " + v),) for k, v in values)),
+        ctx.t("settings.header", name=partnership.name),
+        BulletList(tuple((Text(text(k) + ": " + v),) for k, v in values)),
         ctx.t("settings.how"),
     )
 
 
-async def _changed(ctx: Context, setting: str, value: str) -> None:
-    await ctx.uow.partnerships.save(ctx.p)
-    await ctx.uow.audit.add(
-        ctx.p.id, ctx.person.id, f"settings.{setting}", json.dumps({"value": value}), ctx.now
-    )
-    await announce(
-        ctx.uow,
-        ctx.p.id,
-        ctx.say(
-            "settings.changed",
-            setting=ctx.catalog.text(ctx.lang, f"settings.{setting}"),
-            value=value,
-            person=ctx.person.display_name,
-        ),
-        ctx.now,
-    )
+_LANGUAGE_WORDS = {
+    "de": "de",
+    "deutsch": "de",
+    "german": "de",
+    "en": "en",
+    "english": "en",
+    "englisch": "en",
+}
 
 
 async def set_language(ctx: Context) -> None:
+    """Announced in every room, in the new language, by the chat channel."""
     value = clean(ctx.args).casefold()
-    aliases = {
-        "de": "de",
-        "deutsch": "de",
-        "german": "de",
-        "en": "en",
-        "english": "en",
-        "englisch": "en",
-    }
-    if value not in aliases:
+    if value not in _LANGUAGE_WORDS:
         raise UsageError("settings.bad_language", languages=", ".join(LANGUAGES))
-    ctx.p.language = aliases[value]
-    ctx.texts = Texts(ctx.catalog, ctx.p.language, ctx.p.timezone)
-    await _changed(ctx, "language", ctx.catalog.text(ctx.lang, f"language.{ctx.lang}"))
+    await settings.change(ctx.call, settings.ChangeSetting("language", _LANGUAGE_WORDS[value]))
 
 
 async def set_timezone(ctx: Context) -> None:
@@ -81,16 +62,14 @@ async def set_timezone(ctx: Context) -> None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise UsageError("settings.bad_timezone", value=value[:64]) from error
-    ctx.p.timezone = value
-    await _changed(ctx, "timezone", value)
+    await settings.change(ctx.call, settings.ChangeSetting("timezone", value))
 
 
 async def set_max_contacts(ctx: Context) -> None:
     value = clean(ctx.args)
     if not value.isdigit() or not 1 <= int(value) <= 5:
         raise UsageError("settings.bad_max_contacts", value=value[:20])
-    ctx.p.max_contacts = int(value)
-    await _changed(ctx, "max_contacts", value)
+    await settings.change(ctx.call, settings.ChangeSetting("max_contacts", value))
 
 
 _CADENCE_WORDS = {
@@ -111,23 +90,23 @@ async def set_cadence(ctx: Context) -> None:
     """How often the partners meet; the rotation's expected periods follow it."""
     value = clean(ctx.args).casefold().replace("ä", "ae")
     if value not in _CADENCE_WORDS:
-        choices = ", ".join(ctx.catalog.text(ctx.lang, f"cadence.{c}") for c in CADENCES)
+        choices = ", ".join(ctx.texts.text(f"cadence.{c}") for c in CADENCES)
         raise UsageError("settings.bad_cadence", value=clean(ctx.args)[:30], values=choices)
-    ctx.p.cadence = _CADENCE_WORDS[value]
-    await _changed(ctx, "cadence", ctx.catalog.text(ctx.lang, f"cadence.{ctx.p.cadence}"))
+    await settings.change(ctx.call, settings.ChangeSetting("cadence", _CADENCE_WORDS[value]))
 
 
 def register(router: Router) -> None:
-    router.add("settings", "einstellungen")(show)
-    router.add("settings", "einstellungen", Role.COORDINATOR, sub="language", sub_alias="sprache")(
+    change = settings.change
+    router.add("settings", "einstellungen", uses=settings.show)(show)
+    router.add("settings", "einstellungen", sub="language", sub_alias="sprache", uses=change)(
         set_language
     )
-    router.add("settings", "einstellungen", Role.COORDINATOR, sub="timezone", sub_alias="zeitzone")(
+    router.add("settings", "einstellungen", sub="timezone", sub_alias="zeitzone", uses=change)(
         set_timezone
     )
     router.add(
-        "settings", "einstellungen", Role.COORDINATOR, sub="max-contacts", sub_alias="max-kontakte"
+        "settings", "einstellungen", sub="max-contacts", sub_alias="max-kontakte", uses=change
     )(set_max_contacts)
-    router.add("settings", "einstellungen", Role.COORDINATOR, sub="cadence", sub_alias="rhythmus")(
+    router.add("settings", "einstellungen", sub="cadence", sub_alias="rhythmus", uses=change)(
         set_cadence
     )

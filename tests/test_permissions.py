@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.router import Role
+from bot.core.permissions import Who
 from handlers import build_router
 from storage.database import Database
 from tests.harness import ConsoleBot, heads
 from tests.snapshot import snapshot
 
-COORDINATOR_COMMANDS = [c for c in build_router().commands if c.role is Role.COORDINATOR]
+COORDINATOR_COMMANDS = [
+    c for c in build_router().commands if c.permission.allowed == (Who.COORDINATOR,)
+]
 
 # Plausible arguments, so a refusal cannot be mistaken for an argument error.
 ARGUMENTS = {

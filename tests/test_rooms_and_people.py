@@ -203,3 +203,12 @@ async def test_rules_and_settings(database: Database) -> None:
     assert out == ["[main] bot: anna set “Language” to English."]
     out = await bot.say("@anna: /settings timezone America/New_York\n@anna: /settings")
     assert "Time zone: America/New_York" in out[-1]
+
+
+async def test_a_welcome_is_told_in_the_room_joined_only(database: Database) -> None:
+    bot = await ConsoleBot.start(database)
+    await bot.say(SETUP + ":room zwei\n:admin anna")
+    code_room = await bot.say(":room main\n@anna: /link")
+    await bot.say(f":room zwei\n@anna: /link {_code(code_room)}")
+    out = await bot.say(":join carla")
+    assert [line.split(":")[0] for line in out] == ["[zwei] bot"]

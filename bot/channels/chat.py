@@ -12,19 +12,22 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.channels import chat_meetings, chat_rotation
+from bot.channels import chat_meetings, chat_members, chat_partnership, chat_rotation
 from bot.core.domain_events import ChatNotice, DomainEvent
 from bot.core.events import RoomRef
 from bot.core.reply import Reply
 from bot.i18n import Catalog
 from bot.i18n.texts import Texts
 from bot.usecases.ports import UnitOfWork
+from bot.usecases.presence import Welcomed
 
 Renderer = Callable[[Texts, Any, datetime], Reply]
 
 RENDERERS: dict[type[DomainEvent], Renderer] = {
     **chat_meetings.RENDERERS,
     **chat_rotation.RENDERERS,
+    **chat_members.RENDERERS,
+    **chat_partnership.RENDERERS,
 }
 
 
@@ -47,7 +50,7 @@ class ChatChannel:
         reply = self.render(event, now)
         if reply is None:
             return
-        if isinstance(event, ChatNotice) and event.room is not None:
+        if isinstance(event, ChatNotice | Welcomed) and event.room is not None:
             await post(uow, event.partnership.id, [event.room], reply, now)
             return
         rooms = [r.ref for r in await uow.rooms.of_partnership(event.partnership.id) if r.active]

@@ -1,14 +1,16 @@
-"""Members of a partnership: joining, leaving, renaming, and their contact persons."""
+"""Members of a partnership: who they are (the roster), joining, leaving and renaming."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.core.errors import UserError
+from bot.core.domain_events import DomainEvent
+from bot.core.errors import UsageError, UserError
 from bot.core.model import Contact, Member, Partnership, Person
-from bot.core.text import din5007_key, match_key
+from bot.core.permissions import Who
+from bot.core.text import MAX_TEXT, din5007_key, match_key
+from bot.usecases.base import Call, use_case
+from bot.usecases.plan import Plan, current_plan, raise_sequences
 from bot.usecases.ports import UnitOfWork
 
 
@@ -41,65 +43,6 @@ def split_member_prefix(members: list[Member], text: str) -> tuple[Member, str] 
     return None
 
 
-async def _audit(
-    uow: UnitOfWork, p: Partnership, actor: Person | None, action: str, now: datetime, **detail: str
-) -> None:
-    await uow.audit.add(
-        p.id, actor.id if actor else None, action, json.dumps(detail, ensure_ascii=False), now
-    )
-
-
-async def add_member(
-    uow: UnitOfWork, p: Partnership, name: str, actor: Person, now: datetime
-) -> tuple[Member, bool]:
-    """Admit a member, or readmit one that left, keeping its history.
-
-    Returns the member and whether it rejoined."""
-    members = await uow.members.of_partnership(p.id)
-    existing = next((m for m in members if match_key(m.name) == match_key(name)), None)
-    if existing is not None and existing.active:
-        raise UserError("member.exists", name=existing.name)
-    if existing is not None:
-        existing.left_at = None
-        existing.joined_at = now
-        await uow.members.save(existing)
-        await _audit(uow, p, actor, "member.rejoin", now, member=existing.name)
-        return existing, True
-    member = await uow.members.add(p.id, name, now)
-    await _audit(uow, p, actor, "member.add", now, member=name)
-    return member, False
-
-
-async def remove_member(
-    uow: UnitOfWork, p: Partnership, member: Member, reason: str, actor: Person, now: datetime
-) -> list[Contact]:
-    """The member leaves; its contact persons stop speaking for it. History stays."""
-    member.left_at = now
-    await uow.members.save(member)
-    ended = [c for c in await uow.contacts.active_of_partnership(p.id) if c.member_id == member.id]
-    for contact in ended:
-        await uow.contacts.end(contact.id, now)
-    await _audit(uow, p, actor, "member.remove", now, member=member.name, reason=reason)
-    return ended
-
-
-async def rename_member(
-    uow: UnitOfWork, p: Partnership, member: Member, new_name: str, actor: Person, now: datetime
-) -> str:
-    members = await uow.members.of_partnership(p.id)
-    clash = next(
-        (m for m in members if m.id != member.id and match_key(m.name) == match_key(new_name)),
-        None,
-    )
-    if clash is not None:
-        raise UserError("member.exists", name=clash.name)
-    old = member.name
-    member.name = new_name
-    await uow.members.save(member)
-    await _audit(uow, p, actor, "member.rename", now, old=old, new=new_name)
-    return old
-
-
 @dataclass(frozen=True)
 class Roster:
     """Who speaks for whom in a partnership right now."""
@@ -124,45 +67,160 @@ class Roster:
         )
 
 
-async def roster(uow: UnitOfWork, p: Partnership) -> Roster:
-    members = await uow.members.of_partnership(p.id)
-    contacts = await uow.contacts.active_of_partnership(p.id)
+async def roster(uow: UnitOfWork, partnership: Partnership) -> Roster:
+    members = await uow.members.of_partnership(partnership.id)
+    contacts = await uow.contacts.active_of_partnership(partnership.id)
     persons = await uow.persons.many({c.person_id for c in contacts})
     return Roster(members, contacts, persons)
 
 
-async def register_contact(
-    uow: UnitOfWork, p: Partnership, member: Member, person: Person, actor: Person, now: datetime
-) -> Member | None:
-    """Make `person` a contact of `member`; returns the member they spoke for before, if any."""
-    current = await roster(uow, p)
-    if current.contact_record(member, person) is not None:
-        raise UserError("contact.already", person=person.display_name, member=member.name)
-    others = current.contacts_of(member)
-    if len(others) >= p.max_contacts:
-        raise UserError(
-            "contact.full",
-            member=member.name,
-            count=len(others),
-            names=", ".join(o.display_name for o in others),
-        )
-    previous = current.member_of(person)
-    if previous is not None:
-        record = current.contact_record(previous, person)
-        assert record is not None
-        await uow.contacts.end(record.id, now)
-    await uow.contacts.add(member.id, person.id, now)
-    await _audit(uow, p, actor, "contact.add", now, member=member.name, person=person.display_name)
-    return previous
+async def member_named(call: Call, name: str) -> Member:
+    """The active member `name` names, or the user's mistake."""
+    member = find_member(await call.uow.members.of_partnership(call.partnership.id), name)
+    if member is None:
+        raise UserError("member.unknown", name=name)
+    return member
 
 
-async def unregister_contact(
-    uow: UnitOfWork, p: Partnership, member: Member, person: Person, actor: Person, now: datetime
-) -> None:
-    record = (await roster(uow, p)).contact_record(member, person)
-    if record is None:
-        raise UserError("contact.not_contact", person=person.display_name, member=member.name)
-    await uow.contacts.end(record.id, now)
-    await _audit(
-        uow, p, actor, "contact.remove", now, member=member.name, person=person.display_name
+# -- events --
+
+
+@dataclass(frozen=True)
+class NextHost:
+    """Who was in line to host before a change of members, and who is after it."""
+
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class MemberJoined(DomainEvent):
+    member: str
+    rejoined: bool
+    """Admitted again after it had left (its history kept)."""
+    by: str
+    next_host: NextHost
+
+
+@dataclass(frozen=True)
+class MemberLeft(DomainEvent):
+    member: str
+    reason: str
+    by: str
+    next_host: NextHost
+
+
+@dataclass(frozen=True)
+class MemberRenamed(DomainEvent):
+    old: str
+    new: str
+    by: str
+
+
+# -- commands --
+
+
+@dataclass(frozen=True)
+class AddMember:
+    name: str
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    text: str
+    """`<member> [reason]`."""
+
+
+@dataclass(frozen=True)
+class RenameMember:
+    old: str
+    new: str
+
+
+async def _next_host(call: Call, before: Plan) -> NextHost:
+    """Who is in line to host after a join or exit; meetings whose host changed get a new
+    calendar sequence."""
+    after = await current_plan(call.uow, call.partnership, call.now)
+    await raise_sequences(call.uow, before, after, call.now)
+    old, new = before.next_host, after.next_host
+    return NextHost(old.name if old else None, new.name if new else None)
+
+
+@use_case("members.list")
+async def list_members(call: Call) -> Roster:
+    """The members and who speaks for them (`/mitglieder`)."""
+    return await roster(call.uow, call.partnership)
+
+
+@use_case("members.add", Who.COORDINATOR)
+async def add(call: Call, command: AddMember) -> MemberJoined:
+    """Admit a member, or readmit one that left, keeping its history."""
+    partnership, name = call.partnership, command.name
+    before = await current_plan(call.uow, partnership, call.now)
+    members = await call.uow.members.of_partnership(partnership.id)
+    existing = next((m for m in members if match_key(m.name) == match_key(name)), None)
+    if existing is not None and existing.active:
+        raise UserError("member.exists", name=existing.name)
+    if existing is not None:
+        existing.left_at = None
+        existing.joined_at = call.now
+        await call.uow.members.save(existing)
+        await call.audit("member.rejoin", member=existing.name)
+        member = existing
+    else:
+        member = await call.uow.members.add(partnership.id, name, call.now)
+        await call.audit("member.add", member=name)
+    event = MemberJoined(
+        partnership,
+        member.name,
+        existing is not None,
+        call.person.display_name,
+        await _next_host(call, before),
     )
+    call.raise_event(event)
+    return event
+
+
+@use_case("members.remove", Who.COORDINATOR)
+async def remove(call: Call, command: RemoveMember) -> MemberLeft:
+    """The member leaves; its contact persons stop speaking for it. History stays."""
+    partnership = call.partnership
+    members = await call.uow.members.of_partnership(partnership.id)
+    split = split_member_prefix(members, command.text)
+    if split is None:
+        raise UserError("member.unknown", name=command.text)
+    member, reason = split
+    if len(reason) > MAX_TEXT:
+        raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
+    before = await current_plan(call.uow, partnership, call.now)
+    member.left_at = call.now
+    await call.uow.members.save(member)
+    contacts = await call.uow.contacts.active_of_partnership(partnership.id)
+    for contact in contacts:
+        if contact.member_id == member.id:
+            await call.uow.contacts.end(contact.id, call.now)
+    await call.audit("member.remove", member=member.name, reason=reason)
+    event = MemberLeft(
+        partnership, member.name, reason, call.person.display_name, await _next_host(call, before)
+    )
+    call.raise_event(event)
+    return event
+
+
+@use_case("members.rename", Who.COORDINATOR)
+async def rename(call: Call, command: RenameMember) -> MemberRenamed:
+    member = await member_named(call, command.old)
+    members = await call.uow.members.of_partnership(call.partnership.id)
+    clash = next(
+        (m for m in members if m.id != member.id and match_key(m.name) == match_key(command.new)),
+        None,
+    )
+    if clash is not None:
+        raise UserError("member.exists", name=clash.name)
+    old = member.name
+    member.name = command.new
+    await call.uow.members.save(member)
+    await call.audit("member.rename", old=old, new=command.new)
+    event = MemberRenamed(call.partnership, old, command.new, call.person.display_name)
+    call.raise_event(event)
+    return event

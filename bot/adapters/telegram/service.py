@@ -56,7 +56,7 @@ from bot.core.events import Event, MessageEvent
 from bot.core.messenger import DeliveryError
 from bot.core.reply import Reply
 from bot.core.router import parse_command_line
-from bot.usecases import partnerships
+from bot.usecases.partnership import of_room
 
 log = logging.getLogger(__name__)
 
@@ -560,7 +560,7 @@ class TelegramService:
         """After a room was linked: warn if the bot is no administrator of the group."""
         assert self.app is not None and self.application is not None
         async with self.app.uow_factory() as uow:
-            _, partnership = await partnerships.of_room(uow, event.room)
+            _, partnership = await of_room(uow, event.room)
         if partnership is None:
             return reply
         bot = self.application.bot
@@ -582,7 +582,7 @@ class TelegramService:
         """The bot lost its administrator rights in a linked group: say what that costs."""
         assert self.app is not None
         async with self.app.uow_factory() as uow:
-            _, partnership = await partnerships.of_room(uow, room_of(chat_id))
+            _, partnership = await of_room(uow, room_of(chat_id))
         if partnership is None:
             return False
         lang = partnership.language

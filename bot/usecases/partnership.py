@@ -1,0 +1,158 @@
+"""A partnership and the rooms it lives in: founding it, linking and unlinking rooms, its
+rules."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core.domain_events import DomainEvent
+from bot.core.errors import UserError
+from bot.core.events import RoomRef
+from bot.core.model import LinkCode, Partnership, Room
+from bot.core.permissions import Who
+from bot.usecases.base import Call, use_case
+from bot.usecases.ports import UnitOfWork
+
+LINK_CODE_VALIDITY = timedelta(hours=24)
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+async def of_room(uow: UnitOfWork, ref: RoomRef) -> tuple[Room | None, Partnership | None]:
+    """The room behind a platform's room reference and the partnership it belongs to
+    (None, None for a room the bot does not know)."""
+    room = await uow.rooms.find(ref)
+    partnership = await uow.partnerships.get(room.partnership_id) if room else None
+    return room, partnership
+
+
+@dataclass(frozen=True)
+class RoomLinked(DomainEvent):
+    room: str
+    """The room's name."""
+    platform: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RoomUnlinked(DomainEvent):
+    room: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RulesSet(DomainEvent):
+    by: str
+
+
+@dataclass(frozen=True)
+class FoundPartnership:
+    name: str
+    room_name: str
+    """The name of the room it is founded in."""
+    language: str
+
+
+@dataclass(frozen=True)
+class LinkRoom:
+    code: str
+    room_name: str
+
+
+@dataclass(frozen=True)
+class SetRules:
+    text: str
+
+
+def _source(call: Call) -> RoomRef:
+    assert call.source is not None, "a room is linked from a chat room"
+    return call.source
+
+
+@use_case("partnership.setup", Who.ROOM_ADMIN)
+async def setup(call: Call, command: FoundPartnership) -> Partnership:
+    """A new partnership in this room, with the founder as its first coordinator."""
+    uow, ref = call.uow, _source(call)
+    if await uow.rooms.find(ref) is not None:
+        raise UserError("setup.already")
+    partnership = await uow.partnerships.add(
+        command.name, command.language, call.default_timezone, call.now
+    )
+    linked = await uow.rooms.add(partnership.id, ref, command.room_name, call.now)
+    await uow.coordinators.add(partnership.id, call.person.id, call.now)
+    await uow.presence.enter(linked.id, call.person.id, call.now)
+    await call.audit("partnership.setup", partnership=partnership, name=command.name)
+    return partnership
+
+
+@use_case("partnership.link_code", Who.COORDINATOR, refusal="link.only_coordinators")
+async def make_link_code(call: Call) -> LinkCode:
+    """A code another room redeems with `/link <code>` to join this partnership."""
+    partnership = call.partnership
+    code = LinkCode(
+        code="".join(secrets.choice(_ALPHABET) for _ in range(8)),
+        partnership_id=partnership.id,
+        expires_at=call.now + LINK_CODE_VALIDITY,
+    )
+    await call.uow.link_codes.add(code)
+    await call.audit("room.link_code")
+    return code
+
+
+@use_case("partnership.link", Who.ROOM_ADMIN, refusal="link.only_room_admins")
+async def link(call: Call, command: LinkRoom) -> RoomLinked:
+    """This room joins the partnership whose code it gives."""
+    uow, ref = call.uow, _source(call)
+    if await uow.rooms.find(ref) is not None:
+        raise UserError("link.already")
+    code = await uow.link_codes.get(command.code.strip().upper())
+    if code is None or code.used_at is not None or code.expires_at <= call.now:
+        raise UserError("link.bad_code", example=True)
+    partnership = await uow.partnerships.get(code.partnership_id)
+    if partnership is None:
+        raise UserError("link.bad_code", example=True)
+    await uow.link_codes.mark_used(code.code, call.now)
+    linked = await uow.rooms.add(partnership.id, ref, command.room_name, call.now)
+    await uow.presence.enter(linked.id, call.person.id, call.now)
+    await call.audit("room.link", partnership=partnership, platform=ref.platform, room=ref.room_id)
+    event = RoomLinked(partnership, linked.name, linked.ref.platform, call.person.display_name)
+    call.raise_event(event)
+    return event
+
+
+@use_case("partnership.unlink", Who.COORDINATOR)
+async def unlink(call: Call) -> RoomUnlinked:
+    """This room leaves the partnership (not the last one)."""
+    partnership, room = call.partnership, call.room
+    assert room is not None
+    rooms = await call.uow.rooms.of_partnership(partnership.id)
+    if len(rooms) <= 1:
+        raise UserError("unlink.last_room")
+    await call.uow.rooms.remove(room.id)
+    await call.audit("room.unlink", platform=room.ref.platform, room=room.ref.room_id)
+    event = RoomUnlinked(partnership, room.name, call.person.display_name)
+    call.raise_event(event)
+    return event
+
+
+@use_case("partnership.rooms")
+async def rooms(call: Call) -> list[Room]:
+    return await call.uow.rooms.of_partnership(call.partnership.id)
+
+
+@use_case("partnership.rules")
+async def rules(call: Call) -> str:
+    """The partnership's rules ("" when it has none)."""
+    return call.partnership.rules
+
+
+@use_case("partnership.set_rules", Who.COORDINATOR)
+async def set_rules(call: Call, command: SetRules) -> RulesSet:
+    partnership = call.partnership
+    partnership.rules = command.text
+    await call.uow.partnerships.save(partnership)
+    await call.audit("rules.set", length=len(command.text))
+    event = RulesSet(partnership, call.person.display_name)
+    call.raise_event(event)
+    return event
