@@ -61,7 +61,9 @@ async def bootstrap(
     router = build_router()
     notifier = Notifier([ChatChannel(catalog)])
     outbox_changed = asyncio.Event()
-    scheduler = Scheduler(database.uow, clock, catalog, on_fired=outbox_changed.set)
+    scheduler = Scheduler(
+        database.uow, clock, catalog, notifier=notifier, on_fired=outbox_changed.set
+    )
     app = App(
         database.uow,
         clock,

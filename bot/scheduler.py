@@ -2,7 +2,8 @@
 
 Nothing about the schedule lives in memory: `next_due` and `fire_due` read the reminder table
 each time, so a restart (or a kill) loses nothing. Each batch of due reminders is fired in
-one transaction that writes their outbox messages and marks them sent together.
+one transaction that marks them sent and publishes what they say through the notifier (the
+chat channel writes the outbox messages), together.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.channels.notifier import Notifier
 from bot.core.clock import Clock
 from bot.core.model import Partnership, Reminder
 from bot.i18n import Catalog
@@ -33,11 +35,14 @@ class Scheduler:
         uow_factory: UnitOfWorkFactory,
         clock: Clock,
         catalog: Catalog,
+        *,
+        notifier: Notifier,
         on_fired: Callable[[], None] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.catalog = catalog
+        self.notifier = notifier
         self.on_fired = on_fired
         self.wake = asyncio.Event()
 
@@ -92,7 +97,9 @@ class Scheduler:
             if partnership is None:
                 await uow.reminders.mark_fired(reminder.id, "dropped", now)
                 continue
-            await fire(uow, self.catalog, partnership, reminder, now)
+            fired = await fire(uow, self.catalog, partnership, reminder, now)
+            if fired is not None:
+                await self.notifier.publish(uow, fired.notices, now)
             if needs_replan(reminder):
                 again.add(pid)
         for pid in sorted(again):

@@ -7,47 +7,46 @@ the file holds only what that room's partnership knows, with the accounts on tha
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.errors import UserError
 from bot.core.reply import Attachment, Reply
-from bot.core.router import Role, Router
+from bot.core.router import Router
 from bot.usecases import privacy
 from handlers.args import name_arg
 
 
 def _placeholder(ctx: Context) -> str:
-    return ctx.catalog.text(ctx.lang, "privacy.placeholder")
+    return ctx.texts.text("privacy.placeholder")
 
 
 async def my_data(ctx: Context) -> Reply:
-    data = await privacy.my_data(ctx.uow, ctx.person, ctx.p, ctx.r.ref.platform, ctx.now)
-    filename = ctx.catalog.text(ctx.lang, "privacy.filename")
+    data = await privacy.my_data(ctx.call)
+    filename = ctx.texts.text("privacy.filename")
     return Reply.of(
-        ctx.t("privacy.mydata", name=ctx.p.name),
+        ctx.t("privacy.mydata", name=data.partnership),
         ctx.t("privacy.mydata_scope"),
-        attachments=(Attachment(filename, "application/json", data),),
+        attachments=(Attachment(filename, "application/json", data.document),),
     )
 
 
 async def forget_me(ctx: Context) -> Reply:
-    done = await privacy.forget_me(ctx.uow, ctx.person, _placeholder(ctx), ctx.p, ctx.now)
+    done = await privacy.forget_me(ctx.call, privacy.ForgetMe(_placeholder(ctx)))
     return ctx.say("privacy.forgotten_me", accounts=done.accounts, placeholder=_placeholder(ctx))
 
 
 async def forget(ctx: Context) -> Reply:
-    person = await privacy.find_anyone(ctx.uow, ctx.p, name_arg(ctx))
-    if person.id == ctx.person.id:
-        raise UserError(
-            "privacy.forget_self", command="/vergissmich" if ctx.german else "/forgetme"
-        )
-    name = person.display_name
-    done = await privacy.forget_in(ctx.uow, person, _placeholder(ctx), ctx.p, ctx.now)
+    done = await privacy.forget(ctx.call, privacy.Forget(name_arg(ctx), _placeholder(ctx)))
+    name = done.person
     return Reply.of(
-        ctx.t("privacy.forgotten", person=name, name=ctx.p.name, placeholder=_placeholder(ctx)),
+        ctx.t(
+            "privacy.forgotten",
+            person=name,
+            name=ctx.partnership.name,
+            placeholder=_placeholder(ctx),
+        ),
         ctx.t("privacy.erased" if done.erased else "privacy.kept_elsewhere", person=name),
     )
 
 
 def register(router: Router) -> None:
-    router.add("mydata", "meinedaten")(my_data)
-    router.add("forgetme", "vergissmich", confirm=True)(forget_me)
-    router.add("forget", "vergessen", Role.COORDINATOR, confirm=True)(forget)
+    router.add("mydata", "meinedaten", uses=privacy.my_data)(my_data)
+    router.add("forgetme", "vergissmich", confirm=True, uses=privacy.forget_me)(forget_me)
+    router.add("forget", "vergessen", confirm=True, uses=privacy.forget)(forget)

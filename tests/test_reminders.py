@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.scheduler import Scheduler, install
+from bot.scheduler import Scheduler
 from storage.database import Database
 from tests.harness import ConsoleBot, heads
 
@@ -23,7 +23,7 @@ SETUP = """
 
 async def reminder_bot(database: Database, lang: str = "de") -> tuple[ConsoleBot, Scheduler]:
     bot = await ConsoleBot.start(database, lang=lang)
-    return bot, install(bot.app)
+    return bot, bot.scheduler
 
 
 async def pending(database: Database, partnership_id: int = 1) -> list[tuple[str, str]]:

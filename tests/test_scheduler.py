@@ -7,13 +7,10 @@ import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-from bot.app import App
+from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock, SystemClock
 from bot.core.events import RoomRef
 from bot.core.render import render_plain
-from bot.i18n import Catalog
-from bot.scheduler import Scheduler, install
-from handlers import build_router
 from storage.database import Database
 
 ROOM = RoomRef("console", "main")
@@ -55,8 +52,8 @@ async def test_the_run_loop_fires_when_due_and_wakes_up_for_a_change(
     sqlite_database: Database,
 ) -> None:
     clock = SystemClock()
-    app = App(sqlite_database.uow, clock, build_router())
-    scheduler = install(app)
+    runtime = await bootstrap(sqlite_database, clock, {})
+    app, scheduler = runtime.app, runtime.scheduler
     pid = await _partnership(sqlite_database, clock.now())
     await _remind(sqlite_database, pid, "1", clock.now() + timedelta(milliseconds=300), clock.now())
     loop = asyncio.create_task(scheduler.run())
@@ -87,7 +84,7 @@ async def test_a_reminder_that_cannot_fire_is_dropped_and_the_rest_go_out(
 ) -> None:
     start = datetime.fromisoformat("2026-11-23T10:00:00+01:00")
     clock = ManualClock(start)
-    scheduler = Scheduler(database.uow, clock, App(database.uow, clock, build_router()).catalog)
+    scheduler = (await bootstrap(database, clock, {})).scheduler
     pid = await _partnership(database, start)
     await _remind(database, pid, "1", start + timedelta(minutes=1), start, kind="vanished")
     await _remind(database, pid, "2", start + timedelta(minutes=2), start)
@@ -114,7 +111,7 @@ async def test_partnerships_without_reminders_are_planned_when_the_loop_starts(
         for name in ("Kleve", "Goch"):
             await uow.members.add(pid, name, now)
         await uow.commit()
-    scheduler = Scheduler(database.uow, ManualClock(now), Catalog.load())
+    scheduler = (await bootstrap(database, ManualClock(now), {})).scheduler
     assert await scheduler.plan_unplanned() == 1
     async with database.uow() as uow:
         planned = await uow.reminders.of_partnership(pid)

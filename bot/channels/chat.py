@@ -12,7 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.channels import chat_meetings, chat_members, chat_partnership, chat_rotation
+from bot.channels import (
+    chat_meetings,
+    chat_members,
+    chat_partnership,
+    chat_reminders,
+    chat_rotation,
+)
 from bot.core.domain_events import ChatNotice, DomainEvent
 from bot.core.events import RoomRef
 from bot.core.reply import Reply
@@ -28,6 +34,7 @@ RENDERERS: dict[type[DomainEvent], Renderer] = {
     **chat_rotation.RENDERERS,
     **chat_members.RENDERERS,
     **chat_partnership.RENDERERS,
+    **chat_reminders.RENDERERS,
 }
 
 

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.errors import UserError
 from bot.core.model import Partnership, Person
+from bot.core.permissions import Who
+from bot.usecases.base import Call, use_case
 from bot.usecases.people import known_persons, the_one
 from bot.usecases.ports import UnitOfWork
 
@@ -17,12 +20,77 @@ FORMAT = "partnerbot-personal-data"
 
 
 @dataclass(frozen=True)
+class MyData:
+    partnership: str
+    """The partnership's name."""
+    document: bytes
+    """The JSON file."""
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    placeholder: str
+    """What texts say where the person's name stood."""
+
+
+@dataclass(frozen=True)
+class Forget:
+    query: str
+    """The person's name (or part of it), as typed."""
+    placeholder: str
+
+
+@dataclass(frozen=True)
 class Forgotten:
     accounts: int
     erased: bool
+    person: str = ""
+    """The name they had (forgetting somebody else)."""
 
 
-async def my_data(
+@use_case("privacy.my_data")
+async def my_data(call: Call) -> MyData:
+    """What the room's partnership holds about the caller, with their accounts on the room's
+    platform (the file is posted in the room)."""
+    partnership = call.partnership
+    assert call.room is not None
+    document = await personal_data(
+        call.uow, call.person, partnership, call.room.ref.platform, call.now
+    )
+    return MyData(partnership.name, document)
+
+
+@use_case("privacy.forget_me")
+async def forget_me(call: Call, command: ForgetMe) -> Forgotten:
+    """Everywhere: accounts, contact entries, roles and presence go; texts keep a placeholder."""
+    person = call.person
+    accounts = len(person.identities)
+    await call.uow.persons.forget(person.id, command.placeholder)
+    await _audit_forgotten(call)
+    return Forgotten(accounts, erased=True)
+
+
+@use_case("privacy.forget", Who.COORDINATOR)
+async def forget(call: Call, command: Forget) -> Forgotten:
+    """A coordinator's request for somebody who left: only this partnership's part, and the
+    person entirely if no other partnership knows them."""
+    partnership = call.partnership
+    person = await find_anyone(call.uow, partnership, command.query)
+    if person.id == call.person.id:
+        raise UserError("privacy.forget_self")
+    accounts = len(person.identities)
+    erased = await call.uow.persons.forget(person.id, command.placeholder, partnership.id)
+    await _audit_forgotten(call)
+    return Forgotten(accounts if erased else 0, erased, person.display_name)
+
+
+async def _audit_forgotten(call: Call) -> None:
+    """Recorded without who asked or whom it concerned: the record must not keep what was
+    forgotten (so not `call.audit`, which names the actor)."""
+    await call.uow.audit.add(call.partnership.id, None, "privacy.forgotten", "", call.now)
+
+
+async def personal_data(
     uow: UnitOfWork, person: Person, partnership: Partnership, platform: str, now: datetime
 ) -> bytes:
     """What this partnership holds about the person, as JSON, with only their accounts on
@@ -50,27 +118,6 @@ async def everything_about(uow: UnitOfWork, person: Person, now: datetime) -> di
         "scope": "everything",
         "tables": await uow.persons.record(person.id),
     }
-
-
-async def forget_me(
-    uow: UnitOfWork, person: Person, placeholder: str, partnership: Partnership, now: datetime
-) -> Forgotten:
-    """Everywhere: accounts, contact entries, roles and presence go; texts keep a placeholder."""
-    accounts = len(person.identities)
-    await uow.persons.forget(person.id, placeholder)
-    await uow.audit.add(partnership.id, None, "privacy.forgotten", "", now)
-    return Forgotten(accounts, erased=True)
-
-
-async def forget_in(
-    uow: UnitOfWork, person: Person, placeholder: str, partnership: Partnership, now: datetime
-) -> Forgotten:
-    """A coordinator's request for somebody who left: only this partnership's part, and the
-    person entirely if no other partnership knows them."""
-    accounts = len(person.identities)
-    erased = await uow.persons.forget(person.id, placeholder, partnership.id)
-    await uow.audit.add(partnership.id, None, "privacy.forgotten", "", now)
-    return Forgotten(accounts if erased else 0, erased)
 
 
 async def find_anyone(uow: UnitOfWork, partnership: Partnership, query: str) -> Person:

@@ -6,8 +6,12 @@ transaction of every change, so moving or cancelling a meeting, a member leaving
 setting change re-plans at once. A reminder that was sent or dropped is never touched again,
 and because (partnership, kind, key) is unique it is never planned twice.
 
-Firing happens in one transaction per batch: the messages go to the outbox and the reminder
-is marked sent together, which with the outbox's stable ids makes delivery exactly-once.
+Firing happens in one transaction per batch: `fire` marks the reminder and returns what it
+says as chat notices, which the scheduler publishes through the notifier in the same
+transaction; with the outbox's stable ids that makes delivery exactly-once.
+
+The commands (`/remind`, `/reminders`, `/reminders cancel`, `/settings reminders`) are the
+use cases at the end.
 
 After downtime a reminder may be overdue. Each kind decides whether it still makes sense
 (`Kind.render` returns None to drop it); the rules, per kind:
@@ -30,14 +34,20 @@ After downtime a reminder may be overdue. Each kind decides whether it still mak
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core.model import Partnership, Reminder
+from bot.core.domain_events import ChatNotice, DomainEvent
+from bot.core.errors import UsageError, UserError
+from bot.core.model import Partnership, Reminder, ReminderSetting
+from bot.core.permissions import Who
 from bot.core.reply import Bold, Mention, Paragraph, Reply, Span, Text
 from bot.core.timefmt import fmt_datetime
 from bot.i18n import Catalog
+from bot.usecases.base import Call, Facts, NotAllowed, use_case
 from bot.usecases.ports import UnitOfWork
-from bot.usecases.reminder_kinds import KINDS, Notice, wanted_reminders
+from bot.usecases.reminder_kinds import GROUP_KINDS, KINDS, wanted_reminders
+from bot.usecases.reminder_model import GROUPS, Notice, load_settings
 
 LATE_NOTE_AFTER = timedelta(minutes=15)
 """A reminder fired later than this says so."""
@@ -84,18 +94,26 @@ def _mentions(notice: Notice, platform: str) -> list[Span]:
     return spans
 
 
+@dataclass(frozen=True)
+class Fired:
+    status: str
+    """"sent" or "dropped"."""
+    notices: list[ChatNotice]
+    """What it says, one message per room (mentions differ per platform)."""
+
+
 async def fire(
     uow: UnitOfWork, catalog: Catalog, partnership: Partnership, reminder: Reminder, now: datetime
-) -> str | None:
-    """Fire one due reminder: write its messages to the outbox and mark it, in the caller's
-    transaction. Returns "sent", "dropped", or None when it was no longer pending."""
+) -> Fired | None:
+    """Fire one due reminder: mark it in the caller's transaction and return its messages
+    for the notifier. None when it was no longer pending."""
     kind = KINDS.get(reminder.kind)
     notice = await kind.render(uow, catalog, partnership, reminder, now) if kind else None
     status = "sent" if notice is not None else "dropped"
     if not await uow.reminders.mark_fired(reminder.id, status, now):
         return None
     if notice is None or not notice.blocks:
-        return status
+        return Fired(status, [])
     lang = partnership.language
     blocks = list(notice.blocks)
     if now - reminder.due_at > LATE_NOTE_AFTER:
@@ -107,16 +125,192 @@ async def fire(
     rooms = [r.ref for r in await uow.rooms.of_partnership(partnership.id) if r.active]
     if notice.room is not None:
         rooms = [notice.room] if notice.room in rooms else []
+    notices: list[ChatNotice] = []
     for room in rooms:
         mentions = _mentions(notice, room.platform)
         to = catalog.para(lang, "reminder.to").spans
         extra = [Paragraph((*to, *mentions))] if mentions else []
-        reply = Reply.of(*blocks, *extra)
-        await uow.outbox.add(partnership.id, room, reply, now)
-    return status
+        notices.append(ChatNotice(partnership, Reply.of(*blocks, *extra), room))
+    return Fired(status, notices)
 
 
 def needs_replan(reminder: Reminder) -> bool:
     """Firing this reminder changes what is wanted next (a checkpoint, a weekly reminder)."""
     kind = KINDS.get(reminder.kind)
     return kind is not None and kind.replan_after
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetReminder:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class ReminderSet:
+    number: int
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class AdhocReminder:
+    """A pending `/remind` reminder as `/reminders` lists it."""
+
+    number: str
+    due_at: datetime
+    text: str
+    author: str
+    room: str
+    """The name of the room it goes to; "-" when that room is no longer linked."""
+
+
+@dataclass(frozen=True)
+class ReminderList:
+    adhoc: list[AdhocReminder]
+    automatic: list[Reminder]
+    """Pending planned reminders (checkpoints left out), soonest first."""
+
+
+@dataclass(frozen=True)
+class CancelReminder:
+    number: str
+    """As typed, digits only (leading zeros allowed)."""
+
+
+@dataclass(frozen=True)
+class ReminderCancelled:
+    number: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChangeReminderSetting:
+    group: str
+    """A name in `GROUPS`."""
+    enabled: bool
+    offsets: tuple[int, ...] | None = None
+    """None: the offsets stay."""
+    typed: str = ""
+    """The value as typed, for the refusal of offsets out of range."""
+
+
+@dataclass(frozen=True)
+class ReminderSettingChanged(DomainEvent):
+    setting: ReminderSetting
+    by: str
+    """Who changed it (display name)."""
+
+
+def offered_groups() -> list[str]:
+    """The settings groups `/settings reminders` offers: those that switch some kind."""
+    return [name for name in GROUPS if name in GROUP_KINDS]
+
+
+@use_case("reminders.remind")
+async def remind(call: Call, command: SetReminder) -> ReminderSet:
+    """An ad hoc reminder, posted in the room it was set in; numbered per partnership."""
+    partnership = call.partnership
+    assert call.room is not None
+    existing = await call.uow.reminders.of_partnership(partnership.id)
+    number = 1 + max((int(r.key) for r in existing if r.kind == "adhoc"), default=0)
+    payload = {
+        "platform": call.room.ref.platform,
+        "room": call.room.ref.room_id,
+        "author": call.person.display_name,
+        "author_id": call.person.id,
+        "text": command.text,
+    }
+    await call.uow.reminders.add(
+        partnership.id, "adhoc", str(number), command.at, payload, call.now
+    )
+    return ReminderSet(number, command.at, command.text)
+
+
+@use_case("reminders.list")
+async def list_reminders(call: Call) -> ReminderList:
+    partnership = call.partnership
+    pending = await call.uow.reminders.of_partnership(partnership.id, ("pending",))
+    rooms = {
+        (r.ref.platform, r.ref.room_id): r.name
+        for r in await call.uow.rooms.of_partnership(partnership.id)
+    }
+    adhoc = [
+        AdhocReminder(
+            r.key,
+            r.due_at,
+            str(r.payload["text"]),
+            str(r.payload["author"]),
+            rooms.get((str(r.payload["platform"]), str(r.payload["room"])), "-"),
+        )
+        for r in pending
+        if r.kind == "adhoc"
+    ]
+    automatic = [r for r in pending if r.kind not in ("adhoc", "checkpoint")]
+    return ReminderList(adhoc, automatic)
+
+
+@use_case("reminders.cancel", Who.AUTHOR, Who.COORDINATOR, refusal="reminders.not_yours")
+async def cancel(call: Call, command: CancelReminder) -> ReminderCancelled:
+    """An ad hoc reminder before it fires, by whoever set it or a coordinator."""
+    pending = await call.uow.reminders.of_partnership(call.partnership.id, ("pending",))
+    key = str(int(command.number))
+    found = next((r for r in pending if r.kind == "adhoc" and r.key == key), None)
+    if found is None:
+        raise UserError("reminders.not_found", number=command.number[:10])
+    author = found.payload.get("author_id")
+    try:
+        await call.authorize(
+            cancel.permission, Facts(author_id=author if isinstance(author, int) else None)
+        )
+    except NotAllowed as refused:
+        raise NotAllowed(
+            refused.permission, refused.key, number=found.key, person=found.payload["author"]
+        ) from None
+    await call.uow.reminders.cancel([found.id])
+    return ReminderCancelled(found.key, str(found.payload["text"]))
+
+
+@use_case("reminders.settings", Who.COORDINATOR)
+async def settings(call: Call) -> list[ReminderSetting]:
+    """The partnership's reminder settings, one per offered group, defaults filled in."""
+    current = await load_settings(call.uow, call.partnership.id)
+    return [current.values[name] for name in offered_groups()]
+
+
+@use_case("reminders.change_setting", Who.COORDINATOR)
+async def change_setting(call: Call, command: ChangeReminderSetting) -> ReminderSettingChanged:
+    """Switch a group of reminders on or off, or set its offsets (which switches it on);
+    every room is told."""
+    partnership = call.partnership
+    group = GROUPS[command.group]
+    current = (await load_settings(call.uow, partnership.id)).values[command.group]
+    offsets = current.offsets
+    if command.offsets is not None:
+        offsets = command.offsets
+        if (
+            (not group.many and len(offsets) > 1)
+            or len(offsets) > 5
+            or not all(group.low <= x <= group.high for x in offsets)
+        ):
+            raise UsageError(
+                "reminder_settings.bad_offsets",
+                value=command.typed[:30],
+                low=group.low,
+                high=group.high,
+                count=5 if group.many else 1,
+            )
+    setting = ReminderSetting(partnership.id, command.group, command.enabled, offsets)
+    await call.uow.reminders.save_setting(setting)
+    await call.audit(
+        "settings.reminders",
+        group=command.group,
+        enabled=setting.enabled,
+        offsets=list(setting.offsets),
+    )
+    event = ReminderSettingChanged(partnership, setting, call.person.display_name)
+    call.raise_event(event)
+    return event
