@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.channels import chat_meetings
+from bot.channels import chat_agenda, chat_meetings, chat_minutes
 from bot.core.domain_events import ChatNotice, DomainEvent
 from bot.core.events import RoomRef
 from bot.core.reply import Reply
@@ -24,6 +24,8 @@ Renderer = Callable[[Texts, Any, datetime], Reply]
 
 RENDERERS: dict[type[DomainEvent], Renderer] = {
     **chat_meetings.RENDERERS,
+    **chat_agenda.RENDERERS,
+    **chat_minutes.RENDERERS,
 }
 
 
