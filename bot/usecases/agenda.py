@@ -121,10 +121,10 @@ async def add(call: Call, command: ProposeItem) -> Proposed:
     unless a coordinator or the host's contact person adds it."""
     partnership, now = call.partnership, call.now
     member = (await roster(call.uow, partnership)).member_of(call.person)
-    host = await host_of(call, (await coming(call.uow, partnership, now)).meeting)
-    may_add_late = bool(await check(call, MAY_ADD_LATE, Facts(host=host)))
     candidates = await open_meetings_now(call.uow, partnership, now)
     meeting = candidates[0] if candidates else None
+    host = await host_of(call, meeting)
+    may_add_late = bool(await check(call, MAY_ADD_LATE, Facts(host=host)))
     late = meeting is not None and now > agenda_deadline(partnership, meeting) and not may_add_late
     everything = await call.uow.agenda.of_partnership(partnership.id)
     item = await call.uow.agenda.add(
