@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.channels import (
+    chat_agenda,
     chat_meetings,
     chat_members,
+    chat_minutes,
     chat_partnership,
     chat_reminders,
     chat_rotation,
@@ -35,6 +37,8 @@ RENDERERS: dict[type[DomainEvent], Renderer] = {
     **chat_members.RENDERERS,
     **chat_partnership.RENDERERS,
     **chat_reminders.RENDERERS,
+    **chat_agenda.RENDERERS,
+    **chat_minutes.RENDERERS,
 }
 
 

@@ -6,7 +6,6 @@ number counts per partnership and is what people type in /done.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,8 +14,10 @@ import dateparser
 
 from bot.core.errors import UsageError, UserError
 from bot.core.model import ActionItem, Member, Partnership, Person
+from bot.core.permissions import Who
 from bot.core.text import match_key
 from bot.core.timefmt import local
+from bot.usecases.base import Call, use_case
 from bot.usecases.members import split_member_prefix
 from bot.usecases.ports import UnitOfWork
 
@@ -137,27 +138,72 @@ async def add(
     )
 
 
-async def close(
-    uow: UnitOfWork, p: Partnership, number: str, actor: Person, now: datetime
-) -> ActionItem:
-    if not number.lstrip("#").isdigit():
-        raise UsageError("done.bad_number", value=number[:20])
-    wanted = int(number.lstrip("#"))
-    item = next((a for a in await uow.actions.of_partnership(p.id) if a.number == wanted), None)
-    if item is None:
-        raise UserError("done.no_such_action", number=wanted)
-    if not item.open:
-        raise UserError("done.already", number=wanted)
-    item.done_at = now
-    item.done_by = actor.id
-    await uow.actions.save(item)
-    await uow.audit.add(
-        p.id, actor.id, "action.done", json.dumps({"number": wanted, "text": item.text}), now
-    )
-    return item
-
-
 def owner_name(item: ActionItem, members: dict[int, str], persons: dict[int, Person]) -> str:
     if item.owner_person_id is not None and item.owner_person_id in persons:
         return persons[item.owner_person_id].display_name
     return members.get(item.owner_member_id or -1, "-")
+
+
+def owner_label(person: Person | None, member: Member | None) -> str:
+    """ "Anna Schmidt (Kleve)", "Kleve" or "Anna Schmidt"."""
+    if person is not None and member is not None:
+        return f"{person.display_name} ({member.name})"
+    if person is not None:
+        return person.display_name
+    return member.name if member is not None else "-"
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    item: ActionItem
+    owner: str
+    """ "Anna Schmidt (Kleve)", "Kleve" or "Anna Schmidt"."""
+    meeting_at: datetime | None
+    """The start of the meeting it comes from, if any."""
+
+
+@use_case("actions.list")
+async def list_open(call: Call) -> list[OpenAction]:
+    """The open action items, by due day (none: last), then number."""
+    partnership = call.partnership
+    items = await open_actions(call.uow, partnership.id)
+    members = {m.id: m for m in await call.uow.members.of_partnership(partnership.id)}
+    persons = await call.uow.persons.many(
+        {i.owner_person_id for i in items if i.owner_person_id is not None}
+    )
+    meetings = {m.id: m.starts_at for m in await call.uow.meetings.of_partnership(partnership.id)}
+    items.sort(key=lambda i: (i.due or date.max, i.number))
+    return [
+        OpenAction(
+            i,
+            owner_label(persons.get(i.owner_person_id or -1), members.get(i.owner_member_id or -1)),
+            meetings.get(i.meeting_id or -1),
+        )
+        for i in items
+    ]
+
+
+@dataclass(frozen=True)
+class Closed:
+    item: ActionItem
+    still_open: int
+
+
+@use_case("actions.done", Who.CONTACT, Who.COORDINATOR, refusal="done.not_allowed")
+async def done(call: Call, number: str) -> Closed:
+    """Close action item `number` (`#3` or `3`)."""
+    if not number.lstrip("#").isdigit():
+        raise UsageError("done.bad_number", value=number[:20])
+    wanted = int(number.lstrip("#"))
+    partnership = call.partnership
+    everything = await call.uow.actions.of_partnership(partnership.id)
+    item = next((a for a in everything if a.number == wanted), None)
+    if item is None:
+        raise UserError("done.no_such_action", number=wanted)
+    if not item.open:
+        raise UserError("done.already", number=wanted)
+    item.done_at = call.now
+    item.done_by = call.person.id
+    await call.uow.actions.save(item)
+    await call.audit("action.done", number=wanted, text=item.text)
+    return Closed(item, len(await open_actions(call.uow, partnership.id)))

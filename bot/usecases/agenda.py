@@ -1,319 +1,211 @@
-"""The agenda of the next meeting: proposals, their order, the deadline, and carrying over.
+"""The agenda of the next meeting: showing it, proposals, striking and reordering them, and
+the agenda deadline setting (`/agenda`, `/settings agenda-deadline`).
 
-An open item is not tied to a meeting when it is proposed. It belongs to the first coming
-meeting that starts after its `not_before` (none: the very next one): a meeting that is not
-cancelled, has no finished minutes, and is today or later (or is in meeting mode). So a
-cancelled or moved meeting takes nothing with it, and what a meeting did not deal with
-simply belongs to the next one, marked as carried over.
-"""
+Which item belongs to which meeting is read in `bot.usecases.agenda_queries`."""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
+from bot.core.domain_events import DomainEvent
 from bot.core.errors import UsageError, UserError
-from bot.core.model import ActionItem, AgendaItem, Meeting, Minutes, Partnership, Person
-from bot.core.reply import Block, BulletList, Paragraph, Span, Text
-from bot.core.text import match_key
-from bot.core.timefmt import fmt_date, local
-from bot.i18n import Catalog
-from bot.usecases.ports import UnitOfWork
+from bot.core.model import AgendaItem, Meeting, Member
+from bot.core.permissions import Permission, Who
+from bot.i18n.agenda import agenda_blocks, standing_blocks
+from bot.usecases.agenda_queries import (
+    FIELDS,
+    MAX_DEADLINE_DAYS,
+    MIN_DEADLINE_DAYS,
+    Agenda,
+    AgendaView,
+    Standing,
+    agenda_deadline,
+    agenda_for,
+    coming,
+    numbered,
+    open_meetings_now,
+    read_field,
+    standing,
+    target,
+)
+from bot.usecases.base import Call, Facts, NotAllowed, check, use_case
+from bot.usecases.members import roster
+from bot.usecases.minutes_record import meeting_and_host
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "energy": ("energie", "erneuerbare", "energy", "renewables"),
-    "efficiency": ("effizienz", "energieeffizienz", "efficiency"),
-    "buildings": ("gebäude", "buildings"),
-    "heat": ("wärme", "waermeplanung", "heat"),
-    "mobility": ("mobilität", "mobility"),
-    "adaptation": ("klimaanpassung", "anpassung", "adaptation"),
-    "water": ("wasser", "abwasser", "water"),
-    "waste": ("abfall", "recycling", "waste"),
-    "nature": ("renaturierung", "natur", "nature"),
-    "tourism": ("tourismus", "tourism"),
-    "land": ("landwirtschaft", "forstwirtschaft", "agriculture", "forestry"),
-    "procurement": ("beschaffung", "procurement"),
-    "outreach": ("öffentlichkeitsarbeit", "outreach"),
-}
-"""Fields of action (Handlungsfelder) from the partnership agreements and the programme flyer,
-with the words people tag them by (#mobilität, #mobilitaet and #mobility are one)."""
+__all__ = [
+    "FIELDS",
+    "MAX_DEADLINE_DAYS",
+    "MIN_DEADLINE_DAYS",
+    "Agenda",
+    "AgendaView",
+    "Standing",
+    "agenda_blocks",
+    "agenda_deadline",
+    "agenda_for",
+    "coming",
+    "numbered",
+    "read_field",
+    "standing",
+    "standing_blocks",
+]
 
-_FIELD_WORDS = {match_key(word): key for key, words in FIELDS.items() for word in words}
-_HASHTAG = re.compile(r"(?<!\S)#([^\W\d_][\w-]*)")
-
-MIN_DEADLINE_DAYS = 0
-MAX_DEADLINE_DAYS = 60
-
-
-def read_field(text: str) -> tuple[str, str]:
-    """`<text> [#field]`: the text without the tag, and the field's key ("" when untagged).
-
-    A hashtag that is no field of action is refused, so a typo does not end up as text."""
-    found = ""
-    for match in _HASHTAG.finditer(text):
-        key = _FIELD_WORDS.get(match_key(match[1]))
-        if key is None:
-            raise UsageError("agenda.unknown_field", tag="#" + match[1][:40])
-        if found and key != found:
-            raise UsageError("agenda.two_fields")
-        found = key
-    if not found:
-        return text, ""
-    return " ".join(_HASHTAG.sub(" ", text).split()), found
-
-
-def agenda_deadline(partnership: Partnership, meeting: Meeting) -> datetime:
-    """Proposals are expected until this moment (aware, UTC like the meeting's start)."""
-    return meeting.starts_at - timedelta(days=partnership.agenda_deadline_days)
-
-
-def _day(meeting: Meeting, timezone: str) -> date:
-    return local(meeting.starts_at, timezone).date()
-
-
-def open_meetings(
-    meetings: list[Meeting], minutes: list[Minutes], timezone: str, today: date
-) -> list[Meeting]:
-    """The meetings that can still take agenda items, in order."""
-    by_meeting = {m.meeting_id: m for m in minutes}
-    result = []
-    for meeting in meetings:
-        record = by_meeting.get(meeting.id)
-        if meeting.cancelled or (record is not None and not record.open):
-            continue
-        if _day(meeting, timezone) >= today or record is not None:
-            result.append(meeting)
-    return result
-
-
-def target(item: AgendaItem, candidates: list[Meeting]) -> Meeting | None:
-    for meeting in candidates:
-        if item.not_before is None or meeting.starts_at > item.not_before:
-            return meeting
-    return None
-
-
-def _carried(item: AgendaItem, meetings: list[Meeting], before: datetime) -> bool:
-    """Open when an earlier meeting it could have been dealt with took place."""
-    return any(
-        not m.cancelled
-        and item.created_at < m.starts_at < before
-        and (item.not_before is None or m.starts_at > item.not_before)
-        for m in meetings
-    )
-
-
-@dataclass
-class Agenda:
-    """The next meeting's items (None: no meeting planned yet) and what waits beyond it."""
-
-    meeting: Meeting | None
-    items: list[AgendaItem]
-    later: list[AgendaItem]
-
-
-async def _names(uow: UnitOfWork, p: Partnership, items: list[AgendaItem]) -> list[AgendaItem]:
-    members = {m.id: m.name for m in await uow.members.of_partnership(p.id)}
-    persons = await uow.persons.many(
-        {i.proposer_person_id for i in items if i.proposer_person_id is not None}
-    )
-    named = []
-    for item in items:
-        name = members.get(item.proposer_member_id or -1, "")
-        if not name and item.proposer_person_id in persons:
-            name = persons[item.proposer_person_id].display_name
-        named.append(replace(item, proposer=name))
-    return named
-
-
-async def _read(
-    uow: UnitOfWork, p: Partnership, today: date
-) -> tuple[list[AgendaItem], list[Meeting], list[Meeting]]:
-    items = await uow.agenda.of_partnership(p.id)
-    meetings = await uow.meetings.of_partnership(p.id)
-    minutes = await uow.minutes.of_partnership(p.id)
-    return items, meetings, open_meetings(meetings, minutes, p.timezone, today)
-
-
-async def agenda_for(
-    uow: UnitOfWork, partnership: Partnership, meeting: Meeting, now: datetime | None = None
-) -> list[AgendaItem]:
-    """The numbered items of `meeting`, in order: open ones and those already dealt with in
-    it (`done`). Standing items are NOT included; `standing()` gives them.
-
-    `now` decides which earlier meetings are still to come; without it the meeting's own day
-    is taken, which is right unless another meeting comes before it."""
-    today = local(now or meeting.starts_at, partnership.timezone).date()
-    items, meetings, candidates = await _read(uow, partnership, today)
-    mine = []
-    for item in items:
-        if item.done and item.meeting_id == meeting.id:
-            mine.append(item)
-        elif item.status == "open":
-            found = target(item, candidates)
-            if found is not None and found.id == meeting.id:
-                mine.append(replace(item, carried_over=_carried(item, meetings, meeting.starts_at)))
-    return await _names(uow, partnership, mine)
-
-
-async def coming(uow: UnitOfWork, p: Partnership, now: datetime) -> Agenda:
-    """The agenda of the next meeting as of `now`; without one, every open proposal."""
-    items, meetings, candidates = await _read(uow, p, local(now, p.timezone).date())
-    meeting = candidates[0] if candidates else None
-    if meeting is not None:
-        mine = await agenda_for(uow, p, meeting, now)
-        later = [
-            i
-            for i in items
-            if i.status == "open" and getattr(target(i, candidates), "id", None) != meeting.id
-        ]
-        return Agenda(meeting, mine, await _names(uow, p, later))
-    waiting = [
-        replace(i, carried_over=_carried(i, meetings, now)) for i in items if i.status == "open"
-    ]
-    return Agenda(None, await _names(uow, p, waiting), [])
-
-
-def numbered(agenda: list[AgendaItem], number: str) -> AgendaItem:
-    """The item a user means by its number on the agenda shown."""
-    if not number.isdigit():
-        raise UsageError("agenda.bad_number", value=number[:20])
-    index = int(number)
-    if not 1 <= index <= len(agenda):
-        raise UserError("agenda.no_such_item", number=index, count=len(agenda))
-    return agenda[index - 1]
-
-
-async def propose(
-    uow: UnitOfWork,
-    p: Partnership,
-    text: str,
-    field: str,
-    person: Person,
-    member_id: int | None,
-    may_add_late: bool,
-    now: datetime,
-) -> tuple[AgendaItem, Meeting | None, bool]:
-    """Add a proposal; returns it, the meeting it is for (None: not planned yet) and whether
-    it was too late for the next meeting and waits for the following one."""
-    candidates = (await _read(uow, p, local(now, p.timezone).date()))[2]
-    meeting = candidates[0] if candidates else None
-    not_before = None
-    late = False
-    if meeting is not None and now > agenda_deadline(p, meeting) and not may_add_late:
-        not_before = meeting.starts_at
-        late = True
-    everything = await uow.agenda.of_partnership(p.id)
-    position = max((i.position for i in everything), default=0) + 1
-    item = await uow.agenda.add(
-        AgendaItem(
-            id=0,
-            partnership_id=p.id,
-            text=text,
-            field=field,
-            proposer_person_id=person.id,
-            proposer_member_id=member_id,
-            position=position,
-            created_at=now,
-            not_before=not_before,
-        )
-    )
-    await _audit(uow, p, person, "agenda.add", now, text=text, field=field)
-    if late:
-        return item, target(item, candidates), True
-    return item, meeting, False
-
-
-async def remove(
-    uow: UnitOfWork, p: Partnership, item: AgendaItem, actor: Person, now: datetime
-) -> None:
-    if item.done:
-        raise UserError("agenda.already_done", text=item.text[:80])
-    item.status = "removed"
-    await uow.agenda.save(item)
-    await _audit(uow, p, actor, "agenda.remove", now, text=item.text)
-
-
-async def move(
-    uow: UnitOfWork,
-    p: Partnership,
-    agenda: list[AgendaItem],
-    item: AgendaItem,
-    position: int,
-    actor: Person,
-    now: datetime,
-) -> None:
-    """Put `item` at `position` (1-based) of `agenda`; the others keep their order."""
-    order = [i for i in agenda if i.id != item.id]
-    order.insert(position - 1, item)
-    slots = sorted(i.position for i in agenda)
-    for slot, entry in zip(slots, order, strict=True):
-        if entry.position != slot:
-            entry.position = slot
-            await uow.agenda.save(entry)
-    await _audit(uow, p, actor, "agenda.move", now, text=item.text, position=str(position))
+MAY_ADD_LATE = Permission("agenda.add_late", (Who.COORDINATOR, Who.HOST))
+"""Who may still add to the next meeting after its deadline."""
 
 
 @dataclass(frozen=True)
-class Standing:
-    """The items every meeting starts with, when there is something to them."""
-
-    last_minutes: Meeting | None
-    open_actions: list[ActionItem]
+class AgendaDeadlineChanged(DomainEvent):
+    days: int
+    by: str
 
 
-async def standing(uow: UnitOfWork, p: Partnership, meeting: Meeting | None) -> Standing:
-    """Approval of the last minutes (finished minutes of an earlier meeting) and the open
-    action items."""
-    finished = {m.meeting_id for m in await uow.minutes.of_partnership(p.id) if not m.open}
-    earlier = [
-        m
-        for m in await uow.meetings.of_partnership(p.id)
-        if m.id in finished and (meeting is None or m.starts_at < meeting.starts_at)
-    ]
-    actions = [a for a in await uow.actions.of_partnership(p.id) if a.open]
-    return Standing(earlier[-1] if earlier else None, actions)
+@dataclass(frozen=True)
+class ProposeItem:
+    text: str
+    field: str = ""
 
 
-def item_spans(catalog: Catalog, lang: str, item: AgendaItem) -> tuple[Span, ...]:
-    """ "text (#mobility) — Kleve", with a note when carried over or already dealt with."""
-    parts = [item.text]
-    if item.field:
-        parts.append(f" ({catalog.text(lang, 'field.' + item.field)})")
-    if item.proposer:
-        parts.append(" — " + item.proposer)
-    if item.carried_over:
-        parts.append(" — " + catalog.text(lang, "agenda.carried_mark"))
+@dataclass(frozen=True)
+class Proposed:
+    item: AgendaItem
+    meeting: Meeting | None
+    """The meeting it is on (None: none planned yet)."""
+    late: bool
+    """Too late for the next meeting: it waits for the following one."""
+    deadline: datetime | None
+    """The next meeting's deadline, when late."""
+    number: int
+    """Its number on the meeting's agenda (0 when no meeting)."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    item: AgendaItem
+    position: int
+    agenda: AgendaView
+
+
+async def host_of(call: Call, meeting: Meeting | None) -> Member | None:
+    if meeting is None:
+        return None
+    return (await meeting_and_host(call.uow, call.partnership, meeting.id, call.now))[1]
+
+
+async def view(call: Call) -> AgendaView:
+    """The coming agenda as of now."""
+    partnership = call.partnership
+    current = await coming(call.uow, partnership, call.now)
+    meeting = current.meeting
+    host = await host_of(call, meeting)
+    deadline = agenda_deadline(partnership, meeting) if meeting is not None else None
+    return AgendaView(
+        meeting,
+        host,
+        deadline,
+        await standing(call.uow, partnership, meeting),
+        current.items,
+        len(current.later),
+        call.now,
+    )
+
+
+@use_case("agenda.show")
+async def show(call: Call) -> AgendaView:
+    return await view(call)
+
+
+@use_case("agenda.add", Who.CONTACT, Who.COORDINATOR, refusal="agenda.not_contact")
+async def add(call: Call, command: ProposeItem) -> Proposed:
+    """A proposal for the next meeting; after its deadline it waits for the following one,
+    unless a coordinator or the host's contact person adds it."""
+    partnership, now = call.partnership, call.now
+    member = (await roster(call.uow, partnership)).member_of(call.person)
+    candidates = await open_meetings_now(call.uow, partnership, now)
+    meeting = candidates[0] if candidates else None
+    host = await host_of(call, meeting)
+    may_add_late = bool(await check(call, MAY_ADD_LATE, Facts(host=host)))
+    late = meeting is not None and now > agenda_deadline(partnership, meeting) and not may_add_late
+    everything = await call.uow.agenda.of_partnership(partnership.id)
+    item = await call.uow.agenda.add(
+        AgendaItem(
+            id=0,
+            partnership_id=partnership.id,
+            text=command.text,
+            field=command.field,
+            proposer_person_id=call.person.id,
+            proposer_member_id=member.id if member else None,
+            position=max((i.position for i in everything), default=0) + 1,
+            created_at=now,
+            not_before=meeting.starts_at if late and meeting is not None else None,
+        )
+    )
+    await call.audit("agenda.add", text=command.text, field=command.field)
+    if meeting is None:
+        return Proposed(item, None, False, None, 0)
+    if late:
+        deadline = agenda_deadline(partnership, meeting)
+        return Proposed(item, target(item, candidates), True, deadline, 0)
+    number = [i.id for i in await agenda_for(call.uow, partnership, meeting, now)].index(item.id)
+    return Proposed(item, meeting, False, None, number + 1)
+
+
+@use_case("agenda.remove", Who.AUTHOR, Who.COORDINATOR)
+async def remove(call: Call, number: str) -> AgendaItem:
+    """Strike item `number` of the coming agenda: its proposer or a coordinator."""
+    current = await coming(call.uow, call.partnership, call.now)
+    item = numbered(current.items, number)
+    if not await check(call, remove.permission, Facts(author_id=item.proposer_person_id)):
+        proposer = await call.uow.persons.get(item.proposer_person_id or -1)
+        raise NotAllowed(
+            remove.permission,
+            "agenda.remove_not_allowed",
+            text=item.text[:80],
+            person=proposer.display_name if proposer else "-",
+        )
+    call.authorized.add(remove.permission.name)
     if item.done:
-        parts.append(" — " + catalog.text(lang, "agenda.done_mark"))
-    return (Text("".join(parts)),)
+        raise UserError("agenda.already_done", text=item.text[:80])
+    item.status = "removed"
+    await call.uow.agenda.save(item)
+    await call.audit("agenda.remove", text=item.text)
+    return item
 
 
-def agenda_blocks(catalog: Catalog, lang: str, items: list[AgendaItem]) -> list[Block]:
-    """The items as a numbered list, ready for a Reply (nothing when there are none)."""
-    if not items:
-        return []
-    return [BulletList(tuple(item_spans(catalog, lang, i) for i in items), ordered=True)]
+@dataclass(frozen=True)
+class MoveItem:
+    number: str
+    position: str
 
 
-def standing_blocks(
-    catalog: Catalog, lang: str, timezone: str, standing_items: Standing
-) -> list[Block]:
-    lines: list[tuple[Span, ...]] = []
-    if standing_items.last_minutes is not None:
-        day = fmt_date(standing_items.last_minutes.starts_at, lang, timezone)
-        lines.append((Text(catalog.text(lang, "agenda.standing_minutes", date=day)),))
-    if standing_items.open_actions:
-        count = len(standing_items.open_actions)
-        lines.append((Text(catalog.text(lang, "agenda.standing_actions", count=count)),))
-    if not lines:
-        return []
-    return [Paragraph((Text(catalog.text(lang, "agenda.standing")),)), BulletList(tuple(lines))]
+@use_case("agenda.move", Who.COORDINATOR, Who.HOST, refusal="agenda.move_not_allowed")
+async def move(call: Call, command: MoveItem) -> Moved:
+    """Put item `number` at `position` (1-based); the others keep their order."""
+    current = await coming(call.uow, call.partnership, call.now)
+    items = current.items
+    item = numbered(items, command.number)
+    await call.authorize(move.permission, Facts(host=await host_of(call, current.meeting)))
+    if not command.position.isdigit() or not 1 <= int(command.position) <= len(items):
+        raise UsageError("agenda.bad_position", value=command.position[:20], count=len(items))
+    position = int(command.position)
+    order = [i for i in items if i.id != item.id]
+    order.insert(position - 1, item)
+    slots = sorted(i.position for i in items)
+    for slot, entry in zip(slots, order, strict=True):
+        if entry.position != slot:
+            entry.position = slot
+            await call.uow.agenda.save(entry)
+    await call.audit("agenda.move", text=item.text, position=str(position))
+    return Moved(item, position, await view(call))
 
 
-async def _audit(
-    uow: UnitOfWork, p: Partnership, actor: Person, action: str, now: datetime, **detail: str
-) -> None:
-    await uow.audit.add(p.id, actor.id, action, json.dumps(detail, ensure_ascii=False), now)
+@use_case("settings.agenda_deadline", Who.COORDINATOR)
+async def set_deadline(call: Call, days: int) -> AgendaDeadlineChanged:
+    """How many days before a meeting proposals are expected (0: until it starts)."""
+    partnership = call.partnership
+    partnership.agenda_deadline_days = days
+    await call.uow.partnerships.save(partnership)
+    await call.audit("settings.agenda_deadline", value=str(days))
+    event = AgendaDeadlineChanged(partnership, days, call.person.display_name)
+    call.raise_event(event)
+    return event

@@ -1,314 +1,271 @@
-"""Meeting mode and the minutes: taking them during the meeting, finishing and keeping them.
+"""Meeting mode (/startmeeting … /endmeeting) and the archive of minutes (/minutes).
 
-Meeting mode is an "open" minutes row of the meeting, with one entry per /topic, /info,
-/decision, /action and /present; it lives in the database, so a restart changes nothing.
-At the end the entries become a `MinutesDoc` (stored as JSON in `Minutes.document`), the
-action items are created, and what the meeting did not deal with carries over by itself.
-"""
+What is stored and how the entries become the minutes is in `bot.usecases.minutes_record`."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date
 
-from bot.core.errors import UserError
-from bot.core.model import (
-    ActionItem,
-    AgendaItem,
-    Meeting,
-    Member,
-    MinuteEntry,
-    Minutes,
-    Partnership,
-    Person,
+from bot.core.domain_events import DomainEvent
+from bot.core.errors import UsageError, UserError
+from bot.core.model import Meeting, Member, Minutes
+from bot.core.permissions import Permission, Who
+from bot.core.timefmt import fmt_date, fmt_datetime
+from bot.usecases import actions
+from bot.usecases.actions import owner_label
+from bot.usecases.agenda import AgendaView, view
+from bot.usecases.agenda_queries import agenda_for, numbered
+from bot.usecases.base import Call, Facts, NotAllowed, check, use_case
+from bot.usecases.members import find_member, roster
+from bot.usecases.minutes_record import (
+    archive,
+    attach,
+    finish,
+    forget_name,
+    has_minutes,
+    meeting_and_host,
+    meeting_of_day,
+    note,
+    session,
+    take_up,
+    undo_last,
 )
-from bot.core.text import din5007_key
-from bot.core.timefmt import local
-from bot.usecases import actions as action_svc
-from bot.usecases.agenda import agenda_for
-from bot.usecases.members import roster
-from bot.usecases.minutes_render import ActionDoc, MinutesDoc, TopicDoc
-from bot.usecases.plan import current_plan, default_place
-from bot.usecases.ports import UnitOfWork
+from bot.usecases.minutes_render import MinutesDoc
+from bot.usecases.people import known_persons
+from bot.usecases.plan import current_plan, in_din_order
 
-ENTRY_KINDS = ("topic", "info", "decision", "action", "present")
+__all__ = ["archive", "forget_name", "has_minutes", "meeting_and_host", "owner_label"]
+
+PARTICIPANT = (Who.CONTACT, Who.COORDINATOR)
+"""Who takes part in the minutes."""
 
 
-async def has_minutes(uow: UnitOfWork, meeting_id: int) -> bool:
-    """Finished minutes (taken in meeting mode or attached) exist for the meeting."""
-    record = await uow.minutes.for_meeting(meeting_id)
-    return record is not None and not record.open
+@dataclass(frozen=True)
+class MeetingStarted(DomainEvent):
+    meeting: Meeting
+    host: Member | None
+    by: str
+    agenda: AgendaView
 
 
-async def session(uow: UnitOfWork, p: Partnership) -> Minutes | None:
-    """The meeting mode running in the partnership, if any."""
-    return next((m for m in await uow.minutes.of_partnership(p.id) if m.open), None)
+@dataclass(frozen=True)
+class MinutesWritten(DomainEvent):
+    """Minutes are finished: taken in meeting mode (`source` "meeting") or attached
+    ("added")."""
+
+    doc: MinutesDoc
+    source: str
 
 
-async def meeting_of_day(
-    uow: UnitOfWork, p: Partnership, now: datetime
-) -> tuple[Meeting, Member | None] | None:
-    """Today's meeting (in the partnership's zone) without finished minutes, with its host."""
-    plan = await current_plan(uow, p, now)
-    today = local(now, p.timezone).date()
-    for meeting, host in sorted(plan.held + plan.upcoming, key=lambda pair: pair[0].starts_at):
-        if local(meeting.starts_at, p.timezone).date() == today and not await has_minutes(
-            uow, meeting.id
-        ):
-            return meeting, host
-    return None
+@dataclass(frozen=True)
+class TopicNoted:
+    text: str
+    number: int | None
+    """The agenda item taken up, if any."""
 
 
-async def meeting_and_host(
-    uow: UnitOfWork, p: Partnership, meeting_id: int, now: datetime
-) -> tuple[Meeting, Member | None]:
-    plan = await current_plan(uow, p, now)
-    for meeting, host in plan.held + plan.upcoming:
-        if meeting.id == meeting_id:
-            return meeting, host
-    meeting = next(m for m in plan.meetings if m.id == meeting_id)
-    return meeting, plan.member(meeting.host_member_id)
+@dataclass(frozen=True)
+class ActionNoted:
+    owner: str
+    text: str
+    due: date | None
 
 
-async def start(
-    uow: UnitOfWork, p: Partnership, meeting: Meeting, taker: Person, now: datetime
-) -> Minutes:
-    if await session(uow, p) is not None:
+@dataclass(frozen=True)
+class PresentNoted:
+    member: str
+    present: list[str]
+
+
+@dataclass(frozen=True)
+class Undone:
+    kind: str
+    text: str
+
+
+@use_case("minutes.start", Who.HOST, Who.COORDINATOR, refusal="startmeeting.not_allowed")
+async def start(call: Call) -> MeetingStarted:
+    """Meeting mode for today's meeting: its host's contact persons or a coordinator."""
+    partnership, now = call.partnership, call.now
+    if await session(call.uow, partnership) is not None:
         raise UserError("meeting.already_running")
-    await _audit(uow, p, taker, "minutes.start", now, meeting=meeting.starts_at.isoformat())
-    return await uow.minutes.add(
+    found = await meeting_of_day(call.uow, partnership, now)
+    if found is None:
+        following = (await current_plan(call.uow, partnership, now)).next_meeting
+        if following is None:
+            raise UserError("startmeeting.no_meeting")
+        lang, zone = partnership.language, partnership.timezone
+        raise UserError(
+            "startmeeting.wrong_day",
+            when=fmt_datetime(following[0].starts_at, lang, zone),
+            today=fmt_date(now, lang, zone),
+        )
+    meeting, host = found
+    await call.authorize(start.permission, Facts(host=host))
+    await call.audit("minutes.start", meeting=meeting.starts_at.isoformat())
+    await call.uow.minutes.add(
         Minutes(
             id=0,
-            partnership_id=p.id,
+            partnership_id=partnership.id,
             meeting_id=meeting.id,
             status="open",
             source="meeting",
             started_at=now,
-            taker_person_id=taker.id,
+            taker_person_id=call.person.id,
         )
     )
+    event = MeetingStarted(partnership, meeting, host, call.person.display_name, await view(call))
+    call.raise_event(event)
+    return event
 
 
-async def note(
-    uow: UnitOfWork,
-    record: Minutes,
-    kind: str,
-    text: str,
-    author: Person,
-    now: datetime,
-    **refs: Any,
-) -> MinuteEntry:
-    assert kind in ENTRY_KINDS
-    return await uow.minutes.add_entry(
-        MinuteEntry(
-            id=0,
-            minutes_id=record.id,
-            kind=kind,
-            text=text,
-            author_person_id=author.id,
-            created_at=now,
-            **refs,
-        )
+async def _running(call: Call) -> Minutes:
+    record = await session(call.uow, call.partnership)
+    if record is None:
+        raise UserError("meeting.not_running")
+    return record
+
+
+@use_case("minutes.topic", *PARTICIPANT, refusal="minutes.not_participant")
+async def topic(call: Call, text: str) -> TopicNoted:
+    """A topic: free text, or the number of an agenda item, which counts as dealt with."""
+    record = await _running(call)
+    if text.isdigit():
+        meeting, _ = await meeting_and_host(call.uow, call.partnership, record.meeting_id, call.now)
+        item = numbered(await agenda_for(call.uow, call.partnership, meeting, call.now), text)
+        if item.done:
+            raise UserError("topic.already", number=int(text), text=item.text[:80])
+        await take_up(call.uow, record, item, call.person, call.now)
+        return TopicNoted(item.text, int(text))
+    await note(call.uow, record, "topic", text, call.person, call.now)
+    return TopicNoted(text, None)
+
+
+@use_case("minutes.info", *PARTICIPANT, refusal="minutes.not_participant")
+async def info(call: Call, text: str) -> str:
+    await note(call.uow, await _running(call), "info", text, call.person, call.now)
+    return text
+
+
+@use_case("minutes.decision", *PARTICIPANT, refusal="minutes.not_participant")
+async def decision(call: Call, text: str) -> str:
+    await note(call.uow, await _running(call), "decision", text, call.person, call.now)
+    return text
+
+
+@use_case("minutes.action", *PARTICIPANT, refusal="minutes.not_participant")
+async def action(call: Call, line: str) -> ActionNoted:
+    """`<member or person> <text> [until <date>]`: an action item, created at the end."""
+    record = await _running(call)
+    partnership = call.partnership
+    current = await roster(call.uow, partnership)
+    persons = list((await known_persons(call.uow, partnership)).values())
+    owner, rest = actions.read_owner(current.members, persons, line)
+    text, due = actions.read_due(rest, call.now, partnership.timezone)
+    if not text:
+        raise UsageError("action.text_missing", owner=owner.name)
+    member = owner.member or (current.member_of(owner.person) if owner.person else None)
+    await note(
+        call.uow,
+        record,
+        "action",
+        text,
+        call.person,
+        call.now,
+        member_id=member.id if member else None,
+        person_id=owner.person.id if owner.person else None,
+        due=due,
     )
+    return ActionNoted(owner_label(owner.person, member), text, due)
 
 
-async def take_up(
-    uow: UnitOfWork, record: Minutes, item: AgendaItem, author: Person, now: datetime
-) -> MinuteEntry:
-    """/topic <n>: the agenda item is dealt with in this meeting."""
-    item.status = "done"
-    item.meeting_id = record.meeting_id
-    await uow.agenda.save(item)
-    return await note(uow, record, "topic", item.text, author, now, agenda_item_id=item.id)
+@use_case("minutes.present", *PARTICIPANT, refusal="minutes.not_participant")
+async def present(call: Call, name: str) -> PresentNoted:
+    """Attendance of a member (no name: the caller's)."""
+    record = await _running(call)
+    current = await roster(call.uow, call.partnership)
+    if name:
+        found = find_member(current.members, name)
+        if found is None:
+            raise UsageError("member.unknown", name=name[:100])
+        member = found
+    else:
+        own = current.member_of(call.person)
+        if own is None:
+            raise UsageError("present.whom")
+        member = own
+    entries = await call.uow.minutes.entries(record.id)
+    here = [e.member_id for e in entries if e.kind == "present"]
+    if member.id not in here:
+        await note(call.uow, record, "present", "", call.person, call.now, member_id=member.id)
+        here.append(member.id)
+    names = [m.name for m in in_din_order([m for m in current.members if m.id in here])]
+    return PresentNoted(member.name, names)
 
 
-async def undo(uow: UnitOfWork, p: Partnership, record: Minutes) -> MinuteEntry:
-    """Take back the last entry; an agenda item taken up becomes open again."""
-    entries = await uow.minutes.entries(record.id)
-    if not entries:
-        raise UserError("undo.nothing")
-    last = entries[-1]
-    await uow.minutes.remove_entry(last.id)
-    if last.agenda_item_id is not None:
-        item = next(
-            (i for i in await uow.agenda.of_partnership(p.id) if i.id == last.agenda_item_id), None
-        )
-        if item is not None and item.done:
-            item.status = "open"
-            item.meeting_id = None
-            await uow.agenda.save(item)
-    return last
+@use_case("minutes.undo", *PARTICIPANT, refusal="minutes.not_participant")
+async def undo(call: Call) -> Undone:
+    """Take back the last entry."""
+    entry = await undo_last(call.uow, call.partnership, await _running(call))
+    if entry.kind == "present":
+        members = await call.uow.members.of_partnership(call.partnership.id)
+        member = next((m for m in members if m.id == entry.member_id), None)
+        return Undone(entry.kind, member.name if member else "-")
+    return Undone(entry.kind, entry.text)
 
 
-@dataclass
-class Finished:
-    minutes: Minutes
-    doc: MinutesDoc
-    actions: list[ActionItem]
+@use_case(
+    "minutes.end",
+    Who.MINUTE_TAKER,
+    Who.HOST,
+    Who.COORDINATOR,
+    refusal="endmeeting.not_allowed",
+)
+async def end(call: Call) -> MinutesWritten:
+    """Write the minutes, create the action items, close meeting mode; every room gets the
+    summary with the minutes as files."""
+    record = await _running(call)
+    participant = Permission("minutes.participant", PARTICIPANT)
+    if not await check(call, participant, None):
+        raise NotAllowed(participant, "minutes.not_participant")
+    partnership = call.partnership
+    meeting, host = await meeting_and_host(call.uow, partnership, record.meeting_id, call.now)
+    facts = Facts(host=host, minute_taker_id=record.taker_person_id)
+    await call.authorize(end.permission, facts)
+    finished = await finish(call.uow, partnership, record, meeting, host, call.now)
+    await call.audit("minutes.end", meeting=meeting.starts_at.isoformat())
+    event = MinutesWritten(partnership, finished.doc, "meeting")
+    call.raise_event(event)
+    return event
 
 
-async def _names(uow: UnitOfWork, p: Partnership) -> tuple[dict[int, Member], dict[int, Person]]:
-    members = {m.id: m for m in await uow.members.of_partnership(p.id)}
-    return members, (await roster(uow, p)).persons
+async def _last_without_minutes(call: Call) -> tuple[Meeting, Member | None]:
+    plan = await current_plan(call.uow, call.partnership, call.now)
+    for meeting, host in reversed(plan.held):
+        if not meeting.cancelled and await call.uow.minutes.for_meeting(meeting.id) is None:
+            return meeting, host
+    raise UserError("minutes.nothing_to_add")
 
 
-def owner_label(person: Person | None, member: Member | None) -> str:
-    """ "Anna Schmidt (Kleve)", "Kleve" or "Anna Schmidt"."""
-    if person is not None and member is not None:
-        return f"{person.display_name} ({member.name})"
-    if person is not None:
-        return person.display_name
-    return member.name if member is not None else "-"
+@use_case("minutes.add", Who.HOST, Who.COORDINATOR, refusal="minutes.add_not_allowed")
+async def add(call: Call, text: str) -> MinutesWritten:
+    """Minutes written elsewhere, for the last meeting without minutes."""
+    meeting, host = await _last_without_minutes(call)
+    await call.authorize(add.permission, Facts(host=host))
+    finished = await attach(call.uow, call.partnership, meeting, host, text, call.person, call.now)
+    await call.audit("minutes.add", meeting=meeting.starts_at.isoformat())
+    event = MinutesWritten(call.partnership, finished.doc, "added")
+    call.raise_event(event)
+    return event
 
 
-async def finish(
-    uow: UnitOfWork,
-    p: Partnership,
-    record: Minutes,
-    meeting: Meeting,
-    host: Member | None,
-    actor: Person,
-    now: datetime,
-) -> Finished:
-    """/endmeeting: write the minutes, create the action items, close meeting mode."""
-    entries = await uow.minutes.entries(record.id)
-    members, persons = await _names(uow, p)
-    wanted = {e.person_id for e in entries if e.person_id is not None}
-    wanted.add(record.taker_person_id or -1)
-    persons = {**persons, **await uow.persons.many(wanted)}
-    taker = persons.get(record.taker_person_id or -1)
-    topics: list[TopicDoc] = []
-    present: list[Member] = []
-    created: list[ActionItem] = []
-    for entry in entries:
-        if entry.kind == "topic":
-            topics.append(TopicDoc(entry.text))
-            continue
-        if entry.kind == "present":
-            member = members.get(entry.member_id or -1)
-            if member is not None and member not in present:
-                present.append(member)
-            continue
-        if not topics:
-            topics.append(TopicDoc(""))
-        topic = topics[-1]
-        if entry.kind == "info":
-            topic.infos.append(entry.text)
-        elif entry.kind == "decision":
-            topic.decisions.append(entry.text)
-        elif entry.kind == "action":
-            person = persons.get(entry.person_id or -1)
-            member = members.get(entry.member_id or -1)
-            owner = action_svc.Owner(member, person)
-            item = await action_svc.add(uow, p, owner, entry.text, entry.due, meeting.id, now)
-            created.append(item)
-            topic.actions.append(
-                ActionDoc(
-                    item.number,
-                    owner_label(person, member),
-                    entry.text,
-                    entry.due.isoformat() if entry.due else "",
-                )
-            )
-    carried = [i.text for i in await agenda_for(uow, p, meeting, now) if not i.done]
-    doc = MinutesDoc(
-        lang=p.language,
-        partnership=p.name,
-        starts_at=meeting.starts_at.isoformat(),
-        timezone=p.timezone,
-        place=default_place(meeting, host),
-        host=host.name if host else "",
-        taker=taker.display_name if taker else "",
-        present=[m.name for m in sorted(present, key=lambda m: din5007_key(m.name))],
-        topics=topics,
-        carried=carried,
-    )
-    record.status = "final"
-    record.ended_at = now
-    record.document = doc.to_json()
-    await uow.minutes.save(record)
-    await _audit(uow, p, actor, "minutes.end", now, meeting=meeting.starts_at.isoformat())
-    return Finished(record, doc, created)
+@use_case("minutes.show")
+async def show(call: Call) -> list[MinutesDoc]:
+    """Every finished minutes, by meeting date."""
+    return [doc for _, doc in await archive(call.uow, call.partnership)]
 
 
-async def attach(
-    uow: UnitOfWork,
-    p: Partnership,
-    meeting: Meeting,
-    host: Member | None,
-    text: str,
-    author: Person,
-    now: datetime,
-) -> Finished:
-    """/minutes add: minutes written elsewhere, kept as they are."""
-    if await uow.minutes.for_meeting(meeting.id) is not None:
-        raise UserError("minutes.already", date=meeting.starts_at.isoformat())
-    doc = MinutesDoc(
-        lang=p.language,
-        partnership=p.name,
-        starts_at=meeting.starts_at.isoformat(),
-        timezone=p.timezone,
-        place=default_place(meeting, host),
-        host=host.name if host else "",
-        taker=author.display_name,
-        text=text,
-    )
-    record = await uow.minutes.add(
-        Minutes(
-            id=0,
-            partnership_id=p.id,
-            meeting_id=meeting.id,
-            status="final",
-            source="added",
-            started_at=now,
-            taker_person_id=author.id,
-            ended_at=now,
-            document=doc.to_json(),
-        )
-    )
-    await _audit(uow, p, author, "minutes.add", now, meeting=meeting.starts_at.isoformat())
-    return Finished(record, doc, [])
-
-
-async def archive(uow: UnitOfWork, p: Partnership) -> list[tuple[Minutes, MinutesDoc]]:
-    """Every finished minutes of the partnership, by meeting date."""
-    found = [
-        (m, MinutesDoc.from_json(m.document))
-        for m in await uow.minutes.of_partnership(p.id)
-        if not m.open and m.document
-    ]
-    return sorted(found, key=lambda pair: pair[1].starts_at)
-
-
-def _replace_in(value: Any, name: str, placeholder: str) -> Any:
-    if isinstance(value, str):
-        return value.replace(name, placeholder)
-    if isinstance(value, list):
-        return [_replace_in(v, name, placeholder) for v in value]
-    if isinstance(value, dict):
-        return {k: _replace_in(v, name, placeholder) for k, v in value.items()}
-    return value
-
-
-async def forget_name(uow: UnitOfWork, partnership_id: int, name: str, placeholder: str) -> int:
-    """Replace a person's name in every stored minutes of the partnership (for /forgetme);
-    returns how many minutes changed. Entries refer to people by id only."""
-    changed = 0
-    if not name:
-        return 0
-    for record in await uow.minutes.of_partnership(partnership_id):
-        if not record.document or name not in record.document:
-            continue
-        data = _replace_in(json.loads(record.document), name, placeholder)
-        record.document = json.dumps(data, ensure_ascii=False)
-        await uow.minutes.save(record)
-        changed += 1
-    return changed
-
-
-async def _audit(
-    uow: UnitOfWork, p: Partnership, actor: Person, action: str, now: datetime, **detail: str
-) -> None:
-    await uow.audit.add(p.id, actor.id, action, json.dumps(detail, ensure_ascii=False), now)
+@use_case("minutes.export")
+async def export(call: Call) -> list[MinutesDoc]:
+    return [doc for _, doc in await archive(call.uow, call.partnership)]

@@ -16,6 +16,7 @@ from html import escape as html_escape
 from babel.dates import format_date
 
 from bot.core.reply import (
+    Attachment,
     Block,
     Bold,
     BulletList,
@@ -27,7 +28,7 @@ from bot.core.reply import (
     Span,
     Text,
 )
-from bot.core.timefmt import fmt_datetime
+from bot.core.timefmt import fmt_datetime, local
 from bot.i18n import Catalog
 
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
@@ -251,4 +252,15 @@ def render_html_page(reply: Reply, lang: str) -> str:
         f"<title>{html_escape(title)}</title>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
+    )
+
+
+def minutes_files(catalog: Catalog, doc: MinutesDoc) -> tuple[Attachment, Attachment]:
+    """The whole minutes as a Markdown and an HTML file."""
+    reply = minutes_reply(catalog, doc)
+    day = local(doc.when, doc.timezone).strftime("%Y-%m-%d")
+    stem = catalog.text(doc.lang, "minutes.filename", date=day)
+    return (
+        Attachment(stem + ".md", "text/markdown", render_markdown(reply).encode("utf-8")),
+        Attachment(stem + ".html", "text/html", render_html_page(reply, doc.lang).encode("utf-8")),
     )
