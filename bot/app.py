@@ -280,7 +280,7 @@ class App:
         ctx = self._context(uow, event, actor, partnership, room, lang, match.args)
         try:
             # refused before the arguments are read, where the rule needs no facts
-            if await check(ctx.call, command.permission, None) is False:
+            if command.decided_early and await check(ctx.call, command.permission, None) is False:
                 raise await refusal(ctx.call, command.permission, _Facts())
             if command.key in (CONFIRM_KEY, ABORT_KEY):
                 return await self._answer_question(ctx, command.key == CONFIRM_KEY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.errors import UsageError, UserError
+from bot.core.errors import UsageError
 from bot.core.model import Meeting, Member
 from bot.core.reply import Attachment, Bold, BulletList, Code, Paragraph, Reply, Span, Text
 from bot.core.router import Router
@@ -15,7 +15,6 @@ from bot.domain.calendar import build_ics
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
 from bot.i18n.meetings import calendar_event, day_text, host_line, period_text
 from bot.usecases import meetings
-from bot.usecases.members import roster
 from bot.usecases.plan import default_place
 
 
@@ -57,15 +56,6 @@ def read_when(ctx: Context) -> tuple[datetime, str]:
     if len(place) > MAX_NAME:
         raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place))
     return reading.at, place
-
-
-async def may_change(ctx: Context, host: Member | None, key: str) -> None:
-    """Going away (issue #13): the agenda and minutes use cases will declare this."""
-    if ctx.is_coordinator:
-        return
-    if host is not None and ctx.person in (await roster(ctx.uow, ctx.p)).contacts_of(host):
-        return
-    raise UserError(key, host=host.name if host else "-")
 
 
 async def schedule(ctx: Context) -> None:

@@ -93,7 +93,12 @@ async def set_rules(ctx: Context) -> Reply:
 def register(router: Router) -> None:
     router.add("setup", "gruenden", needs_partnership=False, uses=partnership.setup)(setup)
     # who may depends on the form: a code is made by coordinators, redeemed by room admins
-    router.add("link", "verbinden", needs_partnership=False)(link)
+    router.add(
+        "link",
+        "verbinden",
+        needs_partnership=False,
+        uses=(partnership.make_link_code, partnership.link),
+    )(link)
     router.add("unlink", "trennen", confirm=True, uses=partnership.unlink)(unlink)
     router.add("rooms", "raeume", uses=partnership.rooms)(rooms)
     router.add("rules", "regeln", uses=partnership.rules)(show_rules)

@@ -247,13 +247,14 @@ def test_every_command_names_its_use_case_in_the_module_of_its_area() -> None:
     for command in router.commands:
         if command.name in answered_by_the_app:
             continue
-        if command.uses is None:
+        if not command.use_cases:
             missing.append(command.key)
             continue
         area = command.handler.__module__.removeprefix("handlers.")
-        module = getattr(command.uses, "__module__", "")
-        if module != f"bot.usecases.{area}":
-            elsewhere.append(f"{command.key}: {module} (expected bot.usecases.{area})")
+        for use_case in command.use_cases:
+            module = getattr(use_case, "__module__", "")
+            if module != f"bot.usecases.{area}":
+                elsewhere.append(f"{command.key}: {module} (expected bot.usecases.{area})")
     assert missing == []
     assert elsewhere == []
 

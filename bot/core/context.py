@@ -13,7 +13,6 @@ from bot.core.reply import Paragraph, Reply
 from bot.i18n import Catalog
 from bot.i18n.texts import Texts
 from bot.usecases.base import Call
-from bot.usecases.ports import UnitOfWork
 
 
 @dataclass
@@ -63,22 +62,3 @@ class Context:
 
     def say(self, key: str, **params: Any) -> Reply:
         return self.texts.say(key, **params)
-
-    # -- going away: handlers that still reach into storage (issue #13 converts them) --
-
-    @property
-    def uow(self) -> UnitOfWork:
-        return self.call.uow
-
-    @property
-    def p(self) -> Partnership:
-        return self.call.partnership
-
-    @property
-    def r(self) -> Room:
-        assert self.call.room is not None
-        return self.call.room
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        return {"default_timezone": self.call.default_timezone}

@@ -60,13 +60,29 @@ class Command:
     hidden: bool = False
     confirm: bool = False
     """Destructive: the app asks the caller to confirm before anything is kept."""
-    uses: Declared | None = None
-    """The use case the handler calls; its permission is the command's."""
+    uses: Declared | tuple[Declared, ...] | None = None
+    """The use case the handler calls; its permission is the command's. A handler that
+    picks one of several by its arguments (`/link` makes a code, `/link <code>` redeems it)
+    names them all: then each use case decides, and /help shows who may run any of them."""
+
+    @property
+    def use_cases(self) -> tuple[Declared, ...]:
+        if self.uses is None:
+            return ()
+        return self.uses if isinstance(self.uses, tuple) else (self.uses,)
+
+    @property
+    def decided_early(self) -> bool:
+        """Whether the app may refuse before the arguments are read (one use case)."""
+        return len(self.use_cases) <= 1
 
     @property
     def permission(self) -> Permission:
-        if self.uses is not None:
-            return self.uses.permission
+        if len(self.use_cases) == 1:
+            return self.use_cases[0].permission
+        if self.use_cases:
+            allowed = tuple(dict.fromkeys(w for u in self.use_cases for w in u.permission.allowed))
+            return Permission(self.key, allowed)
         who = {Role.ANYONE: Who.ANYONE, Role.ROOM_ADMIN: Who.ROOM_ADMIN}.get(
             self.role, Who.COORDINATOR
         )
@@ -139,7 +155,7 @@ class Router:
         needs_partnership: bool = True,
         hidden: bool = False,
         confirm: bool = False,
-        uses: Declared | None = None,
+        uses: Declared | tuple[Declared, ...] | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register a handler; `uses` names the use case it calls (whose permission holds)."""
 
