@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
-from bot.bootstrap import Runtime, bootstrap
+from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock
 from storage.database import Database
 

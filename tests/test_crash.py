@@ -81,15 +81,13 @@ def year_script() -> str:
 async def drive(db_url: str, script: Path, log: Path) -> None:
     from bot.adapters.console.adapter import PLATFORM, Console, format_output
     from bot.adapters.console.script import Directive, parse_script
-    from bot.app import App, AppConfig
+    from bot.app import AppConfig
+    from bot.bootstrap import bootstrap
     from bot.core.clock import ManualClock
     from bot.core.events import RoomRef
     from bot.core.model import Partnership
     from bot.core.reply import Reply
-    from bot.delivery import Delivery
-    from bot.scheduler import install
     from bot.usecases.ports import UnitOfWork
-    from handlers import build_router
     from storage.database import Database
 
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -105,9 +103,15 @@ async def drive(db_url: str, script: Path, log: Path) -> None:
     await database.upgrade()
     zone = ZoneInfo(ZONE)
     clock = ManualClock(datetime.strptime(START, "%Y-%m-%d %H:%M").replace(tzinfo=zone))
-    app = App(database.uow, clock, build_router(), config=AppConfig())
-    install(app)
-    delivery = Delivery(database.uow, clock, {PLATFORM: LoggingMessenger()})
+    current = 0
+
+    async def progress(uow: UnitOfWork, _partnership: Partnership) -> None:
+        await uow.state.put(PROGRESS, str(current + 1))
+
+    runtime = await bootstrap(
+        database, clock, {PLATFORM: LoggingMessenger()}, AppConfig(), change_hooks=[progress]
+    )
+    app, delivery = runtime.app, runtime.delivery
     console = Console(app, delivery, clock, ZONE, lambda _text: None, warn=lambda _text: None)
     steps = list(parse_script(script.read_text(encoding="utf-8").splitlines()))
     async with database.uow() as uow:
@@ -118,11 +122,6 @@ async def drive(db_url: str, script: Path, log: Path) -> None:
         elif isinstance(step, Directive) and step.name == "time":
             clock.set(datetime.strptime(step.argument, "%Y-%m-%d %H:%M").replace(tzinfo=zone))
     current = done
-
-    async def progress(uow: UnitOfWork, _partnership: Partnership) -> None:
-        await uow.state.put(PROGRESS, str(current + 1))
-
-    app.change_hooks.append(progress)
     print("ready", flush=True)
     await delivery.deliver_due()
     for index in range(done, len(steps)):

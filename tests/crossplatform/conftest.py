@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot.runtime import Runtime, build_runtime
 
 from bot.adapters.matrix.service import MatrixService
 from bot.adapters.telegram.pace import Pacer
@@ -21,7 +22,6 @@ from bot.adapters.telegram.service import TelegramService
 from bot.app import App, AppConfig
 from bot.config import MatrixSection, Secret, TelegramSection
 from bot.core.clock import ManualClock
-from bot.runtime import Runtime, build_runtime
 from tests.matrix.conftest import people, register, synapse
 from tests.matrix.synapse import Account, Synapse
 from tests.telegram.fake_api import FakeBotAPI

@@ -20,13 +20,14 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from bot.runtime import build_runtime
+
 from bot.adapters.matrix.service import MatrixService
 from bot.app import App, AppConfig
 from bot.config import MatrixSection, Secret
 from bot.core.clock import ManualClock
 from bot.core.events import Event
 from bot.core.reply import Reply
-from bot.runtime import build_runtime
 
 POLL = 0.02
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.runtime import Runtime, build_runtime
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -30,7 +31,6 @@ from bot.adapters.matrix.service import MatrixService
 from bot.app import AppConfig
 from bot.config import MatrixSection, Secret
 from bot.core.clock import Clock, SystemClock
-from bot.runtime import Runtime, build_runtime
 from tests.matrix.synapse import Account, Synapse
 
 WAIT = 30.0
