@@ -43,9 +43,9 @@ from nio import (
 
 from bot.adapters.matrix.service import MatrixService
 from bot.app import AppConfig
+from bot.bootstrap import bootstrap
 from bot.config import MatrixSection, Secret
 from bot.core.clock import SystemClock
-from bot.runtime import build_runtime
 from tests.matrix.synapse import Account, Synapse
 
 FILTER: dict[str, Any] = {"room": {"timeline": {"limit": 100}}}
@@ -229,7 +229,7 @@ async def _run(synapse: Synapse, directory: Path, count: int, rounds: int) -> No
         allow_invites_from=["test.local"],
     )
     service = MatrixService(section, directory)
-    runtime = await build_runtime(
+    runtime = await bootstrap(
         f"sqlite:///{directory / 'bot.sqlite3'}",
         SystemClock(),
         {service.platform: service.messenger},

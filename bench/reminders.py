@@ -155,15 +155,11 @@ async def _baseline(dues: list[float]) -> list[float]:
 
 async def _measure(url: str, firing: int, window: float, t0: float) -> dict[str, float]:
     started = time.perf_counter()
-    from bot.app import App
+    from bot.bootstrap import bootstrap
     from bot.core.clock import SystemClock
     from bot.core.events import RoomRef
     from bot.core.render import render_plain
     from bot.core.reply import Reply
-    from bot.delivery import Delivery
-    from bot.scheduler import install
-    from handlers import build_router
-    from storage.database import Database
 
     late: list[float] = []
     done = asyncio.Event()
@@ -179,11 +175,9 @@ async def _measure(url: str, firing: int, window: float, t0: float) -> dict[str,
                 done.set()
 
     clock = SystemClock()
-    database = Database(url)
-    await database.upgrade()
-    app = App(database.uow, clock, build_router())
-    scheduler = install(app)
-    delivery = Delivery(database.uow, clock, {"bench": Recorder()})
+    runtime = await bootstrap(url, clock, {"bench": Recorder()})
+    database, app = runtime.database, runtime.app
+    scheduler, delivery = runtime.scheduler, runtime.delivery
     await scheduler.next_due()
     ready = time.perf_counter() - started
     tasks = [

@@ -15,17 +15,18 @@ from datetime import datetime, timedelta
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from bot import confirm
 from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent
+from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
-from bot.core.reply import Button, Code, Paragraph, Reply, Text
+from bot.core.reply import Code, Paragraph, Reply, Text
 from bot.core.router import Command, ParsedCommand, Router, UnknownSubcommand, parse_command_line
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.i18n.texts import Texts
 from bot.observers import ChangeHook, EventObserver, EventReport, Timer
-from bot.usecases import confirmations, roles
+from bot.usecases import roles
 from bot.usecases.base import Actor, Call, NotAllowed, check, refusal
 from bot.usecases.base import Facts as _Facts
 from bot.usecases.partnership import of_room
@@ -49,14 +50,6 @@ class AppConfig:
 KEEP_HANDLED = timedelta(days=7)
 """How long the ids of events that changed something are kept against replays."""
 PRUNE_EVERY = timedelta(hours=1)
-
-CONFIRM_KEY = "cmd.yes"
-ABORT_KEY = "cmd.no"
-
-
-async def _answered_by_the_app(ctx: Context) -> Reply | None:
-    """/yes and /no are answered by App itself, because they run another command."""
-    raise AssertionError("App answers /yes and /no itself")
 
 
 class App:
@@ -88,8 +81,34 @@ class App:
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
         self._pruned_at: datetime | None = None
-        self.router.add("yes", "ja", needs_partnership=False)(_answered_by_the_app)
-        self.router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
+        confirm.register(self.router)
+
+    # -- what adapters ask besides handling events (minimal; no other lookups in adapters) --
+
+    def links_room(self, event: MessageEvent) -> bool:
+        """Whether the message is a command that may link its room to a partnership (/setup,
+        /link): an adapter may then check the bot's rights in the room."""
+        parsed = parse_command_line(event.text)
+        if parsed is None:
+            return False
+        return any(c.name in ("setup", "link") for c in self.router.family(parsed.word))
+
+    async def room_language(self, room: RoomRef) -> str | None:
+        """The language of the partnership the room is linked to; None if it is not linked."""
+        async with self.uow_factory() as uow:
+            _, partnership = await of_room(uow, room)
+        return partnership.language if partnership is not None else None
+
+    async def room_moved(self, old: RoomRef, new: RoomRef) -> bool:
+        """The platform gave a room a new id (a Telegram group became a supergroup): its link
+        moves along. False if the old id was not linked or the new one is already."""
+        async with self.uow_factory() as uow:
+            room = await uow.rooms.find(old)
+            if room is None or await uow.rooms.find(new) is not None:
+                return False
+            await uow.rooms.rekey(room.id, new)
+            await uow.commit()
+        return True
 
     async def next_timer_due(self) -> datetime | None:
         dues = [d for t in self.timers if (d := await t.next_due()) is not None]
@@ -282,51 +301,26 @@ class App:
             # refused before the arguments are read, where the rule needs no facts
             if command.decided_early and await check(ctx.call, command.permission, None) is False:
                 raise await refusal(ctx.call, command.permission, _Facts())
-            if command.key in (CONFIRM_KEY, ABORT_KEY):
-                return await self._answer_question(ctx, command.key == CONFIRM_KEY)
+            if command.key in (confirm.CONFIRM_KEY, confirm.ABORT_KEY):
+                return await self._answer_question(ctx, command.key == confirm.CONFIRM_KEY)
             reply = await command.handler(ctx)
             if command.confirm and not confirmed:
                 await uow.rollback()
-                return await self._ask(ctx, event), True
+                return await confirm.ask(ctx, event), True
             await self.notifier.publish(uow, ctx.call.events, self.clock.now())
         except UserError as error:
             await uow.rollback()
             return self.error_reply(lang, error, command), False
         return reply, True
 
-    async def _ask(self, ctx: Context, event: MessageEvent) -> Reply:
-        """The command would work: keep nothing yet, ask the caller to confirm it."""
-        line = " ".join(event.text.split())
-        token = await confirmations.ask(
-            ctx.call.uow,
-            event.room,
-            event.sender.identity,
-            ctx.person.display_name,
-            event.text,
-            ctx.now,
-        )
-        yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
-        return Reply.of(
-            ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
-            buttons=(
-                Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
-                Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),
-            ),
-        )
-
     async def _answer_question(self, ctx: Context, yes: bool) -> tuple[Reply | None, bool]:
-        assert isinstance(ctx.event, MessageEvent)
-        token = ctx.args.split()[0] if ctx.args.split() else None
-        pending = await confirmations.take(
-            ctx.call.uow, ctx.event.room, ctx.event.sender.identity, token, ctx.now
-        )
-        if not yes:
-            return ctx.say("confirm.aborted", command=Code(pending.text[:200])), True
-        parsed = parse_command_line(pending.text)
+        answer = await confirm.answer(ctx, yes)
+        if isinstance(answer, Reply):
+            return answer, True
+        parsed = parse_command_line(answer.text)
         assert parsed is not None
-        event = MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
         return await self._dispatch(
-            ctx.call.uow, event, parsed, ctx.room, ctx.call.room_partnership, confirmed=True
+            ctx.call.uow, answer, parsed, ctx.room, ctx.call.room_partnership, confirmed=True
         )
 
     def _family_usage(self, lang: str, family: list[Command]) -> Reply:

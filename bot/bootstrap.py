@@ -26,6 +26,10 @@ from storage.database import Database
 Observers = Callable[[Database, Router], Sequence[EventObserver]]
 """Builds the app's observers (logs, metrics) from the parts they look at."""
 
+Senders = Callable[[Mapping[str, Messenger]], Mapping[str, Messenger]]
+"""Makes what the outbox delivery sends through from the messengers (tests put failing
+messengers in between, or leave the delivery none)."""
+
 
 @dataclass
 class Runtime:
@@ -48,12 +52,14 @@ async def bootstrap(
     config: AppConfig | None = None,
     observers: Observers | None = None,
     change_hooks: Sequence[ChangeHook] = (),
+    senders: Senders | None = None,
 ) -> Runtime:
     """Build everything on one database. A URL (or None: the default SQLite file) is opened
     and migrated to the newest schema; a `Database` is used as it is.
 
     `change_hooks` run in the transaction of every change, after the reminders are re-planned
-    (tests use one to watch progress)."""
+    (tests use one to watch progress). `senders`, for tests, changes what the delivery sends
+    through; replies go through the adapters, which are not built here."""
     if not isinstance(database, Database):
         database = Database(database)
         await database.upgrade()
@@ -76,5 +82,7 @@ async def bootstrap(
         change_hooks=[scheduler.on_change, *change_hooks],
         observers=observers(database, router) if observers is not None else (),
     )
-    delivery = Delivery(database.uow, clock, messengers, catalog)
+    delivery = Delivery(
+        database.uow, clock, senders(messengers) if senders else messengers, catalog
+    )
     return Runtime(database, catalog, router, notifier, app, delivery, scheduler)

@@ -10,10 +10,16 @@ if TYPE_CHECKING:
     from bot.app import App
 
 
-class PlatformService(Protocol):
-    """One platform's connection. `start` returns once events flow into `app.handle`."""
+class Connection(Protocol):
+    """What the health listener and the metrics ask of a platform: is it connected."""
 
     platform: str
+
+    def connected(self) -> bool: ...
+
+
+class PlatformService(Connection, Protocol):
+    """One platform's connection. `start` returns once events flow into `app.handle`."""
 
     @property
     def messenger(self) -> Messenger: ...
@@ -21,5 +27,3 @@ class PlatformService(Protocol):
     async def start(self, app: App) -> None: ...
 
     async def stop(self) -> None: ...
-
-    def connected(self) -> bool: ...

@@ -108,8 +108,9 @@ async def drive(db_url: str, script: Path, log: Path) -> None:
     async def progress(uow: UnitOfWork, _partnership: Partnership) -> None:
         await uow.state.put(PROGRESS, str(current + 1))
 
-    messengers = {PLATFORM: LoggingMessenger()}
-    runtime = await bootstrap(database, clock, messengers, AppConfig(), change_hooks=[progress])
+    runtime = await bootstrap(
+        database, clock, {PLATFORM: LoggingMessenger()}, AppConfig(), change_hooks=[progress]
+    )
     app, delivery = runtime.app, runtime.delivery
     console = Console(app, delivery, clock, ZONE, lambda _text: None, warn=lambda _text: None)
     steps = list(parse_script(script.read_text(encoding="utf-8").splitlines()))

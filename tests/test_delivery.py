@@ -4,14 +4,16 @@ tells the coordinators in the partnership's other rooms."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.adapters.console.adapter import ConsoleMessenger
+from bot.bootstrap import bootstrap
 from bot.core.events import RoomRef
-from bot.core.messenger import DeliveryError
+from bot.core.messenger import DeliveryError, Messenger
 from bot.core.render import render_plain
 from bot.core.reply import Reply
-from bot.delivery import Delivery, backoff
+from bot.delivery import backoff
 from storage.database import Database
 from tests.harness import ConsoleBot, heads
 
@@ -21,12 +23,17 @@ class FlakyRoom:
 
     platform = "console"
 
-    def __init__(self, inner: ConsoleMessenger, room: str, permanent: bool, failures: int) -> None:
+    def __init__(self, inner: Messenger, room: str, permanent: bool, failures: int) -> None:
         self.inner = inner
         self.room = room
         self.permanent = permanent
         self.failures = failures
         self.attempts: list[str] = []
+
+    def fail(self, failures: int) -> None:
+        """From now on: fail this many times; attempts are counted afresh."""
+        self.failures = failures
+        self.attempts.clear()
 
     async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
         self.attempts.append(room.room_id)
@@ -34,6 +41,20 @@ class FlakyRoom:
             self.failures -= 1
             raise DeliveryError("gone" if self.permanent else "timeout", permanent=self.permanent)
         await self.inner.send(room, reply, txn_id)
+
+
+async def _started(
+    database: Database, kind: type[FlakyRoom], permanent: bool
+) -> tuple[ConsoleBot, FlakyRoom]:
+    """A console bot whose deliveries to room "zwei" fail once told to."""
+    made: list[FlakyRoom] = []
+
+    def senders(messengers: Mapping[str, Messenger]) -> dict[str, Messenger]:
+        made.append(kind(messengers["console"], "zwei", permanent=permanent, failures=0))
+        return {"console": made[0]}
+
+    bot = await ConsoleBot.start(database, senders=senders)
+    return bot, made[0]
 
 
 async def _two_rooms(bot: ConsoleBot) -> None:
@@ -44,12 +65,9 @@ async def _two_rooms(bot: ConsoleBot) -> None:
 
 
 async def test_temporary_failures_are_retried_with_backoff(sqlite_database: Database) -> None:
-    bot = await ConsoleBot.start(sqlite_database)
+    bot, flaky = await _started(sqlite_database, FlakyRoom, permanent=False)
     await _two_rooms(bot)
-    flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=False, failures=2)
-    bot.delivery = bot.console.delivery = Delivery(
-        sqlite_database.uow, bot.clock, {"console": flaky}
-    )
+    flaky.fail(2)
     out = heads(await bot.say("@anna: /member add Kleve"))
     assert out == ["[main] bot: Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von anna)."]
     async with sqlite_database.uow() as uow:
@@ -74,12 +92,9 @@ async def test_temporary_failures_are_retried_with_backoff(sqlite_database: Data
 async def test_a_room_that_is_gone_is_marked_and_coordinators_told(
     sqlite_database: Database,
 ) -> None:
-    bot = await ConsoleBot.start(sqlite_database)
+    bot, flaky = await _started(sqlite_database, FlakyRoom, permanent=True)
     await _two_rooms(bot)
-    flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=True, failures=99)
-    bot.delivery = bot.console.delivery = Delivery(
-        sqlite_database.uow, bot.clock, {"console": flaky}
-    )
+    flaky.fail(99)
     out = heads(await bot.say("@anna: /member add Kleve"))
     assert out == [
         "[main] bot: Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von anna).",
@@ -99,14 +114,15 @@ async def test_a_room_that_is_gone_is_marked_and_coordinators_told(
 
 async def test_outbox_survives_a_restart_of_the_sender(sqlite_database: Database) -> None:
     """Messages written while no sender runs are delivered once by the next one."""
-    bot = await ConsoleBot.start(sqlite_database)
+    bot = await ConsoleBot.start(sqlite_database, senders=lambda _messengers: {})
     await bot.say(":admin anna\n@anna: /setup Klima-Allianz")
     sent: list[str] = []
-    silent = Delivery(sqlite_database.uow, bot.clock, {})
-    bot.delivery = bot.console.delivery = silent
     await bot.say("@anna: /member add Kleve")
-    assert await silent.deliver_due() == 0
-    fresh = Delivery(sqlite_database.uow, bot.clock, {"console": ConsoleMessenger(sent.append)})
+    assert await bot.delivery.deliver_due() == 0
+    restarted = await bootstrap(
+        sqlite_database, bot.clock, {"console": ConsoleMessenger(sent.append)}
+    )
+    fresh = restarted.delivery
     assert await fresh.deliver_due() == 1
     assert await fresh.deliver_due() == 0
     assert heads(sent) == [
@@ -140,12 +156,9 @@ def test_outbox_command_lists_pending(tmp_path) -> None:  # type: ignore[no-unty
 
 
 async def test_a_lost_room_that_speaks_again_is_reachable_again(sqlite_database: Database) -> None:
-    bot = await ConsoleBot.start(sqlite_database)
+    bot, flaky = await _started(sqlite_database, FlakyRoom, permanent=True)
     await _two_rooms(bot)
-    flaky = FlakyRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=True, failures=1)
-    bot.delivery = bot.console.delivery = Delivery(
-        sqlite_database.uow, bot.clock, {"console": flaky}
-    )
+    flaky.fail(1)
     await bot.say("@anna: /member add Kleve")
     out = await bot.say(":room zwei\n@anna: /rooms")
     assert "nicht erreichbar" not in out[0]
@@ -169,12 +182,9 @@ async def test_a_messenger_bug_in_one_room_costs_the_other_rooms_nothing(
 ) -> None:
     """Rooms are sent side by side: the sound room's message is recorded as sent (not sent
     again), the broken room's is retried later like a temporary failure."""
-    bot = await ConsoleBot.start(sqlite_database)
+    bot, broken = await _started(sqlite_database, BrokenRoom, permanent=False)
     await _two_rooms(bot)
-    broken = BrokenRoom(ConsoleMessenger(bot.output.append), "zwei", permanent=False, failures=1)
-    bot.delivery = bot.console.delivery = Delivery(
-        sqlite_database.uow, bot.clock, {"console": broken}
-    )
+    broken.fail(1)
     await bot.say("@anna: /member add Kleve")
     async with sqlite_database.uow() as uow:
         (pending,) = await uow.outbox.pending()

@@ -13,13 +13,14 @@ import aiohttp
 import pytest
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleMessenger
+from bot.bootstrap import Runtime, bootstrap
 from bot.config import Config, HealthSection, load
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, MessageEvent, RoomRef, Sender
+from bot.core.reply import Reply
 from bot.ops.health import Health, ListenAddressError, Listener, parse_listen
-from bot.ops.instrument import instrument
+from bot.ops.instrument import Instruments
 from bot.ops.metrics import Metrics
-from bot.runtime import Runtime, build_runtime
 from storage.database import Database
 
 
@@ -40,16 +41,35 @@ class Platform:
         return self.up
 
 
+@dataclass
+class Instrumented:
+    """A bot built with the instruments of `partnerbot run`, on a console and a Matrix."""
+
+    runtime: Runtime
+    instruments: Instruments
+    matrix: Platform
+
+
 @pytest.fixture
-async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
+async def instrumented(tmp_path: Path) -> AsyncIterator[Instrumented]:
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-    built = await build_runtime(
-        f"sqlite:///{tmp_path / 'bot.sqlite3'}", clock, {PLATFORM: ConsoleMessenger(lambda _: None)}
+    matrix = Platform("matrix", up=True)
+    instruments = Instruments(clock, [Platform("console"), matrix])
+    built = await bootstrap(
+        f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        clock,
+        {PLATFORM: ConsoleMessenger(lambda _: None)},
+        observers=instruments.observers,
     )
     try:
-        yield built
+        yield Instrumented(built, instruments, matrix)
     finally:
         await built.close()
+
+
+@pytest.fixture
+async def runtime(instrumented: Instrumented) -> Runtime:
+    return instrumented.runtime
 
 
 def message(text: str, user: str = "anna") -> MessageEvent:
@@ -65,16 +85,16 @@ async def get(port: int, path: str) -> tuple[int, str, str]:
         return response.status, response.headers["Content-Type"], await response.text()
 
 
-async def test_off_unless_an_address_is_configured(runtime: Runtime) -> None:
-    assert await instrument(runtime, Config(), [Platform("console")]) is None
+async def test_off_unless_an_address_is_configured(instrumented: Instrumented) -> None:
+    assert await instrumented.instruments.listen(instrumented.runtime, Config()) is None
     assert load(None, {}).health.listen == ""
 
 
-async def test_healthz_and_metrics_over_http(runtime: Runtime) -> None:
+async def test_healthz_and_metrics_over_http(instrumented: Instrumented) -> None:
+    runtime, matrix = instrumented.runtime, instrumented.matrix
     port = free_port()
-    matrix = Platform("matrix", up=True)
     config = Config(health=HealthSection(listen=f"127.0.0.1:{port}"))
-    listener = await instrument(runtime, config, [Platform("console"), matrix])
+    listener = await instrumented.instruments.listen(runtime, config)
     assert listener is not None
     try:
         for line in (
@@ -90,7 +110,7 @@ async def test_healthz_and_metrics_over_http(runtime: Runtime) -> None:
         await runtime.delivery.deliver_due()
         async with runtime.database.uow() as uow:
             await uow.outbox.add(
-                None, RoomRef("matrix", "!offline:example.org"), "{}", runtime.app.clock.now()
+                None, RoomRef("matrix", "!offline:example.org"), Reply.of(), runtime.app.clock.now()
             )
             await uow.commit()
 

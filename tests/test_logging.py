@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.console.adapter import PLATFORM, ConsoleMessenger
+from bot.bootstrap import bootstrap
 from bot.config import load
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, JoinEvent, MessageEvent, RoomRef, Sender
-from bot.ops.instrument import configure_logging, instrument, secrets_of
-from bot.runtime import build_runtime
+from bot.ops.instrument import Instruments, configure_logging, secrets_of
 
 TOKEN = "7123456789:AAHsecretTelegramTokenValue"
 PASSWORD = "matrix-pass-Wort-42"
@@ -60,11 +60,15 @@ async def run_and_log(tmp_path: Path, style: str) -> str:
     handler.setStream(stream)
 
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-    runtime = await build_runtime(
-        f"sqlite:///{tmp_path / 'bot.sqlite3'}", clock, {PLATFORM: ConsoleMessenger(lambda _: None)}
+    instruments = Instruments(clock, [])
+    runtime = await bootstrap(
+        f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        clock,
+        {PLATFORM: ConsoleMessenger(lambda _: None)},
+        observers=instruments.observers,
     )
     try:
-        await instrument(runtime, config, [])
+        await instruments.listen(runtime, config)
         app = runtime.app
         await app.handle(event("/setup Klima-Allianz Niederrhein"))
         await app.handle(event(f"/regeln setzen Das Passwort ist {SECRET_TEXT}"))

@@ -16,6 +16,8 @@ from sqlalchemy import event
 
 from bot.adapters.console.adapter import PLATFORM
 from bot.core.events import Identity, RoomRef
+from bot.core.router import Router
+from bot.observers import EventObserver
 from bot.ops import logging as oplog
 from bot.ops.metrics import Metrics
 from storage.cache import ReadCache
@@ -87,11 +89,14 @@ async def test_logs_and_metrics_cost_no_statement(tmp_path: Path) -> None:
         with statements(database) as bare:
             await bot.say("@anna: /mitglieder")
 
-        bot = await ConsoleBot.start(database)
+        clock = bot.clock
+
+        def observers(database: Database, router: Router) -> list[EventObserver]:
+            return [oplog.EventLog(router), Metrics(router, database.uow, clock)]
+
+        bot = await ConsoleBot.start(database, observers=observers)
         app = bot.app
-        oplog.install(app, oplog.EventLog(app.router))
-        app.observers.append(Metrics(app.router, app.uow_factory, app.clock))
-        assert app is not bare_app
+        assert app is not bare_app and len(app.observers) == 2
         await bot.say("@anna: /mitglieder")
         with statements(database) as observed:
             await bot.say("@anna: /mitglieder")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import App, AppConfig
+from bot.app import AppConfig
+from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, MessageEvent, RoomRef, Sender
 from bot.core.model import Partnership
 from bot.usecases.ports import UnitOfWork
-from handlers import build_router
 from storage.database import Database
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -39,13 +39,13 @@ async def test_unit_of_work_knows_whether_it_wrote(database: Database) -> None:
 
 
 async def test_read_only_commands_leave_no_trace(database: Database) -> None:
-    app = App(database.uow, ManualClock(NOW), build_router(), config=AppConfig())
     hooked: list[str] = []
 
     async def hook(uow: UnitOfWork, partnership: Partnership) -> None:
         hooked.append(partnership.name)
 
-    app.change_hooks.append(hook)
+    runtime = await bootstrap(database, ManualClock(NOW), {}, AppConfig(), change_hooks=[hook])
+    app = runtime.app
     room = RoomRef("console", "main")
     anna = Sender(Identity("console", "anna"), "Anna", is_room_admin=True)
 

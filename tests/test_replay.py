@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.app import App, AppConfig, EventReport
+from bot.bootstrap import Observers, bootstrap
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, JoinEvent, MessageEvent, RoomRef, Sender
 from bot.core.render import render_plain
 from bot.core.reply import Reply
+from bot.core.router import Router
+from bot.observers import EventObserver
 from bot.ops import logging as oplog
 from bot.ops.metrics import Metrics
-from handlers import build_router
 from storage.database import Database
 
 ROOM = RoomRef("matrix", "!klima:example.org")
@@ -32,8 +34,11 @@ def _text(reply: Reply | None) -> str:
     return render_plain(reply)
 
 
-async def _app(database: Database, clock: ManualClock) -> App:
-    app = App(database.uow, clock, build_router(), config=AppConfig(default_language="de"))
+async def _app(database: Database, clock: ManualClock, observers: Observers | None = None) -> App:
+    runtime = await bootstrap(
+        database, clock, {}, AppConfig(default_language="de"), observers=observers
+    )
+    app = runtime.app
     await app.handle(MessageEvent(ROOM, ANNA, "/setup Klima-Allianz", "Klima", "$setup"))
     return app
 
@@ -149,6 +154,10 @@ class Reports:
         self.started: list[EventReport] = []
         self.handled: list[EventReport] = []
 
+    def forget(self) -> None:
+        self.started.clear()
+        self.handled.clear()
+
     def event_started(self, handled: EventReport) -> None:
         self.started.append(handled)
 
@@ -159,9 +168,16 @@ class Reports:
 async def test_a_replay_is_reported_to_the_observers_logged_and_counted(
     database: Database,
 ) -> None:
-    app = await _app(database, ManualClock(NOW))
-    reports, metrics = Reports(), Metrics(app.router, app.uow_factory, app.clock)
-    app.observers += [reports, oplog.EventLog(app.router), metrics]
+    clock = ManualClock(NOW)
+    reports = Reports()
+    metrics: list[Metrics] = []
+
+    def observers(database: Database, router: Router) -> list[EventObserver]:
+        metrics.append(Metrics(router, database.uow, clock))
+        return [reports, oplog.EventLog(router), metrics[0]]
+
+    app = await _app(database, clock, observers)
+    reports.forget()  # the /setup above
     add = "/tagesordnung neu Radwege"
     await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege"))
     await app.handle(JoinEvent(ROOM, BERND, "$join"))
@@ -194,16 +210,16 @@ async def test_a_replay_is_reported_to_the_observers_logged_and_counted(
     assert "event=message" in lines[0] and "command=tagesordnung outcome=replayed" in lines[0]
     assert "event=join" in lines[1] and "outcome=replayed" in lines[1]
     assert all(f"partnership={room.partnership_id}" in line for line in lines)
-    count = metrics.commands.labels("tagesordnung", "replayed", "matrix")._value.get()
+    count = metrics[0].commands.labels("tagesordnung", "replayed", "matrix")._value.get()
     assert count == 1
 
 
 async def test_an_event_the_adapter_dropped_as_answered_is_only_reported(
     database: Database,
 ) -> None:
-    app = await _app(database, ManualClock(NOW))
     reports = Reports()
-    app.observers.append(reports)
+    app = await _app(database, ManualClock(NOW), lambda _database, _router: [reports])
+    reports.forget()  # the /setup above
     changes = app.changes
 
     await app.replayed(MessageEvent(ROOM, ANNA, "/mitglied neu Kleve", "", "$k"))

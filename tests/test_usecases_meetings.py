@@ -14,7 +14,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.usecases.partnerships import of_room
 from sqlalchemy import select
 
 from bot.adapters.console.adapter import PLATFORM
@@ -29,6 +28,7 @@ from bot.i18n import Catalog
 from bot.i18n.texts import Texts
 from bot.usecases import meetings
 from bot.usecases.base import Actor, Call, NotAllowed, use_case
+from bot.usecases.partnership import of_room
 from bot.usecases.people import identify
 from storage.database import Database
 from storage.models import MeetingRow, OutboxRow

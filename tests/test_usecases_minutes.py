@@ -16,8 +16,9 @@ from bot.channels.notifier import Notifier
 from bot.core.events import Identity, RoomRef
 from bot.core.render import render_plain
 from bot.i18n import Catalog
-from bot.usecases import minutes, partnerships
+from bot.usecases import minutes
 from bot.usecases.base import Actor, Call
+from bot.usecases.partnership import of_room
 from storage.database import Database
 from storage.models import OutboxRow
 from storage.reply_codec import reply_from_json
@@ -83,7 +84,7 @@ async def _run(
     catalog = Catalog.load()
     notifier = Notifier([ChatChannel(catalog)])
     async with database.uow() as uow:
-        room, partnership = await partnerships.of_room(uow, RoomRef(PLATFORM, "main"))
+        room, partnership = await of_room(uow, RoomRef(PLATFORM, "main"))
         anna = await uow.persons.by_identity(Identity(PLATFORM, "anna"))
         assert anna is not None and partnership is not None
         call = Call(uow, bot.clock, Actor(anna, is_coordinator=True), partnership, room)

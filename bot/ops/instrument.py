@@ -12,7 +12,7 @@ from bot.observers import EventObserver
 from bot.ops import logging as oplog
 from bot.ops.health import Health, Listener
 from bot.ops.metrics import Metrics
-from bot.platform import PlatformService
+from bot.platform import Connection
 
 if TYPE_CHECKING:
     from bot.bootstrap import Runtime
@@ -44,7 +44,7 @@ class Instruments:
     """Logs, metrics and the health listener of `partnerbot run`: `observers` is handed to
     `bootstrap`, `listen` starts the listener once the platforms exist."""
 
-    def __init__(self, clock: Clock, services: Sequence[PlatformService]) -> None:
+    def __init__(self, clock: Clock, services: Sequence[Connection]) -> None:
         self.clock = clock
         self.services = services
         self.metrics: Metrics | None = None

@@ -19,9 +19,9 @@ from bot.adapters.matrix.service import MatrixService
 from bot.adapters.telegram.pace import Pacer
 from bot.adapters.telegram.service import TelegramService
 from bot.app import App, AppConfig
+from bot.bootstrap import Runtime, bootstrap
 from bot.config import MatrixSection, Secret, TelegramSection
 from bot.core.clock import ManualClock
-from bot.runtime import Runtime, build_runtime
 from tests.matrix.conftest import people, register, synapse
 from tests.matrix.synapse import Account, Synapse
 from tests.telegram.fake_api import FakeBotAPI
@@ -60,7 +60,7 @@ class BothPlatforms:
             pacer=Pacer(per_chat_interval=0.0, per_second=10_000),
             poll_timeout=2,
         )
-        runtime = await build_runtime(
+        runtime = await bootstrap(
             f"sqlite:///{self.directory / 'bot.sqlite3'}",
             self.clock,
             {matrix.platform: matrix.messenger, telegram.platform: telegram.messenger},

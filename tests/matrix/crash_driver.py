@@ -22,11 +22,11 @@ from pathlib import Path
 
 from bot.adapters.matrix.service import MatrixService
 from bot.app import App, AppConfig
+from bot.bootstrap import bootstrap
 from bot.config import MatrixSection, Secret
 from bot.core.clock import ManualClock
 from bot.core.events import Event
 from bot.core.reply import Reply
-from bot.runtime import build_runtime
 
 POLL = 0.02
 
@@ -80,7 +80,7 @@ async def drive(config_path: Path) -> None:
         allow_invites_from=["test.local"],
     )
     service = MatrixService(section, directory, max_backoff=1.0)
-    runtime = await build_runtime(
+    runtime = await bootstrap(
         f"sqlite:///{directory / 'bot.sqlite3'}",
         clock,
         {service.platform: service.messenger},

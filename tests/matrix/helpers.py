@@ -28,9 +28,9 @@ from nio import (
 
 from bot.adapters.matrix.service import MatrixService
 from bot.app import AppConfig
+from bot.bootstrap import Runtime, bootstrap
 from bot.config import MatrixSection, Secret
 from bot.core.clock import Clock, SystemClock
-from bot.runtime import Runtime, build_runtime
 from tests.matrix.synapse import Account, Synapse
 
 WAIT = 30.0
@@ -240,7 +240,7 @@ class BotUnderTest:
     async def start(self) -> MatrixService:
         self.directory.mkdir(parents=True, exist_ok=True)
         service = MatrixService(self.section, self.directory, max_backoff=1.0)
-        runtime = await build_runtime(
+        runtime = await bootstrap(
             self.database_url,
             self.clock,
             {service.platform: service.messenger},

@@ -16,10 +16,10 @@ import pytest
 from bot.adapters.telegram.pace import Pacer
 from bot.adapters.telegram.service import TelegramService
 from bot.app import App, AppConfig
+from bot.bootstrap import bootstrap
 from bot.config import Secret, TelegramSection
 from bot.core.clock import ManualClock
 from bot.delivery import Delivery
-from handlers import build_router
 from storage.database import Database
 from tests.telegram.fake_api import FakeBotAPI
 
@@ -73,12 +73,12 @@ async def world(sqlite_database: Database, tmp_path: Path) -> AsyncIterator[Worl
     fake = FakeBotAPI()
     await fake.start()
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
     section = TelegramSection(token=Secret(fake.token), base_url=fake.url)
     service = TelegramService(
         section, tmp_path, pacer=Pacer(per_chat_interval=0.0, per_second=10_000), poll_timeout=2
     )
-    delivery = Delivery(sqlite_database.uow, clock, {"telegram": service.messenger})
+    runtime = await bootstrap(sqlite_database, clock, {"telegram": service.messenger}, AppConfig())
+    app, delivery = runtime.app, runtime.delivery
     await service.start(app)
     w = World(fake, service, app, delivery, sqlite_database, clock)
     w.tasks.append(asyncio.create_task(delivery.run(app.outbox_changed)))

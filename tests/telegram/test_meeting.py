@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.scheduler import install
 from tests.telegram.conftest import World
 from tests.telegram.test_scenarios import ANNA, BERND, GROUP, founded
 
@@ -19,7 +18,6 @@ def _documents(world: World, suffix: str) -> list[tuple[str, bytes]]:
 
 
 async def test_a_meeting_from_schedule_to_minutes(world: World) -> None:
-    install(world.app)
     await founded(world)
     world.fake.set_status(GROUP, BERND, "member")
     await world.say(GROUP, ANNA, "/mitglied neu Goch")

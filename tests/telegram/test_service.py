@@ -12,11 +12,11 @@ import aiohttp
 from bot.adapters.telegram import create_service
 from bot.adapters.telegram.service import WEBHOOK_SECRET_HEADER, TelegramService
 from bot.adapters.telegram.translate import room_of
-from bot.app import App, AppConfig
+from bot.app import AppConfig
+from bot.bootstrap import bootstrap
 from bot.config import Secret, TelegramSection
 from bot.core.clock import ManualClock
 from bot.core.reply import Attachment, Paragraph, Reply
-from handlers import build_router
 from storage.database import Database
 from tests.telegram.conftest import World
 from tests.telegram.fake_api import BOT_USERNAME, FakeBotAPI, user
@@ -84,8 +84,8 @@ async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
     await fake.start()
     fake.group(GROUP, "Klima-Allianz", ANNA)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
     service = webhook_service(fake, tmp_path)
+    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
     await service.start(app)
     try:
         assert service.connected()
@@ -120,7 +120,7 @@ async def test_webhook_answers_telegram_after_the_reply_and_knows_what_it_answer
     await fake.start()
     fake.group(GROUP, "Klima-Allianz", ANNA)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    app = App(sqlite_database.uow, clock, build_router(), config=AppConfig())
+    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
     first = webhook_service(fake, tmp_path)
     await first.start(app)
     try:

@@ -1,4 +1,5 @@
-"""Matrix adapter (matrix-nio): `translate` maps events and replies, `service` does the I/O."""
+"""Matrix adapter (matrix-nio): `translate` maps events and replies; `service` (the sync loop)
+and its parts (`login`, `position`, `rooms`, `crypto`, `sending`) do the I/O."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""The Matrix connection: login, sync, invites, encryption and sending (all I/O lives here).
+"""The Matrix connection: the sync loop, and the parts it drives (all I/O lives here).
 
-What an event *means* is decided in `translate.py`; this module only moves data between the
-homeserver, matrix-nio and the core:
+What an event *means* is decided in `translate.py`; `login`, `position` (the sync token),
+`rooms` (a worker per room, back-filling, invites), `crypto` (keys and trust) and `sending`
+only move data between the homeserver, matrix-nio and the core:
 
 - Login with a password or an access token. The device id (and with it the encryption keys
   in the crypto store) is kept in the store directory; the bot never logs out.
@@ -34,164 +35,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import io
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-from nio import (
-    AsyncClient,
-    AsyncClientConfig,
-    JoinError,
-    LocalProtocolError,
-    LoginResponse,
-    MessageDirection,
-    RoomCreateEvent,
-    RoomGetStateResponse,
-    RoomMessagesError,
-    RoomSendError,
-    SendRetryError,
-    SyncError,
-    UploadError,
-    WhoamiError,
-)
+from nio import AsyncClient, AsyncClientConfig, RoomCreateEvent, SyncError
 from nio import Event as NioEvent
 
-from bot.adapters.matrix import session
+from bot.adapters.matrix import rooms, session
+from bot.adapters.matrix.login import UNREACHABLE, LoginFailed, backoff, log_in, retrying
+from bot.adapters.matrix.position import SyncPosition
+from bot.adapters.matrix.rooms import RoomWorker
+from bot.adapters.matrix.sending import MatrixMessenger, Sender
 from bot.adapters.matrix.translate import (
     FIRST_SYNC_FILTER,
     PLATFORM,
     SYNC_FILTER,
-    TIMELINE_LIMIT,
     creators_of,
     creators_privileged,
-    delivery_error,
     events_after_own_join,
-    file_content,
-    in_reply_to,
     invite_allowed,
     is_own_join,
-    part_txn_id,
-    reply_content,
-    reply_txn_id,
     to_neutral,
 )
 from bot.config import MatrixSection
-from bot.core.events import Event, RoomRef
-from bot.core.messenger import DeliveryError
-from bot.core.reply import Attachment, Reply
+from bot.core.reply import Reply
 
 if TYPE_CHECKING:
     from bot.app import App
 
+__all__ = ["LoginFailed", "MatrixMessenger", "MatrixService"]
+
 log = logging.getLogger(__name__)
-
-UNREACHABLE: tuple[type[BaseException], ...] = (aiohttp.ClientError, OSError, TimeoutError)
-"""What a homeserver that is away (restarting, network down) looks like from here."""
-
-MAX_BACKFILL_PAGES = 50
-SAVE_EVERY_SYNCS = 20
-
-
-class LoginFailed(RuntimeError):
-    """The homeserver refused the configured credentials (the secret is never included)."""
-
-
-def _skip_empty_room_saves(client: AsyncClient) -> None:
-    """nio writes the set of newly encrypted rooms to its crypto store after every sync, even
-    when it is empty: a blocking SQLite query in the event loop for every message received.
-    An empty set has nothing to save."""
-    store = getattr(client, "store", None)
-    if store is None or getattr(store, "_skips_empty_saves", False):
-        return
-    save = store.save_encrypted_rooms
-
-    def save_encrypted_rooms(rooms: Any) -> None:
-        if rooms:
-            save(rooms)
-
-    store.save_encrypted_rooms = save_encrypted_rooms
-    store._skips_empty_saves = True
-
-
-class MatrixMessenger:
-    """Sends neutral replies into Matrix rooms; used by the outbox (`Delivery`)."""
-
-    platform = PLATFORM
-
-    def __init__(self, service: MatrixService) -> None:
-        self._service = service
-
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
-        await self._service.deliver(room.room_id, reply, txn_id)
-
-
-class _RoomWorker:
-    """One room's events, handled in order off the sync loop; each reply is sent in its own
-    task as soon as it is ready (see the module docstring for why)."""
-
-    def __init__(self, service: MatrixService, room_id: str) -> None:
-        self.service = service
-        self.room_id = room_id
-        self.queue: asyncio.Queue[tuple[Event, str, asyncio.Future[bool]]] = asyncio.Queue()
-        self.sending: set[asyncio.Task[None]] = set()
-        self.tasks = (asyncio.create_task(self._handle(), name=f"matrix handle {room_id}"),)
-
-    def submit(self, event: Event, event_id: str) -> asyncio.Future[bool]:
-        handled: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait((event, event_id, handled))
-        return handled
-
-    async def drain(self) -> None:
-        await self.queue.join()
-        while self.sending:
-            await asyncio.gather(*self.sending, return_exceptions=True)
-
-    def cancel(self) -> list[asyncio.Task[None]]:
-        tasks = [*self.tasks, *self.sending]
-        for task in tasks:
-            task.cancel()
-        return tasks
-
-    async def _handle(self) -> None:
-        while True:
-            event, event_id, handled = await self.queue.get()
-            app = self.service.app
-            changes = app.changes
-            sending: asyncio.Task[None] | None = None
-            try:
-                reply = await app.handle(event)
-                if reply is not None:
-                    sending = self._send(reply, event_id)
-            except Exception:
-                log.exception("handling a Matrix event in %s failed", self.room_id)
-                changes = -1
-            finally:
-                changed = app.changes != changes
-                if sending is None:
-                    _resolve(handled, changed)
-                else:
-                    # The sync position passes the event only once its reply is out: a crash
-                    # before that replays the event, and the app answers it again.
-                    sending.add_done_callback(functools.partial(_resolve, handled, changed))
-                self.queue.task_done()
-
-    def _send(self, reply: Reply, event_id: str) -> asyncio.Task[None]:
-        task = asyncio.create_task(
-            self.service.send_reply(self.room_id, reply, reply_txn_id(event_id), event_id),
-            name=f"matrix reply {event_id}",
-        )
-        self.sending.add(task)
-        task.add_done_callback(self.sending.discard)
-        return task
-
-
-def _resolve(handled: asyncio.Future[bool], changed: bool, _sent: object = None) -> None:
-    if not handled.done():
-        handled.set_result(changed)
 
 
 class MatrixService:
@@ -211,22 +87,17 @@ class MatrixService:
         self.store_path = Path(section.store_path) if section.store_path else data_dir / "matrix"
         self.max_backoff = max_backoff
         self.sync_timeout_ms = sync_timeout_ms
-        self._messenger = MatrixMessenger(self)
+        self._sender = Sender(section.trust, max_backoff)
+        self._messenger = MatrixMessenger(self._sender)
         self._app: App | None = None
         self._client: AsyncClient | None = None
-        self._ready = asyncio.Event()
+        self._position: SyncPosition | None = None
         self._connected = False
-        self._workers: dict[str, _RoomWorker] = {}
+        self._workers: dict[str, RoomWorker] = {}
         self._creators: dict[str, frozenset[str]] = {}
         self._invites_seen: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._sync_task: asyncio.Task[None] | None = None
-        self._checkpoint: asyncio.Task[None] | None = None
-        self._saved_token: str | None = None
-        self._processed_token: str | None = None
-        self._syncs_unsaved = 0
-        self._unsaved_change = False
-        self._key_lock = asyncio.Lock()
 
     # -- PlatformService ------------------------------------------------------------------
 
@@ -269,10 +140,12 @@ class MatrixService:
                 request_timeout=60,
             ),
         )
-        await self._retrying("login", self._login)
-        since = await self._load_token()
-        await self._retrying("first sync", lambda: self._first_sync(since))
-        self._ready.set()
+        self._sender.connect(self._client)
+        await retrying("login", self._login, self.max_backoff)
+        self._position = SyncPosition(app.uow_factory, self.user_id)
+        since = await self._position.load()
+        await retrying("first sync", lambda: self._first_sync(since), self.max_backoff)
+        self._sender.ready.set()
         self._sync_task = asyncio.create_task(self._sync_forever(), name="matrix sync")
         log.info(
             "Matrix: %s (device %s) is connected to %s",
@@ -292,10 +165,8 @@ class MatrixService:
         if pending:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.gather(*pending), 10)
-        if self._checkpoint is not None:
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._checkpoint), 10)
-        await self._save_processed()
+        if self._position is not None:
+            await self._position.close()
         tasks = [t for w in self._workers.values() for t in w.cancel()] + list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -304,146 +175,19 @@ class MatrixService:
         self._workers.clear()
         self._tasks.clear()
         self._connected = False
-        self._ready.clear()
+        self._sender.disconnect()
         if self._client is not None:
             await self._client.close()
             self._client = None
 
-    # -- login ----------------------------------------------------------------------------
+    async def send_reply(
+        self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
+        """A direct reply (to the event `answers`), retried until it is accepted."""
+        await self._sender.send_reply(room_id, reply, txn_id, answers)
 
     async def _login(self) -> None:
-        await self._log_in()
-        _skip_empty_room_saves(self.client)
-
-    async def _log_in(self) -> None:
-        client = self.client
-        stored = session.load(self.store_path, self.section.homeserver, self.user_id)
-        if self.section.access_token:
-            token = self.section.access_token.reveal()
-            client.user_id = self.user_id
-            client.access_token = token
-            who = await client.whoami()
-            if isinstance(who, WhoamiError):
-                client.access_token = ""
-                raise LoginFailed(f"the homeserver refused the access token ({who.status_code})")
-            if who.user_id != self.user_id:
-                raise LoginFailed(f"the access token belongs to {who.user_id}, not {self.user_id}")
-            device_id = who.device_id or (stored.device_id if stored else "")
-            if not device_id:
-                raise LoginFailed("the homeserver did not say which device the token belongs to")
-            client.restore_login(self.user_id, device_id, token)
-            session.save(
-                self.store_path,
-                session.StoredSession(self.section.homeserver, self.user_id, device_id, ""),
-            )
-            return
-        if stored is not None and stored.access_token:
-            client.user_id = self.user_id
-            client.access_token = stored.access_token
-            who = await client.whoami()
-            if not isinstance(who, WhoamiError) and who.device_id in (None, stored.device_id):
-                client.restore_login(self.user_id, stored.device_id, stored.access_token)
-                return
-            client.access_token = ""
-            log.info("Matrix: the stored login is no longer valid; logging in again")
-        if stored is not None:
-            client.device_id = stored.device_id  # log in again as the same device: same keys
-        answer = await client.login(
-            password=self.section.password.reveal(), device_name=self.section.device_name
-        )
-        if not isinstance(answer, LoginResponse):
-            raise LoginFailed(f"the homeserver refused the password login ({answer.status_code})")
-        session.save(
-            self.store_path,
-            session.StoredSession(
-                self.section.homeserver, self.user_id, answer.device_id, answer.access_token
-            ),
-        )
-
-    async def _retrying(self, what: str, step: Callable[[], Awaitable[None]]) -> None:
-        attempt = 0
-        while True:
-            try:
-                await step()
-                return
-            except UNREACHABLE as error:
-                wait = self._backoff(attempt)
-                attempt += 1
-                log.warning(
-                    "Matrix %s: homeserver unreachable (%s); retrying in %.1f s",
-                    what,
-                    type(error).__name__,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-
-    def _backoff(self, attempt: int) -> float:
-        return float(min(self.max_backoff, 0.25 * 2 ** min(attempt, 16)))
-
-    # -- the sync token ---------------------------------------------------------------------
-
-    @property
-    def _token_key(self) -> str:
-        return f"matrix:{self.user_id}:next_batch"
-
-    async def _load_token(self) -> str | None:
-        async with self.app.uow_factory() as uow:
-            token = await uow.state.get(self._token_key)
-        self._saved_token = token
-        return token
-
-    async def _save_token(self, token: str) -> None:
-        if token == self._saved_token:
-            return
-        async with self.app.uow_factory() as uow:
-            await uow.state.put(self._token_key, token)
-            await uow.commit()
-        self._saved_token = token
-
-    def _checkpoint_after(self, handled: list[asyncio.Future[bool]], token: str) -> None:
-        """Save `token` once every event before it was handled, in sync order.
-
-        The position is saved at once after an event that changed something. After syncs
-        whose events changed nothing (read-only commands like /next, chat, the bot's own
-        replies) it is saved only every `SAVE_EVERY_SYNCS` syncs and on stop: replaying
-        such events after a crash is harmless (a re-sent reply keeps its transaction id,
-        which makes it a no-op), and a busy room is spared a database write per command."""
-        self._processed_token = token
-        previous = self._checkpoint
-
-        async def checkpoint() -> None:
-            if previous is not None:
-                with contextlib.suppress(Exception):
-                    await previous
-            if any(await asyncio.gather(*handled)):
-                self._unsaved_change = True
-            self._syncs_unsaved += 1
-            if self._checkpoint is not task:
-                return  # a later sync is queued behind: it saves a newer position
-            if not self._unsaved_change and self._syncs_unsaved < SAVE_EVERY_SYNCS:
-                return
-            try:
-                await self._save_token(token)
-            except Exception:
-                log.exception("Matrix: saving the sync position failed")
-                return
-            self._unsaved_change = False
-            self._syncs_unsaved = 0
-
-        task = asyncio.create_task(checkpoint(), name="matrix checkpoint")
-        self._checkpoint = task
-
-    async def _save_processed(self) -> None:
-        """On stop: everything handed out was handled, so the newest position can be saved."""
-        if self._processed_token is None or self._checkpoint_pending():
-            return
-        try:
-            await self._save_token(self._processed_token)
-        except Exception:
-            log.exception("Matrix: saving the sync position failed")
-
-    def _checkpoint_pending(self) -> bool:
-        return self._checkpoint is not None and not self._checkpoint.done()
+        await log_in(self.client, self.section, self.store_path)
 
     # -- syncing --------------------------------------------------------------------------
 
@@ -480,7 +224,7 @@ class MatrixService:
                     if answer.status_code == "M_LIMIT_EXCEEDED" and answer.retry_after_ms:
                         wait = answer.retry_after_ms / 1000
                     else:
-                        wait = self._backoff(attempt)
+                        wait = backoff(attempt, self.max_backoff)
                         attempt += 1
                     log.warning("Matrix sync refused (%s); retrying in %.1f s", answer, wait)
                     await asyncio.sleep(wait)
@@ -495,7 +239,7 @@ class MatrixService:
                 raise
             except UNREACHABLE as error:
                 self._connected = False
-                wait = self._backoff(attempt)
+                wait = backoff(attempt, self.max_backoff)
                 attempt += 1
                 log.warning(
                     "Matrix: homeserver unreachable (%s); retrying in %.1f s",
@@ -504,7 +248,7 @@ class MatrixService:
                 )
                 await asyncio.sleep(wait)
             except Exception:
-                wait = self._backoff(attempt)
+                wait = backoff(attempt, self.max_backoff)
                 attempt += 1
                 log.exception("Matrix sync failed; retrying in %.1f s", wait)
                 await asyncio.sleep(wait)
@@ -538,7 +282,10 @@ class MatrixService:
                 and since
                 and not any(is_own_join(e, self.user_id) for e in events)
             ):
-                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+                older = await rooms.backfill(
+                    self.client, self.user_id, room_id, info.timeline.prev_batch, since
+                )
+                events = older + events
             events = events_after_own_join(events, self.user_id)
             if events and room_id not in self._creators and creators_privileged(room.room_version):
                 await self._fetch_creators(room_id)
@@ -549,48 +296,23 @@ class MatrixService:
                     continue
                 handled.append(self._worker(room_id).submit(neutral, str(event.event_id)))
         if answer.next_batch:
-            self._checkpoint_after(handled, answer.next_batch)
-
-    async def _backfill(self, room_id: str, prev_batch: str, since: str) -> list[NioEvent]:
-        """The events a limited sync left out, oldest first (down to `since` or our join)."""
-        newest_first: list[NioEvent] = []
-        token = prev_batch
-        for _ in range(MAX_BACKFILL_PAGES):
-            page = await self.client.room_messages(
-                room_id,
-                start=token,
-                end=since,
-                direction=MessageDirection.back,
-                limit=TIMELINE_LIMIT,
-            )
-            if isinstance(page, RoomMessagesError):
-                log.warning("Matrix: back-filling %s failed: %s", room_id, page)
-                break
-            for event in page.chunk:
-                newest_first.append(event)
-                if is_own_join(event, self.user_id):
-                    return newest_first[::-1]
-            if not page.chunk or not page.end or page.end == token:
-                break
-            token = page.end
-        log.info("Matrix: back-filled %d events in %s", len(newest_first), room_id)
-        return newest_first[::-1]
+            assert self._position is not None
+            self._position.after(handled, answer.next_batch)
 
     async def _fetch_creators(self, room_id: str) -> None:
-        answer = await self.client.room_get_state(room_id)
-        if isinstance(answer, RoomGetStateResponse):
-            for raw in answer.events:
-                if raw.get("type") == "m.room.create":
-                    creators = {raw.get("sender", "")}
-                    extra = raw.get("content", {}).get("additional_creators", [])
-                    if isinstance(extra, list):
-                        creators.update(u for u in extra if isinstance(u, str))
-                    self._creators[room_id] = frozenset(c for c in creators if c)
+        creators = await rooms.fetch_creators(self.client, room_id)
+        if creators is not None:
+            self._creators[room_id] = creators
 
-    def _worker(self, room_id: str) -> _RoomWorker:
+    async def _keys(self) -> None:
+        if self._sender.keys is not None:
+            await self._sender.keys.housekeeping()
+
+    def _worker(self, room_id: str) -> RoomWorker:
         worker = self._workers.get(room_id)
         if worker is None:
-            worker = self._workers[room_id] = _RoomWorker(self, room_id)
+            worker = RoomWorker(self.app, self._sender.send_reply, room_id)
+            self._workers[room_id] = worker
         return worker
 
     def _spawn(self, step: Awaitable[None]) -> None:
@@ -617,154 +339,8 @@ class MatrixService:
             self._spawn(self._decline(room_id))
 
     async def _join(self, room_id: str) -> None:
-        try:
-            answer = await self.client.join(room_id)
-        except UNREACHABLE:
-            answer = None
-        if answer is None or isinstance(answer, JoinError):
-            log.warning(
-                "Matrix: joining %s failed (%s); will try on the next invite", room_id, answer
-            )
+        if not await rooms.join(self.client, room_id):
             self._invites_seen.discard(room_id)
 
     async def _decline(self, room_id: str) -> None:
-        with contextlib.suppress(*UNREACHABLE):
-            await self.client.room_leave(room_id)
-
-    # -- encryption -----------------------------------------------------------------------
-
-    async def _keys(self) -> None:
-        """The key housekeeping nio's own sync loop would do, plus the trust policy."""
-        client = self.client
-        if client.olm is None:
-            return
-        async with self._key_lock:
-            try:
-                if client.outgoing_to_device_messages:
-                    await client.send_to_device_messages()
-                if client.should_upload_keys:
-                    await client.keys_upload()
-                if client.should_query_keys:
-                    await client.keys_query()
-                if client.should_claim_keys:
-                    await client.keys_claim(client.get_users_for_key_claiming())
-            except LocalProtocolError as error:
-                log.debug("Matrix key housekeeping: %s", error)
-            self._trust(self._encrypted_room_users())
-
-    def _encrypted_room_users(self) -> set[str]:
-        return {u for r in self.client.rooms.values() if r.encrypted for u in r.users}
-
-    def _trust(self, users: Iterable[str]) -> None:
-        """trust = "tofu": a device seen for the first time is trusted (and remembered in the
-        crypto store); devices an operator blacklisted stay blacklisted. With "all" nothing is
-        marked and keys go to every device unverified."""
-        client = self.client
-        if self.section.trust != "tofu" or client.olm is None:
-            return
-        for user_id in users:
-            for device in client.device_store.active_user_devices(user_id):
-                if not (device.verified or device.blacklisted or device.ignored):
-                    client.verify_device(device)
-
-    async def _prepare_encrypted(self, room_id: str) -> None:
-        client = self.client
-        room = client.rooms[room_id]
-        async with self._key_lock:
-            if not room.members_synced:
-                await client.joined_members(room_id)
-            if client.should_query_keys:
-                with contextlib.suppress(LocalProtocolError):
-                    await client.keys_query()
-            self._trust(room.users)
-
-    # -- sending --------------------------------------------------------------------------
-
-    async def send_reply(
-        self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
-    ) -> None:
-        """A direct reply (to the event `answers`): retried with the same transaction id
-        until it is accepted."""
-        for attempt in range(12):
-            try:
-                await self.deliver(room_id, reply, txn_id, answers)
-                return
-            except DeliveryError as error:
-                if error.permanent:
-                    log.warning("Matrix: reply to %s dropped: %s", room_id, error)
-                    return
-                wait = (
-                    error.retry_after if error.retry_after is not None else self._backoff(attempt)
-                )
-                log.info(
-                    "Matrix: reply to %s failed (%s); retrying in %.1f s", room_id, error, wait
-                )
-                await asyncio.sleep(wait)
-        log.warning("Matrix: gave up sending a reply to %s", room_id)
-
-    async def deliver(
-        self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
-    ) -> None:
-        """One reply into one room: the text as m.notice, then each attachment as m.file;
-        with `answers`, each part is a Matrix reply to that event."""
-        if self._client is None or not self._ready.is_set():
-            raise DeliveryError("not connected to the Matrix homeserver yet")
-        if room_id not in self.client.rooms:
-            raise DeliveryError(f"the bot is not in the Matrix room {room_id}", permanent=True)
-        content = reply_content(reply)
-        if content is not None:
-            await self._send_event(room_id, in_reply_to(content, answers), part_txn_id(txn_id, 0))
-        for part, attachment in enumerate(reply.attachments, start=1):
-            file = await self._upload(room_id, attachment)
-            await self._send_event(room_id, in_reply_to(file, answers), part_txn_id(txn_id, part))
-
-    async def _send_event(self, room_id: str, content: dict[str, Any], txn_id: str) -> None:
-        client = self.client
-        try:
-            room = client.rooms.get(room_id)
-            if room is None:
-                raise DeliveryError(f"the bot is not in the Matrix room {room_id}", permanent=True)
-            if room.encrypted and client.olm is not None:
-                await self._prepare_encrypted(room_id)
-            answer = await client.room_send(
-                room_id,
-                "m.room.message",
-                content,
-                tx_id=txn_id,
-                ignore_unverified_devices=self.section.trust == "all",
-            )
-        except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
-        except (SendRetryError, LocalProtocolError) as error:
-            if room_id not in client.rooms:
-                raise DeliveryError(str(error), permanent=True) from None
-            raise DeliveryError(f"Matrix: {type(error).__name__}: {error}") from None
-        if isinstance(answer, RoomSendError):
-            raise delivery_error(answer.status_code, answer.message, answer.retry_after_ms)
-
-    async def _upload(self, room_id: str, attachment: Attachment) -> dict[str, Any]:
-        client = self.client
-        room = client.rooms.get(room_id)
-        encrypt = bool(room is not None and room.encrypted and client.olm is not None)
-        try:
-            answer, keys = await client.upload(
-                io.BytesIO(attachment.data),
-                content_type=attachment.mimetype,
-                filename=attachment.filename,
-                encrypt=encrypt,
-                filesize=len(attachment.data),
-            )
-        except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
-        if isinstance(answer, UploadError):
-            raise delivery_error(answer.status_code, answer.message, answer.retry_after_ms)
-        if encrypt and keys is not None:
-            file = {
-                "url": answer.content_uri,
-                "key": keys["key"],
-                "iv": keys["iv"],
-                "hashes": keys["hashes"],
-                "v": keys["v"],
-            }
-            return file_content(attachment, None, file)
-        return file_content(attachment, answer.content_uri)
+        await rooms.decline(self.client, room_id)

@@ -1,4 +1,5 @@
-"""Telegram adapter (python-telegram-bot): translation in `translate`, connection in `service`."""
+"""Telegram adapter (python-telegram-bot): translation in `translate`, update handling in
+`updates`, the connection in `service`."""
 
 from __future__ import annotations
 

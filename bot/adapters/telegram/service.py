@@ -1,9 +1,8 @@
 """The Telegram connection: python-telegram-bot started by hand inside our event loop.
 
-Updates go through the pure translation in `translate`, into `App.handle`; the direct reply
-goes back through the messenger. Besides translating, the adapter only asks Telegram what the
-core needs to know: who administers a group (cached), and whether the bot itself can see
-joins and leaves.
+Updates are taken here (long polling or a webhook), one at a time, and handled in `updates`
+(translation in `translate`, into `App.handle`; the direct reply goes back through the
+messenger). The marks of what was taken and answered are kept in `marks`.
 
 An update is done for Telegram only once it was handled and answered (see `_take`): nothing
 is lost in a crash, and nothing answered is answered again after it.
@@ -15,112 +14,38 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeDefault,
-    CallbackQuery,
-    Message,
     Update,
 )
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.adapters.telegram.marks import AdminCache, Mark
 from bot.adapters.telegram.messenger import TelegramMessenger, retry_seconds
 from bot.adapters.telegram.pace import Pacer
 from bot.adapters.telegram.translate import (
     PLATFORM,
     PresenceTracker,
-    callback_answer,
     command_menus,
-    is_admin_status,
-    is_group,
-    is_present,
-    looks_like_command,
-    message_event,
-    presence_from_chat_member,
-    presence_from_message,
-    press_event,
-    question_asker,
-    room_of,
 )
+from bot.adapters.telegram.updates import Updates
 from bot.app import App
 from bot.config import TelegramSection
-from bot.core.events import Event, MessageEvent
-from bot.core.messenger import DeliveryError
-from bot.core.reply import Reply
-from bot.core.router import parse_command_line
-from bot.usecases.partnership import of_room
+
+__all__ = ["WEBHOOK_SECRET_HEADER", "Mark", "TelegramService"]
 
 log = logging.getLogger(__name__)
 
-_E = TypeVar("_E", bound=Event)
-
-ADMINS_STALE_AFTER = timedelta(minutes=10)
 DEFAULT_API = "https://api.telegram.org"
-MAX_REPLY_WAIT = 10.0
-"""Longer flood waits are not waited out for a direct reply (it would hold up every chat)."""
 WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_POLL_BACKOFF = 30.0
-MARK_TRUSTED_FOR = timedelta(hours=24)
-"""Telegram keeps an update at most a day, so an older mark covers nothing still pending; and
-after a week without updates Telegram may start the ids anew, below the mark."""
-
-
-@dataclass(frozen=True)
-class Mark:
-    """An update id and when it was taken: the newest update handled (or answered) so far."""
-
-    update_id: int
-    at: datetime
-
-    def covers(self, update_id: int, now: datetime) -> bool:
-        return update_id <= self.update_id and now - self.at < MARK_TRUSTED_FOR
-
-    def encode(self) -> str:
-        return f"{self.update_id} {self.at.isoformat()}"
-
-    @classmethod
-    def decode(cls, value: str) -> Mark | None:
-        """None for anything but what `encode` writes."""
-        number, _, at = value.partition(" ")
-        try:
-            mark = cls(int(number), datetime.fromisoformat(at))
-        except ValueError:
-            return None
-        return mark if mark.at.tzinfo is not None else None
-
-
-@dataclass
-class _Admins:
-    ids: frozenset[int]
-    fetched_at: datetime
-
-
-class AdminCache:
-    """Group administrators per chat, trusted for a while or until a member changes."""
-
-    def __init__(self, stale_after: timedelta = ADMINS_STALE_AFTER) -> None:
-        self.stale_after = stale_after
-        self._entries: dict[int, _Admins] = {}
-
-    def get(self, chat_id: int, now: datetime) -> frozenset[int] | None:
-        entry = self._entries.get(chat_id)
-        if entry is None or now - entry.fetched_at >= self.stale_after:
-            return None
-        return entry.ids
-
-    def put(self, chat_id: int, ids: frozenset[int], now: datetime) -> None:
-        self._entries[chat_id] = _Admins(ids, now)
-
-    def forget(self, chat_id: int) -> None:
-        self._entries.pop(chat_id, None)
 
 
 class TelegramService:
@@ -147,6 +72,7 @@ class TelegramService:
         self.replayable_until = 0
         """Updates up to this id were pending at the start: the previous process may have
         handled them without confirming them (Telegram learns of it on the next poll)."""
+        self.updates: Updates | None = None
         self.answered: Mark | None = None
         """Up to which update every reply went out, as saved in the database."""
         self.update_handled = asyncio.Event()
@@ -203,6 +129,9 @@ class TelegramService:
         await bot.delete_webhook()
         pending = await bot.get_updates(timeout=0, allowed_updates=Update.ALL_TYPES)
         self.replayable_until = max((u.update_id for u in pending), default=0)
+        self.updates = Updates(
+            app, bot, self._messenger, self.admins, self.presence, self.replayable_until
+        )
         self._running = True
         if self.section.mode == "webhook":
             await self._start_webhook()
@@ -366,7 +295,8 @@ class TelegramService:
                 )
                 if answered:
                     log.info("Telegram: update %s was answered before a restart", update.update_id)
-                if await self.handle_update(update, answered):
+                assert self.updates is not None
+                if await self.updates.handle(update, answered):
                     await self._save_answered(Mark(update.update_id, now))
             except Exception:
                 log.exception("Telegram: handling update %s failed", update.update_id)
@@ -380,237 +310,3 @@ class TelegramService:
             await uow.state.put(self._answered_key, mark.encode())
             await uow.commit()
         self.answered = mark
-
-    async def handle_update(self, update: Update, answered: bool = False) -> bool:
-        """Whether anything was said in reply. An update `answered` before a restart is only
-        reported to the app, to be counted."""
-        assert self.app is not None
-        if update.chat_member is not None:
-            change = update.chat_member
-            self.admins.forget(change.chat.id)
-            presence = presence_from_chat_member(change)
-            if presence is not None:
-                await self._dispatch(self._stamped(self.presence.event(presence), update), answered)
-            return False
-        if update.my_chat_member is not None:
-            change = update.my_chat_member
-            self.admins.forget(change.chat.id)
-            demoted = is_admin_status(change.old_chat_member) and is_present(change.new_chat_member)
-            if demoted and not is_admin_status(change.new_chat_member) and not answered:
-                return await self._warn_not_admin(change.chat.id)
-            return False
-        if update.callback_query is not None:
-            return await self._on_press(update.callback_query, update, answered)
-        message = update.message
-        if message is None:
-            return False
-        if message.migrate_to_chat_id is not None:
-            await self._migrated(message.chat.id, message.migrate_to_chat_id)
-            return False
-        if message.migrate_from_chat_id is not None:
-            await self._migrated(message.migrate_from_chat_id, message.chat.id)
-            return False
-        for presence in presence_from_message(message):
-            event = self.presence.event(presence)
-            await self._dispatch(self._stamped(event, update, f":{presence.user.id}"), answered)
-        if message.text is not None:
-            return await self._on_text(message, update, answered)
-        return False
-
-    async def _migrated(self, old: int, new: int) -> None:
-        """A group became a supergroup with a new id: the room keeps its link under the new id.
-
-        Telegram says so twice (in the old group and in the new one); the second is a no-op.
-        """
-        assert self.app is not None
-        self._messenger.moved[old] = new
-        self.admins.forget(old)
-        async with self.app.uow_factory() as uow:
-            room = await uow.rooms.find(room_of(old))
-            if room is None or await uow.rooms.find(room_of(new)) is not None:
-                return
-            await uow.rooms.rekey(room.id, room_of(new))
-            await uow.commit()
-        log.info("Telegram: group %s is now supergroup %s; its link moved along", old, new)
-
-    async def _dispatch(self, event: Event | None, answered: bool) -> None:
-        if event is None or self.app is None:
-            return
-        if answered:
-            await self.app.replayed(event)
-        else:
-            await self.app.handle(event)
-
-    def _stamped(self, event: _E | None, update: Update, part: str = "") -> _E | None:
-        """The event with the update's id (`part` tells apart several events of one update)."""
-        if event is None:
-            return None
-        replayed = update.update_id <= self.replayable_until
-        return replace(event, event_id=f"{update.update_id}{part}", maybe_replayed=replayed)
-
-    async def _on_text(self, message: Message, update: Update, answered: bool) -> bool:
-        assert self.app is not None
-        admin_ids: frozenset[int] | None = None
-        command = looks_like_command(message.text)
-        if command and is_group(message) and not answered:
-            admin_ids = await self.chat_admins(message.chat.id)
-        event = self._stamped(
-            message_event(message, admin_ids, self._anonymous_name(message)), update
-        )
-        if event is None:
-            return False
-        if answered:
-            await self.app.replayed(event)
-            return False
-        links_room = command and self._links_room(event)
-        linked_before = links_room and await self._linked(event)
-        reply = await self.app.handle(event)
-        if reply is None:
-            return False
-        if links_room and not linked_before and is_group(message):
-            reply = await self._with_rights_warning(event, reply)
-        return await self._reply(event, reply, message.message_id)
-
-    async def _on_press(self, query: CallbackQuery, update: Update, answered: bool) -> bool:
-        """A button under a question: the core decides, as if the presser had typed it.
-
-        Telegram wants every press answered. The asker's answer goes into the chat under the
-        question, whose buttons then go away; anyone else only gets the reason as a notice,
-        so the group is not filled with refusals and the asker can still press.
-        """
-        assert self.app is not None and self.application is not None
-        bot = self.application.bot
-        message = query.message
-        event = None
-        if isinstance(message, Message):
-            admin_ids = None
-            if is_group(message) and not answered:
-                admin_ids = await self.chat_admins(message.chat.id)
-            event = self._stamped(
-                press_event(query, admin_ids, self._anonymous_name(message)), update
-            )
-        if answered:
-            if event is not None:
-                await self.app.replayed(event)
-            return False
-        if event is None or not isinstance(message, Message):
-            await self._answer_press(query, None)
-            return False
-        reply = await self.app.handle(event)
-        asker = question_asker(message)
-        if asker is not None and asker != event.sender.identity:
-            return await self._answer_press(query, callback_answer(reply))
-        await self._answer_press(query, None)
-        try:
-            await bot.edit_message_reply_markup(message.chat.id, message.message_id)
-        except TelegramError as error:
-            log.info("Telegram: could not remove the buttons of a question: %s", error)
-        if reply is None:
-            return False
-        return await self._reply(event, reply, message.message_id)
-
-    async def _answer_press(self, query: CallbackQuery, text: str | None) -> bool:
-        """Whether a notice was shown (an empty answer only stops the button's spinner)."""
-        try:
-            await query.answer(text or None)
-        except TelegramError as error:
-            log.info("Telegram: could not answer a button press: %s", error)
-            return False
-        return bool(text)
-
-    def _anonymous_name(self, message: Message) -> str:
-        assert self.app is not None
-        return self.app.catalog.text(
-            self.app.config.default_language,
-            "telegram.anonymous_admin",
-            group=message.chat.title or str(message.chat.id),
-        )
-
-    async def chat_admins(self, chat_id: int) -> frozenset[int] | None:
-        """The group's creator and administrators; None if Telegram would not say."""
-        assert self.app is not None and self.application is not None
-        now = self.app.clock.now()
-        cached = self.admins.get(chat_id, now)
-        if cached is not None:
-            return cached
-        try:
-            members = await self.application.bot.get_chat_administrators(chat_id)
-        except TelegramError as error:
-            log.warning("Telegram: no administrators for chat %s: %s", chat_id, error)
-            return None
-        ids = frozenset(m.user.id for m in members if is_admin_status(m))
-        self.admins.put(chat_id, ids, now)
-        return ids
-
-    # -- /setup and /link: does the bot see joins and leaves? -------------------------------
-
-    def _links_room(self, event: MessageEvent) -> bool:
-        assert self.app is not None
-        parsed = parse_command_line(event.text)
-        if parsed is None:
-            return False
-        return any(c.name in ("setup", "link") for c in self.app.router.family(parsed.word))
-
-    async def _linked(self, event: MessageEvent) -> bool:
-        assert self.app is not None
-        async with self.app.uow_factory() as uow:
-            return await uow.rooms.find(event.room) is not None
-
-    async def _with_rights_warning(self, event: MessageEvent, reply: Reply) -> Reply:
-        """After a room was linked: warn if the bot is no administrator of the group."""
-        assert self.app is not None and self.application is not None
-        async with self.app.uow_factory() as uow:
-            _, partnership = await of_room(uow, event.room)
-        if partnership is None:
-            return reply
-        bot = self.application.bot
-        try:
-            me = await bot.get_chat_member(int(event.room.room_id), bot.id)
-        except TelegramError as error:
-            log.warning("Telegram: cannot check my own rights: %s", error)
-            return reply
-        if is_admin_status(me):
-            return reply
-        lang = partnership.language
-        warning = (
-            self.app.catalog.para(lang, "telegram.not_admin"),
-            self.app.catalog.para(lang, "telegram.not_admin.how"),
-        )
-        return Reply((*reply.blocks, *warning), reply.attachments)
-
-    async def _warn_not_admin(self, chat_id: int) -> bool:
-        """The bot lost its administrator rights in a linked group: say what that costs."""
-        assert self.app is not None
-        async with self.app.uow_factory() as uow:
-            _, partnership = await of_room(uow, room_of(chat_id))
-        if partnership is None:
-            return False
-        lang = partnership.language
-        warning = Reply.of(
-            self.app.catalog.para(lang, "telegram.not_admin"),
-            self.app.catalog.para(lang, "telegram.not_admin.how"),
-        )
-        try:
-            await self._messenger.deliver(room_of(chat_id), warning, f"demoted:{chat_id}")
-        except DeliveryError as error:
-            log.warning("Telegram: could not warn group %s: %s", chat_id, error)
-            return False
-        return True
-
-    async def _reply(self, event: MessageEvent, reply: Reply, reply_to: int) -> bool:
-        """The direct answer, and whether it went out; a short flood wait is waited out here,
-        once or twice."""
-        txn_id = f"direct:{event.room.room_id}:{reply_to}"
-        for _attempt in range(3):
-            try:
-                await self._messenger.deliver(event.room, reply, txn_id, reply_to=reply_to)
-                return True
-            except DeliveryError as error:
-                wait = error.retry_after
-                if error.permanent or wait is None or wait > MAX_REPLY_WAIT:
-                    log.warning("Telegram: reply to %s failed: %s", event.room.room_id, error)
-                    return False
-                log.info("Telegram: asked to wait %ss before replying", wait)
-                await asyncio.sleep(wait)
-        log.warning("Telegram: gave up replying to %s", event.room.room_id)
-        return False

@@ -1,0 +1,60 @@
+"""Commands that ask first (`confirm=True`): the question, and the answers /yes and /no.
+
+The App runs such a command once without keeping anything, to see that it would work, and
+asks (`ask`); /yes runs it again for real, /no drops it (`answer`)."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.events import MessageEvent
+from bot.core.reply import Button, Code, Reply
+from bot.core.router import Router
+from bot.usecases import confirmations
+
+CONFIRM_KEY = "cmd.yes"
+ABORT_KEY = "cmd.no"
+
+
+async def _answered_by_the_app(ctx: Context) -> Reply | None:
+    """/yes and /no are answered by App itself, because they run another command."""
+    raise AssertionError("App answers /yes and /no itself")
+
+
+def register(router: Router) -> None:
+    """/yes and /no, for the parser and /help; the App answers them."""
+    router.add("yes", "ja", needs_partnership=False)(_answered_by_the_app)
+    router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
+
+
+async def ask(ctx: Context, event: MessageEvent) -> Reply:
+    """The command would work: keep nothing yet (the caller rolled back), ask to confirm it."""
+    line = " ".join(event.text.split())
+    token = await confirmations.ask(
+        ctx.call.uow,
+        event.room,
+        event.sender.identity,
+        ctx.person.display_name,
+        event.text,
+        ctx.now,
+    )
+    yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    return Reply.of(
+        ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
+        buttons=(
+            Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
+            Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),
+        ),
+    )
+
+
+async def answer(ctx: Context, yes: bool) -> Reply | MessageEvent:
+    """/no: the reply saying what was dropped; /yes: the command asked about, as the message
+    to run now (in the same transaction)."""
+    assert isinstance(ctx.event, MessageEvent)
+    token = ctx.args.split()[0] if ctx.args.split() else None
+    pending = await confirmations.take(
+        ctx.call.uow, ctx.event.room, ctx.event.sender.identity, token, ctx.now
+    )
+    if not yes:
+        return ctx.say("confirm.aborted", command=Code(pending.text[:200]))
+    return MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
