@@ -1,7 +1,8 @@
 """Commands and their metadata, and how a chat line is matched to one.
 
 Every command is registered once with its English name, German alias, optional
-subcommand and the role it needs; `/help` and the permission checks read the same metadata.
+subcommand and the use case it calls; `/help` and the permission checks read the use case's
+declared permission.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.permissions import Permission, Who
@@ -17,14 +17,6 @@ from bot.core.reply import Reply
 
 if TYPE_CHECKING:
     from bot.core.context import Context
-
-
-class Role(Enum):
-    """Who may call a command whose use case does not say (going away with issue #13)."""
-
-    ANYONE = "anyone"
-    ROOM_ADMIN = "room_admin"
-    COORDINATOR = "coordinator"
 
 
 class Declared(Protocol):
@@ -53,7 +45,6 @@ class Command:
     name: str
     alias: str
     handler: Handler
-    role: Role = Role.ANYONE
     sub: str | None = None
     sub_alias: str | None = None
     needs_partnership: bool = True
@@ -80,13 +71,8 @@ class Command:
     def permission(self) -> Permission:
         if len(self.use_cases) == 1:
             return self.use_cases[0].permission
-        if self.use_cases:
-            allowed = tuple(dict.fromkeys(w for u in self.use_cases for w in u.permission.allowed))
-            return Permission(self.key, allowed)
-        who = {Role.ANYONE: Who.ANYONE, Role.ROOM_ADMIN: Who.ROOM_ADMIN}.get(
-            self.role, Who.COORDINATOR
-        )
-        return Permission(self.key, (who,))
+        allowed = tuple(dict.fromkeys(w for u in self.use_cases for w in u.permission.allowed))
+        return Permission(self.key, allowed or (Who.ANYONE,))
 
     @property
     def key(self) -> str:
@@ -149,7 +135,6 @@ class Router:
         self,
         name: str,
         alias: str,
-        role: Role = Role.ANYONE,
         sub: str | None = None,
         sub_alias: str | None = None,
         needs_partnership: bool = True,
@@ -164,7 +149,6 @@ class Router:
                 name,
                 alias,
                 handler,
-                role,
                 sub,
                 sub_alias,
                 needs_partnership,

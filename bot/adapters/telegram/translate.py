@@ -26,7 +26,7 @@ from bot.adapters.telegram.split import MAX_MESSAGE, split_html
 from bot.core.events import Identity, JoinEvent, LeaveEvent, MessageEvent, RoomRef, Sender
 from bot.core.render import render_html, render_plain
 from bot.core.reply import Attachment, BulletList, Button, Mention, Reply
-from bot.core.router import Command, Role, Router
+from bot.core.router import Command, Router
 from bot.i18n import Catalog
 
 PLATFORM = "telegram"
@@ -351,7 +351,7 @@ def command_menus(router: Router, catalog: Catalog, default_language: str = "de"
             if entry is None:
                 continue
             admins.append(entry)
-            if any(c.role is Role.ANYONE for c in family):
+            if any(not c.permission.coordinators_only for c in family):
                 everyone.append(entry)
         menus.append(Menu("default", language_code, tuple(everyone)))
         menus.append(Menu("all_chat_administrators", language_code, tuple(admins)))
