@@ -27,7 +27,6 @@ from bot.core.reply import Reply
 from bot.i18n import Catalog
 from bot.i18n.texts import Texts
 from bot.usecases.ports import UnitOfWork
-from bot.usecases.presence import Welcomed
 
 Renderer = Callable[[Texts, Any, datetime], Reply]
 
@@ -61,8 +60,8 @@ class ChatChannel:
         reply = self.render(event, now)
         if reply is None:
             return
-        if isinstance(event, ChatNotice | Welcomed) and event.room is not None:
-            await post(uow, event.partnership.id, [event.room], reply, now)
+        if event.only_room is not None:
+            await post(uow, event.partnership.id, [event.only_room], reply, now)
             return
         rooms = [r.ref for r in await uow.rooms.of_partnership(event.partnership.id) if r.active]
         await post(uow, event.partnership.id, rooms, reply, now)

@@ -21,6 +21,11 @@ from bot.core.reply import Reply
 class DomainEvent:
     partnership: Partnership
 
+    @property
+    def only_room(self) -> RoomRef | None:
+        """The one room this event is told in; None: every active room of the partnership."""
+        return None
+
 
 @dataclass(frozen=True)
 class ChatNotice(DomainEvent):
@@ -29,6 +34,10 @@ class ChatNotice(DomainEvent):
 
     reply: Reply
     room: RoomRef | None = None
+
+    @property
+    def only_room(self) -> RoomRef | None:
+        return self.room
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,10 @@ class Welcomed(DomainEvent):
     sample: str | None
     """A member to name in the example of `/ichbin` (None when there are none)."""
 
+    @property
+    def only_room(self) -> RoomRef | None:
+        return self.room
+
 
 @dataclass(frozen=True)
 class ContactLeftRoom(DomainEvent):
