@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,11 +17,11 @@ from zoneinfo import ZoneInfo
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
 from bot.bootstrap import bootstrap
+from bot.config import data_dir, database_url, without_password
 from bot.config import load as load_config
 from bot.core.clock import ManualClock, SystemClock
 from bot.core.render import render_plain
 from bot.i18n import LANGUAGES
-from bot.platform import PlatformService
 from storage.database import Database, default_database_path
 
 log = logging.getLogger("partnerbot")
@@ -59,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     outbox = sub.add_parser("outbox", help="show pending and failed outgoing messages")
     outbox.add_argument("--db", help=db_help)
+    outbox.add_argument("--config", help="take the database from this partnerbot.toml")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -140,7 +140,8 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"problem: {problem}", file=sys.stderr)
         return 1
     platforms = [name for name in ("matrix", "telegram") if getattr(config, name) is not None]
-    print(f"config is fine: {', '.join(platforms)}; database {config.bot.database or 'default'}")
+    where = without_password(database_url(config))
+    print(f"config is fine: {', '.join(platforms)}; database {where}")
     return 0
 
 
@@ -150,54 +151,16 @@ async def _run(args: argparse.Namespace) -> int:
         for problem in config.problems:
             print(f"partnerbot: {problem}", file=sys.stderr)
         return 1
-    from bot.ops.instrument import Instruments, configure_logging
+    from bot.ops.instrument import configure_logging
+    from bot.ops.serve import serve
 
-    configure_logging(config, os.environ.get("PARTNERBOT_DATABASE_URL"))
-    data_dir = Path(config.bot.data_dir) if config.bot.data_dir else default_database_path().parent
-    data_dir.mkdir(parents=True, exist_ok=True)
-    services: list[PlatformService] = []
-    if config.matrix is not None:
-        from bot.adapters import matrix
-
-        services.append(matrix.create_service(config.matrix, data_dir))
-    if config.telegram is not None:
-        from bot.adapters import telegram
-
-        services.append(telegram.create_service(config.telegram, data_dir))
-    clock = SystemClock()
-    instruments = Instruments(clock, services)
-    runtime = await bootstrap(
-        config.bot.database or os.environ.get("PARTNERBOT_DATABASE_URL"),
-        clock,
-        {s.platform: s.messenger for s in services},
-        AppConfig(default_language=config.bot.language, default_timezone=config.bot.timezone),
-        observers=instruments.observers,
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    listener = await instruments.listen(runtime, config)
-    delivery = asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed))
-    reminders = asyncio.create_task(runtime.scheduler.run())
-    try:
-        for service in services:
-            await service.start(runtime.app)
-        log.info("partnerbot is running on %s", ", ".join(s.platform for s in services))
-        await stop.wait()
-    finally:
-        delivery.cancel()
-        reminders.cancel()
-        for service in services:
-            await service.stop()
-        if listener is not None:
-            await listener.stop()
-        await runtime.close()
-    return 0
+    url = database_url(config)
+    configure_logging(config, url)
+    return await serve(config, url, data_dir(config))
 
 
 async def _outbox(args: argparse.Namespace) -> int:
-    database = Database(_database_url(args))
+    database = Database(_operations_url(args))
     try:
         await database.upgrade()
         async with database.uow() as uow:
@@ -243,7 +206,7 @@ def _operations_url(args: argparse.Namespace) -> str | None:
     if args.db:
         return str(args.db)
     if args.config:
-        return load_config(args.config).bot.database or _database_url(args)
+        return database_url(load_config(args.config))
     return _database_url(args)
 
 

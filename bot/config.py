@@ -7,12 +7,14 @@ show up in a log line or a repr.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.i18n import LANGUAGES
@@ -143,6 +145,42 @@ def load(path: str | Path | None, environ: Mapping[str, str] | None = None) -> C
     return config
 
 
+DATABASE_FILE = "partnerbot.sqlite3"
+
+
+def data_dir(config: Config, environ: Mapping[str, str] | None = None) -> Path:
+    """`[bot] data_dir`; empty: $PARTNERBOT_HOME, else $XDG_DATA_HOME/partnerbot, else
+    ~/.local/share/partnerbot."""
+    if config.bot.data_dir:
+        return Path(config.bot.data_dir).expanduser().absolute()
+    env = os.environ if environ is None else environ
+    if env.get("PARTNERBOT_HOME"):
+        return Path(env["PARTNERBOT_HOME"]).expanduser().absolute()
+    data = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "partnerbot"
+
+
+def database_url(config: Config, environ: Mapping[str, str] | None = None) -> str:
+    """Which database a configured process uses, first match wins: `[bot] database` (or
+    PARTNERBOT_BOT_DATABASE), then PARTNERBOT_DATABASE_URL, then the SQLite file
+    partnerbot.sqlite3 in `data_dir` (see there)."""
+    env = os.environ if environ is None else environ
+    if config.bot.database:
+        return config.bot.database
+    if env.get("PARTNERBOT_DATABASE_URL"):
+        return env["PARTNERBOT_DATABASE_URL"]
+    return f"sqlite:///{data_dir(config, env) / DATABASE_FILE}"
+
+
+def without_password(url: str) -> str:
+    """A database URL to show: the password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def _check(config: Config) -> list[str]:
     problems: list[str] = []
     if config.bot.language not in LANGUAGES:
@@ -170,12 +208,31 @@ def _check(config: Config) -> list[str]:
             problems.append("[telegram] needs a token (better from PARTNERBOT_TELEGRAM_TOKEN)")
         if t.mode not in ("polling", "webhook"):
             problems.append("[telegram] mode must be 'polling' or 'webhook'")
-        if t.mode == "webhook" and not t.webhook_url.startswith("https://"):
-            problems.append("[telegram] webhook mode needs webhook_url = 'https://...'")
+        if t.mode == "webhook" and not _webhook_url_fits(t):
+            problems.append(
+                "[telegram] webhook mode needs webhook_url = 'https://...' "
+                "('http://...' only with a local Bot API server as base_url)"
+            )
     problems.extend(_check_operations(config))
     if config.matrix is None and config.telegram is None:
         problems.append("neither [matrix] nor [telegram] is configured: nothing to connect to")
     return problems
+
+
+def _webhook_url_fits(section: TelegramSection) -> bool:
+    """Telegram posts only to https; a Bot API server of one's own on this machine
+    (`telegram-bot-api --local`) posts to plain http as well."""
+    if section.webhook_url.startswith("https://"):
+        return True
+    if not section.webhook_url.startswith("http://"):
+        return False
+    host = urlsplit(section.base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_operations(config: Config) -> list[str]:

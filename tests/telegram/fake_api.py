@@ -73,6 +73,8 @@ class FakeBotAPI(ServerPlumbing, SendingMethods):
         self.date = START_DATE
         self.allowed_updates: list[str] | None = None
         self.webhook: dict[str, Any] | None = None
+        self.local = False
+        """Like `telegram-bot-api --local`: webhooks may be plain http."""
         self.menus: dict[tuple[str, int | None, str], list[dict[str, str]]] = {}
         self.failures: list[Failure] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}

@@ -37,4 +37,27 @@ def test_webhook_mode_by_environment(tmp_path: Path) -> None:
     assert config.problems == []
     assert config.telegram is not None and config.telegram.mode == "webhook"
     config = load(None, {"PARTNERBOT_TELEGRAM_TOKEN": "1:A", "PARTNERBOT_TELEGRAM_MODE": "webhook"})
-    assert config.problems == ["[telegram] webhook mode needs webhook_url = 'https://...'"]
+    assert config.problems == [
+        "[telegram] webhook mode needs webhook_url = 'https://...' "
+        "('http://...' only with a local Bot API server as base_url)"
+    ]
+
+
+def test_a_plain_http_webhook_only_with_a_local_bot_api_server() -> None:
+    """`telegram-bot-api --local` posts to plain http; Telegram itself only to https."""
+
+    def problems(base_url: str) -> list[str]:
+        env = {
+            "PARTNERBOT_TELEGRAM_TOKEN": "1:A",
+            "PARTNERBOT_TELEGRAM_MODE": "webhook",
+            "PARTNERBOT_TELEGRAM_WEBHOOK_URL": "http://127.0.0.1:8443/telegram/hook",
+            "PARTNERBOT_TELEGRAM_BASE_URL": base_url,
+        }
+        return load(None, env).problems
+
+    assert problems("http://localhost:8081") == []
+    assert problems("http://127.0.0.1:8081") == []
+    assert problems("http://[::1]:8081") == []
+    assert len(problems("")) == 1
+    assert len(problems("https://api.telegram.org")) == 1
+    assert len(problems("http://botapi.example.org")) == 1

@@ -69,6 +69,9 @@ __all__ = ["LoginFailed", "MatrixMessenger", "MatrixService"]
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 4.0
+"""How long `stop` lets the commands in hand finish (`partnerbot run` stops within 10 s)."""
+
 
 class MatrixService:
     """The Matrix platform service for `partnerbot run` (see `bot.platform.PlatformService`)."""
@@ -164,7 +167,7 @@ class MatrixService:
         pending = [w.drain() for w in self._workers.values()]
         if pending:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*pending), 10)
+                await asyncio.wait_for(asyncio.gather(*pending), DRAIN_SECONDS)
         if self._position is not None:
             await self._position.close()
         tasks = [t for w in self._workers.values() for t in w.cancel()] + list(self._tasks)

@@ -24,7 +24,7 @@ from telegram import (
     BotCommandScopeDefault,
     Update,
 )
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.adapters.telegram.marks import AdminCache, Mark
@@ -48,6 +48,10 @@ WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_POLL_BACKOFF = 30.0
 
 
+class TelegramUnusable(RuntimeError):
+    """Telegram cannot be served with this configuration (retrying would not help)."""
+
+
 class TelegramService:
     platform = PLATFORM
 
@@ -58,8 +62,10 @@ class TelegramService:
         *,
         pacer: Pacer | None = None,
         poll_timeout: float = 30.0,
+        max_backoff: float = MAX_POLL_BACKOFF,
     ) -> None:
         self.section = section
+        self.max_backoff = max_backoff
         self.data_dir = data_dir
         self.poll_timeout = poll_timeout
         self._messenger = TelegramMessenger(pacer)
@@ -107,12 +113,40 @@ class TelegramService:
         return builder.updater(None).build()
 
     async def start(self, app: App) -> None:
+        """Connect, retrying with backoff while the Bot API cannot be reached; a token it
+        refuses (InvalidToken) ends the attempts. Cancel to give up."""
         # httpx logs every request URL at INFO, and Bot API URLs contain the token
         logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
         self.app = app
-        application = self._build()
-        await application.initialize()
-        self.application = application
+        if self.application is None:
+            self.application = self._build()
+        attempt = 0
+        while True:
+            try:
+                await self._connect(app, self.application)
+                break
+            except InvalidToken:
+                # its message holds the token; the operator needs to hear only this
+                raise TelegramUnusable("the Bot API refused the token") from None
+            except (NetworkError, RetryAfter) as error:
+                if isinstance(error, BadRequest):
+                    raise
+                wait = (
+                    retry_seconds(error)
+                    if isinstance(error, RetryAfter)
+                    else min(self.max_backoff, 0.25 * 2 ** min(attempt, 16))
+                )
+                attempt += 1
+                log.warning("Telegram: cannot connect (%s); again in %.1f s", error, wait)
+                await asyncio.sleep(wait)
+        log.info(
+            "Telegram: connected as @%s (%s)", self.application.bot.username, self.section.mode
+        )
+
+    async def _connect(
+        self, app: App, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> None:
+        await application.initialize()  # again after a failure: it resumes where it stopped
         bot = application.bot
         self._messenger.bot = bot
         if bot.username:
@@ -137,7 +171,6 @@ class TelegramService:
             await self._start_webhook()
         else:
             self._poller = asyncio.create_task(self._poll(), name="telegram polling")
-        log.info("Telegram: connected as @%s (%s)", bot.username, self.section.mode)
 
     async def stop(self) -> None:
         """Lets the update in hand finish; Telegram is told what was taken (else it would
