@@ -122,6 +122,7 @@ async def _active(
         for task in (lost, ended, gave_up):
             task.cancel()
         await _shut_down(runtime, services, starting, background, listener)
+        log.info("partnerbot stopped")
     return code
 
 

@@ -1,0 +1,93 @@
+"""`partnerbot run` with Matrix and Telegram: a homeserver that is away (refusing, or silent)
+does not delay Telegram, and SIGTERM ends the process within 10 s in every state: while a
+login is retried or hangs, and while a second process waits as a standby."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.matrix.synapse import free_port
+from tests.processes import Run, operator_env
+from tests.telegram.fake_api import FakeBotAPI, user
+
+GROUP = -1001000000021
+ANNA = user(1001, "Anna", "Albers")
+STOP_BOUND = 10.0
+"""What the operator is promised (issue 15): SIGTERM ends the process within 10 s."""
+
+
+@asynccontextmanager
+async def homeserver_away(kind: str) -> AsyncIterator[str]:
+    """`refusing`: nothing listens; `silent`: connections are taken and never answered."""
+    if kind == "refusing":
+        yield f"http://127.0.0.1:{free_port()}"
+        return
+    held: list[asyncio.StreamWriter] = []
+
+    async def take(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(take, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+
+
+def config_for(tmp_path: Path, fake: FakeBotAPI, homeserver: str) -> Path:
+    config = tmp_path / "partnerbot.toml"
+    config.write_text(
+        f'[bot]\ndata_dir = "{tmp_path / "data"}"\n\n'
+        f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "@partnerbot:test.local"\n\n'
+        f'[telegram]\nbase_url = "{fake.url}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize("kind", ["refusing", "silent"])
+async def test_telegram_serves_while_the_homeserver_is_away(kind: str, tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.group(GROUP, "Klima-Allianz", ANNA)
+    runs: list[Run] = []
+    try:
+        async with homeserver_away(kind) as homeserver:
+            config = config_for(tmp_path, fake, homeserver)
+            env = operator_env(
+                tmp_path / "home",
+                PARTNERBOT_TELEGRAM_TOKEN=fake.token,
+                PARTNERBOT_MATRIX_PASSWORD="secret-password",
+            )
+            bot = await Run(config, tmp_path / "bot.log", env).start()
+            runs.append(bot)
+            await bot.says("Telegram: connected")
+            await fake.say(GROUP, ANNA, "/gruenden Klima-Allianz")
+            async with fake.changed:
+                await fake.changed.wait_for(lambda: bool(fake.sent(GROUP)))
+            assert "ist gegründet" in fake.sent(GROUP)[0]
+            if kind == "refusing":
+                await bot.says("Matrix login: homeserver unreachable")
+            assert "Matrix: @partnerbot" not in bot.output()  # never connected
+
+            standby = await Run(config, tmp_path / "standby.log", env).start()
+            runs.append(standby)
+            await standby.says("standby: another partnerbot is active")
+            results = await asyncio.gather(bot.terminate(), standby.terminate())
+    finally:
+        await fake.release_pollers()
+        for run in runs:
+            await run.close()
+        await fake.close()
+    for (code, seconds), run in zip(results, runs, strict=True):
+        print(f"{run.log.name}: ended {seconds:.2f} s after SIGTERM")  # what -s shows
+        assert code == 0, run.output()
+        assert seconds < STOP_BOUND, run.output()
+    assert "secret-password" not in bot.output()
