@@ -206,7 +206,10 @@ def _operations_url(args: argparse.Namespace) -> str | None:
     if args.db:
         return str(args.db)
     if args.config:
-        return database_url(load_config(args.config))
+        url = database_url(load_config(args.config))
+        if url.startswith("sqlite:///"):  # the data_dir of a new instance
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        return url
     return _database_url(args)
 
 

@@ -156,7 +156,8 @@ def data_dir(config: Config, environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     if env.get("PARTNERBOT_HOME"):
         return Path(env["PARTNERBOT_HOME"]).expanduser().absolute()
-    data = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    data = env.get("XDG_DATA_HOME") or str(home / ".local" / "share")
     return Path(data) / "partnerbot"
 
 
