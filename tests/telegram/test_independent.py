@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.telegram.service import TelegramService, TelegramUnusable
+from bot.app import AppConfig
+from bot.bootstrap import bootstrap
+from bot.config import Secret, TelegramSection
+from bot.core.clock import SystemClock
+from storage.database import Database
 from tests.matrix.synapse import free_port
 from tests.processes import Run, operator_env
 from tests.telegram.fake_api import FakeBotAPI, user
@@ -91,3 +97,42 @@ async def test_telegram_serves_while_the_homeserver_is_away(kind: str, tmp_path:
         assert code == 0, run.output()
         assert seconds < STOP_BOUND, run.output()
     assert "secret-password" not in bot.output()
+
+
+async def test_the_start_is_retried_until_the_bot_api_answers(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    for _ in range(3):
+        fake.fail_next("getMe", 502, "Bad Gateway")
+    fake.fail_next("deleteWebhook", 500, "Internal Server Error")
+    section = TelegramSection(token=Secret(fake.token), base_url=fake.url)
+    service = TelegramService(section, tmp_path, max_backoff=0.1, poll_timeout=1)
+    app = (await bootstrap(sqlite_database, SystemClock(), {}, AppConfig())).app
+    try:
+        async with asyncio.timeout(20):
+            await service.start(app)
+        assert service.connected()
+        assert [c.ok for c in fake.calls if c.method == "getMe"] == [False] * 3 + [True]
+    finally:
+        await fake.release_pollers()
+        await service.stop()
+        await fake.close()
+
+
+async def test_a_refused_token_ends_the_attempts_without_showing_it(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    fake = FakeBotAPI()
+    await fake.start()
+    section = TelegramSection(token=Secret("999:not-the-token"), base_url=fake.url)
+    service = TelegramService(section, tmp_path, max_backoff=0.1)
+    app = (await bootstrap(sqlite_database, SystemClock(), {}, AppConfig())).app
+    try:
+        with pytest.raises(TelegramUnusable) as refused:
+            await service.start(app)
+        assert "not-the-token" not in str(refused.value)
+    finally:
+        await service.stop()
+        await fake.close()

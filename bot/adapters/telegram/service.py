@@ -228,6 +228,9 @@ class TelegramService:
 
         assert self.application is not None
         application = self.application
+        if self._webhook_runner is not None:  # a start attempt that failed at setWebhook
+            await self._webhook_runner.cleanup()
+            self._webhook_runner = None
         path = urlsplit(self.section.webhook_url).path or "/"
         secret = self.webhook_secret()
 
