@@ -58,9 +58,10 @@ class Run:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
-    async def says(self, fragment: str, within: float = 30) -> None:
+    async def says(self, fragment: str, within: float = 30, times: int = 1) -> None:
+        """Until the output holds `fragment` (`times` times)."""
         async with asyncio.timeout(within):
-            while fragment not in self.output():
+            while self.output().count(fragment) < times:
                 assert self.process is not None
                 if self.process.returncode is not None:
                     raise AssertionError(f"ended before {fragment!r}:\n{self.output()}")
