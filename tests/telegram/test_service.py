@@ -14,7 +14,7 @@ from bot.adapters.telegram.service import WEBHOOK_SECRET_HEADER, TelegramService
 from bot.adapters.telegram.translate import room_of
 from bot.app import AppConfig
 from bot.bootstrap import bootstrap
-from bot.config import Secret, TelegramSection
+from bot.config import Secret, TelegramSection, load
 from bot.core.clock import ManualClock
 from bot.core.reply import Attachment, Paragraph, Reply
 from storage.database import Database
@@ -153,3 +153,37 @@ def test_create_service_for_partnerbot_run(tmp_path: Path) -> None:
     assert service.platform == "telegram"
     assert service.messenger.platform == "telegram"
     assert not service.connected()
+
+
+async def test_a_plain_http_webhook_with_a_local_bot_api_server(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """`telegram-bot-api --local` on this machine posts to plain http: such a config passes
+    the check, and the webhook is set and served."""
+    fake = FakeBotAPI()
+    fake.local = True
+    await fake.start()
+    fake.group(GROUP, "Klima-Allianz", ANNA)
+    toml = tmp_path / "partnerbot.toml"
+    toml.write_text(
+        f'[telegram]\nmode = "webhook"\nbase_url = "{fake.url}"\n'
+        'webhook_url = "http://127.0.0.1:8443/telegram/hook"\n',
+        encoding="utf-8",
+    )
+    config = load(toml, {"PARTNERBOT_TELEGRAM_TOKEN": fake.token})
+    assert config.problems == [] and config.telegram is not None
+    config.telegram.webhook_port = 0
+    service = TelegramService(config.telegram, tmp_path)
+    clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
+    await service.start(app)
+    try:
+        assert fake.webhook is not None
+        assert fake.webhook["url"] == "http://127.0.0.1:8443/telegram/hook"
+        await fake.say(GROUP, ANNA, "/hilfe")
+        (incoming,) = fake.updates
+        assert await deliver(service, incoming, fake.webhook["secret_token"]) == 200
+        assert fake.sent(GROUP)[0].startswith("partnerbot hilft Ihrer Partnerschaft")
+    finally:
+        await service.stop()
+        await fake.close()
