@@ -136,3 +136,28 @@ async def test_a_refused_token_ends_the_attempts_without_showing_it(
     finally:
         await service.stop()
         await fake.close()
+
+
+async def test_the_process_ends_when_no_platform_can_start(tmp_path: Path) -> None:
+    """A token the Bot API refuses will not get better by retrying: with no other platform
+    left, `partnerbot run` ends with 1 (systemd shows the failure), without the token."""
+    fake = FakeBotAPI()
+    await fake.start()
+    config = tmp_path / "partnerbot.toml"
+    config.write_text(
+        f'[bot]\ndata_dir = "{tmp_path / "data"}"\n\n[telegram]\nbase_url = "{fake.url}"\n',
+        encoding="utf-8",
+    )
+    env = operator_env(tmp_path / "home", PARTNERBOT_TELEGRAM_TOKEN="999:not-the-token")
+    bot = await Run(config, tmp_path / "bot.log", env).start()
+    try:
+        assert bot.process is not None
+        async with asyncio.timeout(60):
+            code = await bot.process.wait()
+    finally:
+        await bot.close()
+        await fake.close()
+    assert code == 1, bot.output()
+    assert "telegram cannot start and stays off: the Bot API refused the token" in bot.output()
+    assert "no platform could start" in bot.output()
+    assert "not-the-token" not in bot.output()
