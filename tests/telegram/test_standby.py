@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage.database import Database
+from storage.database import Database, normalise_url
 from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.processes import Run, fresh_postgres_database, operator_env
 from tests.telegram.fake_api import FakeBotAPI, user
@@ -130,3 +132,54 @@ async def test_the_standby_takes_over_and_every_message_arrives_once(
     assert len(fake.ok_calls("getMe")) == 2
     assert fake.unknown_calls() == []
     assert fake.token not in first.output() + second.output()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PARTNERBOT_TEST_POSTGRES")
+async def test_an_active_process_that_loses_its_lock_stops_and_the_standby_serves(
+    tmp_path: Path,
+) -> None:
+    """The server ended the session holding the advisory lock (a restart, a network cut):
+    the standby may hold the lock now, so the old process stops (exit 1) instead of
+    sending beside it."""
+    fake = FakeBotAPI()
+    await fake.start()
+    fake.group(G1, "Klima-Allianz Kleve", ANNA)
+    config = tmp_path / "partnerbot.toml"
+    config.write_text(
+        f'[bot]\ndata_dir = "{tmp_path / "data"}"\n\n[telegram]\nbase_url = "{fake.url}"\n',
+        encoding="utf-8",
+    )
+    runs: list[Run] = []
+    try:
+        async with database_for("postgres") as database:
+            env = operator_env(tmp_path / "home", PARTNERBOT_TELEGRAM_TOKEN=fake.token, **database)
+            first = await Run(config, tmp_path / "first.log", env).start()
+            runs.append(first)
+            await first.says("Telegram: connected")
+            second = await Run(config, tmp_path / "second.log", env).start()
+            runs.append(second)
+            await second.says("standby: another partnerbot is active")
+            admin = create_async_engine(normalise_url(database["PARTNERBOT_DATABASE_URL"]))
+            async with admin.begin() as connection:
+                await connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks "
+                        "WHERE locktype = 'advisory' AND database = "
+                        "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                    )
+                )
+            await admin.dispose()
+            assert first.process is not None
+            async with asyncio.timeout(30):
+                assert await first.process.wait() == 1
+            assert "the instance lock is lost" in first.output()
+            await second.says("active: this process holds the instance lock")
+            await fake.say(G1, ANNA, "/gruenden Klima-Allianz")
+            await arrived(fake, G1, "ist gegründet")
+            await second.terminate()
+    finally:
+        await fake.release_pollers()
+        for run in runs:
+            await run.close()
+        await fake.close()
+    assert count(fake, G1, "ist gegründet") == 1
