@@ -55,7 +55,7 @@ async def serve(config: Config, database_url: str, data_dir: Path) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, _stopping, stop, signum)
     lock = InstanceLock(database_url)
     try:
         waiting = lock.acquire(
@@ -69,6 +69,12 @@ async def serve(config: Config, database_url: str, data_dir: Path) -> int:
         await lock.release()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
+
+
+def _stopping(stop: asyncio.Event, signum: int) -> None:
+    if not stop.is_set():
+        log.info("stopping (%s)", signal.Signals(signum).name)
+    stop.set()
 
 
 async def _active(
@@ -145,6 +151,7 @@ async def _shut_down(
 
 
 async def _bounded(what: str, step: Callable[[], Awaitable[None]], seconds: float = 0) -> None:
+    log.debug("%s", what)
     try:
         async with asyncio.timeout(seconds or STOP_WITHIN - 2):
             await step()
