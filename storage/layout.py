@@ -14,7 +14,7 @@ without touching either:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Column, Table, or_, select
@@ -72,7 +72,8 @@ def layout(metadata: Any = Base.metadata) -> Layout:
 
 
 def _dump_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """JSON-ready: datetimes and dates (an action item's due day) as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _order(table: Table) -> list[Column[Any]]:
