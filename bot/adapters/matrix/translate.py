@@ -175,15 +175,16 @@ def matrix_to(user_id: str) -> str:
 
 
 def reply_content(reply: Reply) -> dict[str, Any] | None:
-    """The `m.notice` content of a reply's text: plain `body`, escaped HTML, `m.mentions`.
+    """The message content of a reply's text: plain `body`, escaped HTML, `m.mentions`.
 
-    Mentions of Matrix users become pills (matrix.to links) and are listed in `m.mentions`.
-    A reply that mentions nobody carries no `m.mentions`: Synapse checks that field against
-    a JSON schema on every event, which cost it 3-4 ms of CPU per reply in
-    `bench/matrix_latency.py`, about 15 % of the whole round trip; the body-matching fallback
-    it would suppress does not apply to `m.notice`s, which the default push rules
-    (`.m.rule.suppress_notices`) never notify for. Returns None for a reply that consists
-    of attachments only.
+    A reply that addresses people (a reminder to the host, "your turn") is an `m.text` whose
+    `m.mentions` lists them, and their mentions are pills (matrix.to links): Synapse's
+    default push rules put `.m.rule.suppress_notices` before the mention rule, so a
+    mention in an `m.notice` would notify nobody. Every other reply is an `m.notice`, which
+    notifies nobody, and carries no `m.mentions`: Synapse checks that field against a JSON
+    schema on every event, which cost it 3-4 ms of CPU per reply in
+    `bench/matrix_latency.py`, about 15 % of the whole round trip. Returns None for a reply
+    that consists of attachments only.
     """
     if not reply.blocks:
         return None
@@ -199,7 +200,7 @@ def reply_content(reply: Reply) -> dict[str, Any] | None:
         for user in users
     }
     content: dict[str, Any] = {
-        "msgtype": "m.notice",
+        "msgtype": "m.text" if users else "m.notice",
         "body": render_plain(reply),
         "format": "org.matrix.custom.html",
         "formatted_body": render_html(reply, line_break="<br>", mention_html=pills),
