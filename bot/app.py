@@ -295,7 +295,7 @@ class App:
         coordinator = partnership is not None and await roles.is_coordinator(
             uow, partnership, person, event.sender.is_room_admin
         )
-        actor = Actor(person, coordinator, event.sender.is_room_admin)
+        actor = Actor(person, coordinator, event.sender.is_room_admin, event.sender.admin_unknown)
         ctx = self._context(uow, event, actor, partnership, room, lang, match.args)
         try:
             # refused before the arguments are read, where the rule needs no facts

@@ -86,7 +86,8 @@ def sender_of(
         return None
     private = chat.type == "private"
     admin = private or (admin_ids is not None and user.id in set(admin_ids))
-    return Sender(identity_of(user), user.full_name, is_room_admin=admin)
+    unknown = not private and admin_ids is None
+    return Sender(identity_of(user), user.full_name, is_room_admin=admin, admin_unknown=unknown)
 
 
 def message_event(
@@ -280,7 +281,8 @@ def press_event(
     if admin and question_asker(message) == anonymous_admin_identity(chat.id):
         sender = Sender(anonymous_admin_identity(chat.id), anonymous_name, is_room_admin=True)
     else:
-        sender = Sender(identity_of(presser), presser.full_name, is_room_admin=admin)
+        unknown = not private and admin_ids is None
+        sender = Sender(identity_of(presser), presser.full_name, admin, admin_unknown=unknown)
     return MessageEvent(room, sender, data, room_name(message))
 
 
