@@ -39,9 +39,12 @@ async def link(ctx: Context) -> Reply:
             ctx.t("link.code", code=Code(code.code), until=ctx.texts.when(code.expires_at)),
             ctx.t("link.how", command=Code(f"/link {code.code}")),
         )
-    if len(code_text) > 32:
-        raise UserError("link.bad_code", example=True)
     linked = await partnership.link(ctx.call, partnership.LinkRoom(code_text, _room_name(ctx)))
+    if isinstance(linked, partnership.LinkRefused):
+        if linked.throttled_until is not None:
+            return ctx.say("link.throttled", until=ctx.texts.when(linked.throttled_until))
+        example = Code(ctx.texts.text("cmd.link.example"))
+        return Reply.of(ctx.t("link.bad_code") + ctx.t("common.example", example=example))
     joined = linked.partnership
     texts = Texts(ctx.catalog, joined.language, joined.timezone)
     return texts.say("link.done", name=joined.name)

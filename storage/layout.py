@@ -29,6 +29,7 @@ INSTANCE_WIDE: dict[str, str] = {
     "adapter_state": "connection state of this instance (sync tokens, pending confirmations)",
     "outbox": "messages queued for this instance's connections; sent ones are history only",
     "link_code": "one-time codes valid for 24 hours; a moved partnership makes new ones",
+    "link_attempt": "failed /link redemptions of the last day, to throttle guessing codes",
     "handled_event": "ids of this instance's recent platform events, against replays",
 }
 
