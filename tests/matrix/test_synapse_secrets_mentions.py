@@ -1,6 +1,6 @@
 """On a real Synapse: a DEBUG-level log holds no key material of the bot's Olm account or
 Megolm sessions, and a message that mentions someone notifies them (m.text with m.mentions;
-an m.notice would be silenced by `.m.rule.suppress_notices`)."""
+an m.notice would be silenced by `.m.rule.suppress_notices`); the texts suggest `!` commands."""
 
 from __future__ import annotations
 
@@ -101,7 +101,9 @@ async def test_a_reminder_that_mentions_someone_notifies_them(
     await anna.joined(room_id, bot.user_id)
     await bot.in_room(room_id)
     await anna.bring_in(room_id, bernd)
-    await anna.ask(room_id, bot.user_id, "!setup Klima-Allianz Rhein")
+    founded = await anna.ask(room_id, bot.user_id, "!setup Klima-Allianz Rhein")
+    assert "!mitglied neu <Name>" in founded.body, "Matrix texts suggest ! (Element eats /)"
+    assert "/mitglied" not in founded.body and "!link" in founded.content["formatted_body"]
     await anna.say(room_id, "!mitglied neu Goch")
     await anna.wait_for(room_id, bot.user_id, "Goch ist jetzt Mitglied")
     await bernd.say(room_id, "!ichbin Goch")
@@ -120,6 +122,7 @@ async def test_a_reminder_that_mentions_someone_notifies_them(
     reminder = await bernd.wait_for(room_id, bot.user_id, "fehlt noch")
     assert reminder.content["msgtype"] == "m.text"
     assert reminder.content["m.mentions"] == {"user_ids": [bernd.user_id]}
+    assert "!protokoll neu" in reminder.body
 
     def reminded() -> list[dict[str, Any]]:
         return [n for n in _notified(synapse, bernd) if n["event"]["event_id"] == reminder.event_id]

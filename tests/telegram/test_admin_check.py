@@ -21,6 +21,7 @@ async def test_the_creator_founds_although_the_administrator_list_fails(world: W
     world.fake.fail_next("getChatAdministrators", 502, "Bad Gateway")
     founded = await world.say(GROUP, ANNA, "/gruenden Klima-Allianz")
     assert "gegründet" in founded[0]
+    assert "/mitglied neu" in founded[0] and "!" not in founded[0], "privacy mode: only /"
 
 
 async def test_when_telegram_says_nothing_the_reply_says_so(world: World) -> None:

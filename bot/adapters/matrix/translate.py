@@ -22,6 +22,8 @@ from bot.core.render import render_html, render_plain
 from bot.core.reply import Attachment, BulletList, Mention, Reply
 
 PLATFORM = "matrix"
+COMMAND_PREFIX = "!"
+"""How commands are written in Matrix: Element takes a leading `/` for its own commands."""
 COORDINATOR_LEVEL = 50
 """Moderators (50) and administrators (100) count as room administrators for the bot."""
 
@@ -201,9 +203,11 @@ def reply_content(reply: Reply) -> dict[str, Any] | None:
     }
     content: dict[str, Any] = {
         "msgtype": "m.text" if users else "m.notice",
-        "body": render_plain(reply),
+        "body": render_plain(reply, COMMAND_PREFIX),
         "format": "org.matrix.custom.html",
-        "formatted_body": render_html(reply, line_break="<br>", mention_html=pills),
+        "formatted_body": render_html(
+            reply, line_break="<br>", mention_html=pills, prefix=COMMAND_PREFIX
+        ),
     }
     if users:
         content["m.mentions"] = {"user_ids": users}

@@ -30,6 +30,8 @@ from bot.core.router import Command, Router
 from bot.i18n import Catalog
 
 PLATFORM = "telegram"
+COMMAND_PREFIX = "/"
+"""How commands are written in Telegram: in privacy mode a group bot receives only `/`."""
 ANONYMOUS_ADMIN_ID = 1087968824
 """The placeholder user (GroupAnonymousBot) Telegram puts in `from` for anonymous admins."""
 
@@ -204,7 +206,7 @@ def reply_html(reply: Reply) -> str:
             names[f"{identity.platform}:{identity.user_id}"] = (
                 f'<a href="tg://user?id={identity.user_id}">{escape(name, quote=False)}</a>'
             )
-    return render_html(reply, line_break="\n", mention_html=names)
+    return render_html(reply, line_break="\n", mention_html=names, prefix=COMMAND_PREFIX)
 
 
 def _mentions(reply: Reply) -> list[tuple[Identity, str]]:
@@ -243,7 +245,7 @@ def outgoing(reply: Reply, limit: int = MAX_MESSAGE) -> list[OutgoingPart]:
 
 def callback_answer(reply: Reply | None) -> str:
     """A reply short enough for the small notice `answerCallbackQuery` shows the presser."""
-    text = " ".join(render_plain(reply).split()) if reply is not None else ""
+    text = " ".join(render_plain(reply, COMMAND_PREFIX).split()) if reply is not None else ""
     return _clip(text, MAX_CALLBACK_ANSWER)
 
 
