@@ -21,7 +21,8 @@ from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
-from bot.core.reply import Code, Paragraph, Reply, Text
+from bot.core.reply import Command as CommandSpan
+from bot.core.reply import Paragraph, Reply, Text, command_or_code
 from bot.core.router import Command, ParsedCommand, Router, UnknownSubcommand, parse_command_line
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.i18n.texts import Texts
@@ -217,7 +218,8 @@ class App:
         message = self.catalog.para(lang, error.key, **params)
         if error.example and command is not None:
             example = self.catalog.text(lang, f"{command.key}.example")
-            message = message + self.catalog.para(lang, "common.example", example=Code(example))
+            example_span = command_or_code(example)
+            message = message + self.catalog.para(lang, "common.example", example=example_span)
         return Reply.of(message)
 
     async def _message(
@@ -281,7 +283,8 @@ class App:
         except UnknownSubcommand as unknown:
             return self._family_usage(lang, unknown.family), False
         if match is None:
-            message = self.catalog.para(lang, "common.unknown_command", command="/" + parsed.word)
+            typed = CommandSpan(parsed.word)
+            message = self.catalog.para(lang, "common.unknown_command", command=typed)
             return Reply.of(message), False
         command = match.command
         if command.needs_partnership and partnership is None:
@@ -295,7 +298,7 @@ class App:
         coordinator = partnership is not None and await roles.is_coordinator(
             uow, partnership, person, event.sender.is_room_admin
         )
-        actor = Actor(person, coordinator, event.sender.is_room_admin)
+        actor = Actor(person, coordinator, event.sender.is_room_admin, event.sender.admin_unknown)
         ctx = self._context(uow, event, actor, partnership, room, lang, match.args)
         try:
             # refused before the arguments are read, where the rule needs no facts
@@ -324,9 +327,11 @@ class App:
         )
 
     def _family_usage(self, lang: str, family: list[Command]) -> Reply:
-        head = self.catalog.para(lang, "common.choose_subcommand", command="/" + family[0].name)
+        head = self.catalog.para(
+            lang, "common.choose_subcommand", command=CommandSpan(family[0].name)
+        )
         lines = [
-            Paragraph((Text("• "), Code(self._usage_line(lang, c))))
+            Paragraph((Text("• "), command_or_code(self._usage_line(lang, c))))
             for c in family
             if c.sub is not None
         ]

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
 from bot.app import AppConfig
 from bot.bootstrap import bootstrap
-from bot.config import data_dir, database_url, without_password
+from bot.config import data_dir, database_url
 from bot.config import load as load_config
 from bot.core.clock import ManualClock, SystemClock
 from bot.core.render import render_plain
+from bot.core.secrets import mask_url
 from bot.i18n import LANGUAGES
 from storage.database import Database, default_database_path
 
@@ -102,7 +103,7 @@ async def _console(args: argparse.Namespace) -> int:
         if args.script:
             await console.run(args.script_lines)
         elif interactive:
-            print(BANNER.format(db=runtime.database.url), file=sys.stderr)
+            print(BANNER.format(db=mask_url(runtime.database.url)), file=sys.stderr)
             loop = asyncio.get_running_loop()
             while True:
                 line = await loop.run_in_executor(None, _prompt)
@@ -129,7 +130,7 @@ async def _db_upgrade(args: argparse.Namespace) -> int:
         await database.upgrade()
     finally:
         await database.close()
-    print(f"database is up to date: {database.url.split('@')[-1]}")
+    print(f"database is up to date: {mask_url(database.url)}")
     return 0
 
 
@@ -140,7 +141,7 @@ def _check_config(args: argparse.Namespace) -> int:
             print(f"problem: {problem}", file=sys.stderr)
         return 1
     platforms = [name for name in ("matrix", "telegram") if getattr(config, name) is not None]
-    where = without_password(database_url(config))
+    where = mask_url(database_url(config))
     print(f"config is fine: {', '.join(platforms)}; database {where}")
     return 0
 

@@ -173,15 +173,6 @@ def database_url(config: Config, environ: Mapping[str, str] | None = None) -> st
     return f"sqlite:///{data_dir(config, env) / DATABASE_FILE}"
 
 
-def without_password(url: str) -> str:
-    """A database URL to show: the password replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
-
-
 def _check(config: Config) -> list[str]:
     problems: list[str] = []
     if config.bot.language not in LANGUAGES:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import MessageEvent
-from bot.core.reply import Button, Code, Reply
+from bot.core.reply import Button, Code, Reply, command_or_code
 from bot.core.router import Router
 from bot.usecases import confirmations
 
@@ -39,7 +39,12 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
     )
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
     return Reply.of(
-        ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
+        ctx.t(
+            "confirm.question",
+            command=Code(line[:200]),
+            yes=command_or_code(yes, "plain"),
+            no=command_or_code(no, "plain"),
+        ),
         buttons=(
             Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
             Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),

@@ -7,7 +7,16 @@ from datetime import datetime
 from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.model import Meeting, Member
-from bot.core.reply import Attachment, Bold, BulletList, Code, Paragraph, Reply, Span, Text
+from bot.core.reply import (
+    Attachment,
+    Bold,
+    BulletList,
+    Paragraph,
+    Reply,
+    Span,
+    Text,
+    command_or_code,
+)
 from bot.core.router import Router
 from bot.core.text import MAX_NAME, MAX_TEXT, clean
 from bot.core.timefmt import fmt_date, fmt_datetime
@@ -86,8 +95,8 @@ async def next_meeting(ctx: Context) -> Reply:
             ctx.t("next.none", host=turn.member.name, period=period_text(ctx.texts, turn.period)),
             ctx.t(
                 "next.how",
-                command=Code(ctx.texts.text("next.command")),
-                example=Code(ctx.texts.text("cmd.schedule.example")),
+                command=command_or_code(ctx.texts.text("next.command")),
+                example=command_or_code(ctx.texts.text("cmd.schedule.example")),
             ),
         )
     meeting, host = found.meeting, found.host

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.events import MessageEvent
-from bot.core.reply import Bold, BulletList, Code, Paragraph, Reply, Text
+from bot.core.reply import Bold, BulletList, Code, Paragraph, Reply, Text, command_or_code
 from bot.core.router import Router
 from bot.core.text import clean
 from bot.i18n.texts import Texts
@@ -37,11 +37,14 @@ async def link(ctx: Context) -> Reply:
         code = await partnership.make_link_code(ctx.call)
         return Reply.of(
             ctx.t("link.code", code=Code(code.code), until=ctx.texts.when(code.expires_at)),
-            ctx.t("link.how", command=Code(f"/link {code.code}")),
+            ctx.t("link.how", command=command_or_code(f"/link {code.code}")),
         )
-    if len(code_text) > 32:
-        raise UserError("link.bad_code", example=True)
     linked = await partnership.link(ctx.call, partnership.LinkRoom(code_text, _room_name(ctx)))
+    if isinstance(linked, partnership.LinkRefused):
+        if linked.throttled_until is not None:
+            return ctx.say("link.throttled", until=ctx.texts.when(linked.throttled_until))
+        example = command_or_code(ctx.texts.text("cmd.link.example"))
+        return Reply.of(ctx.t("link.bad_code") + ctx.t("common.example", example=example))
     joined = linked.partnership
     texts = Texts(ctx.catalog, joined.language, joined.timezone)
     return texts.say("link.done", name=joined.name)

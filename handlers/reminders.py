@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.context import Context
 from bot.core.errors import UsageError
-from bot.core.reply import Block, Bold, BulletList, Code, Reply, Span, Text
+from bot.core.reply import Block, Bold, BulletList, Reply, Span, Text, command_or_code
 from bot.core.router import Router
 from bot.core.text import MAX_TEXT, clean
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date
@@ -90,9 +90,11 @@ async def list_reminders(ctx: Context) -> Reply:
         blocks.append(BulletList(tuple(_adhoc_item(ctx, r) for r in found.adhoc)))
         command = "/erinnerungen loeschen" if ctx.german else "/reminders cancel"
         first = found.adhoc[0].number
-        blocks.append(ctx.t("reminders.how_cancel", command=Code(f"{command} {first}")))
+        blocks.append(ctx.t("reminders.how_cancel", command=command_or_code(f"{command} {first}")))
     else:
-        blocks.append(ctx.t("reminders.none", example=Code(ctx.texts.text("cmd.remind.example"))))
+        blocks.append(
+            ctx.t("reminders.none", example=command_or_code(ctx.texts.text("cmd.remind.example")))
+        )
     if found.automatic:
         blocks.append(ctx.t("reminders.automatic", count=len(found.automatic)))
         blocks.append(

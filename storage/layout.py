@@ -14,7 +14,7 @@ without touching either:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Column, Table, or_, select
@@ -29,6 +29,7 @@ INSTANCE_WIDE: dict[str, str] = {
     "adapter_state": "connection state of this instance (sync tokens, pending confirmations)",
     "outbox": "messages queued for this instance's connections; sent ones are history only",
     "link_code": "one-time codes valid for 24 hours; a moved partnership makes new ones",
+    "link_attempt": "failed /link redemptions of the last day, to throttle guessing codes",
     "handled_event": "ids of this instance's recent platform events, against replays",
 }
 
@@ -72,7 +73,8 @@ def layout(metadata: Any = Base.metadata) -> Layout:
 
 
 def _dump_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """JSON-ready: datetimes and dates (an action item's due day) as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _order(table: Table) -> list[Column[Any]]:

@@ -142,6 +142,21 @@ class LinkCodeRow(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class LinkAttemptRow(Base):
+    """A failed `/link <code>`: counted per room and per person to throttle guessing."""
+
+    __tablename__ = "link_attempt"
+    __table_args__ = (
+        Index("ix_link_attempt_room", "platform", "room_id", "at"),
+        Index("ix_link_attempt_user", "platform", "user_id", "at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    room_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditRow(Base):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -3,17 +3,18 @@ present in which room, the codes that link a room, and the audit trail."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
-from bot.core.events import RoomRef
+from bot.core.events import Identity, RoomRef
 from bot.core.model import AuditEntry, Contact, LinkCode, Member, Partnership, Room
 from bot.core.text import match_key
 from storage.models import (
     AuditRow,
     ContactRow,
     CoordinatorRow,
+    LinkAttemptRow,
     LinkCodeRow,
     MemberRow,
     PartnershipRow,
@@ -21,6 +22,9 @@ from storage.models import (
     RoomRow,
 )
 from storage.repository import SqlRepository
+
+ATTEMPTS_KEPT = timedelta(days=1)
+"""Failed /link attempts are throttled over an hour; a day of them is kept for the record."""
 
 
 def _partnership(row: PartnershipRow) -> Partnership:
@@ -275,6 +279,29 @@ class SqlLinkCodes(SqlRepository):
         await self.session.execute(
             update(LinkCodeRow).where(LinkCodeRow.code == code).values(used_at=now)
         )
+
+    async def failed(self, room: RoomRef, user: Identity, now: datetime) -> None:
+        await self.session.execute(
+            delete(LinkAttemptRow).where(LinkAttemptRow.at < now - ATTEMPTS_KEPT)
+        )
+        self.session.add(
+            LinkAttemptRow(
+                platform=room.platform, room_id=room.room_id, user_id=user.user_id, at=now
+            )
+        )
+        await self.session.flush()
+
+    async def failures(self, room: RoomRef, user: Identity, since: datetime) -> list[datetime]:
+        attempt = LinkAttemptRow
+        in_room = (attempt.platform == room.platform) & (attempt.room_id == room.room_id)
+        by_user = (attempt.platform == user.platform) & (attempt.user_id == user.user_id)
+        rows = await self.session.scalars(
+            select(LinkAttemptRow.at)
+            .where(or_(in_room, by_user))
+            .where(LinkAttemptRow.at >= since)
+            .order_by(LinkAttemptRow.at, LinkAttemptRow.id)
+        )
+        return list(rows)
 
 
 class SqlAudit(SqlRepository):

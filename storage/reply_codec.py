@@ -16,6 +16,7 @@ from bot.core.reply import (
     BulletList,
     Button,
     Code,
+    Command,
     Link,
     Mention,
     Paragraph,
@@ -65,6 +66,8 @@ def _span_to_dict(span: Span) -> dict[str, Any]:
         }
     if isinstance(span, Link):
         return {"t": "link", "text": span.text, "url": span.url}
+    if isinstance(span, Command):
+        return {"t": "command", "text": span.text, "style": span.style}
     return {"t": type(span).__name__.lower(), "text": span.text}
 
 
@@ -74,6 +77,8 @@ def _span_from_dict(data: dict[str, Any]) -> Span:
         return Mention(Identity(data["platform"], data["user"]), data["name"])
     if kind == "link":
         return Link(data["text"], data["url"])
+    if kind == "command":
+        return Command(data["text"], data.get("style", "plain"))
     simple: dict[str, type[Text] | type[Bold] | type[Code]] = {
         "text": Text,
         "bold": Bold,

@@ -3,11 +3,13 @@ import it as a new partnership. Which tables belong to it is `storage.layout`'s 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, DateTime, Integer, Table, select
+from sqlalchemy import Column, Date, DateTime, Integer, Table, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.type_api import TypeEngine
@@ -47,10 +49,49 @@ def _is_time(kind: TypeEngine[Any]) -> bool:
     return isinstance(impl, DateTime)
 
 
+def _is_day(kind: TypeEngine[Any]) -> bool:
+    impl = getattr(kind, "impl", kind)
+    return isinstance(impl, Date) and not isinstance(impl, DateTime)
+
+
 def _load_value(column: Column[Any], value: Any) -> Any:
     if value is not None and _is_time(column.type):
         return datetime.fromisoformat(value)
+    if value is not None and _is_day(column.type):
+        return date.fromisoformat(value)
     return value
+
+
+REMINDER_REFERENCES = {
+    "meeting": "meeting",
+    "member": "member",
+    "action": "action_item",
+    "author_id": "person",
+}
+"""Ids a reminder's JSON payload holds, and their tables. A planned reminder's key starts
+with the id of what it is about (`17@2027-03-02T09:00Z-14d`); both follow the new ids, or
+the imported reminders would be about nothing and be dropped when due."""
+
+_LEADING_ID = re.compile(r"(\d+)(\D.*)?$", re.DOTALL)
+
+
+def _remap_reminder(row: dict[str, Any], new_ids: dict[str, dict[Any, Any]]) -> dict[str, Any]:
+    payload = json.loads(row.get("payload") or "{}")
+    key = str(row["key"])
+    for field, table in REMINDER_REFERENCES.items():
+        old = payload.get(field)
+        if not isinstance(old, int) or old not in new_ids.get(table, {}):
+            continue
+        new = new_ids[table][old]
+        payload[field] = new
+        leading = _LEADING_ID.match(key)
+        if field != "author_id" and leading and int(leading[1]) == old:
+            key = f"{new}{leading[2] or ''}"
+    return {
+        **row,
+        "key": key,
+        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+    }
 
 
 def find_partnership(conn: Connection, name: str) -> int:
@@ -111,9 +152,12 @@ def import_partnership(conn: Connection, data: dict[str, Any]) -> int:
         raise TransferError(f"the export has tables this version does not know: {unknown}")
     new_ids: dict[str, dict[Any, Any]] = {}
     _import_people(conn, parts, dumped, new_ids)
-    for table in parts.owned:
+    # Reminders last: their payloads name meetings, members and action items by id.
+    for table in sorted(parts.owned, key=lambda t: t.name == "reminder"):
         new_ids[table.name] = {}
         for row in dumped.get(table.name, []):
+            if table.name == "reminder":
+                row = _remap_reminder(row, new_ids)
             _insert(conn, table, row, new_ids)
     return int(next(iter(new_ids[ROOT].values())))
 

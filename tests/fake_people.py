@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.events import Identity, RoomRef
@@ -149,6 +149,18 @@ class FakeLinkCodes(Repository):
         self._wrote()
         if code in self._t.link_codes:
             self._t.link_codes[code].used_at = utc(now)
+
+    async def failed(self, room: RoomRef, user: Identity, now: datetime) -> None:
+        self._wrote()
+        kept = [a for a in self._t.link_attempts if a[2] >= utc(now) - timedelta(days=1)]
+        self._t.link_attempts[:] = [*kept, (room, user, utc(now))]
+
+    async def failures(self, room: RoomRef, user: Identity, since: datetime) -> list[datetime]:
+        return sorted(
+            at
+            for where, who, at in self._t.link_attempts
+            if (where == room or who == user) and at >= utc(since)
+        )
 
 
 _PERSON_COLUMNS: dict[str, tuple[str, ...]] = {

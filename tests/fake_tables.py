@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.core.events import Identity, RoomRef
 from bot.core.model import (
     ActionItem,
     AgendaItem,
@@ -90,6 +91,8 @@ class Tables:
     presence: dict[tuple[int, int], datetime] = field(default_factory=dict)
     """(room id, person id) -> since"""
     link_codes: dict[str, LinkCode] = field(default_factory=dict)
+    link_attempts: list[tuple[RoomRef, Identity, datetime]] = field(default_factory=list)
+    """Failed /link redemptions: (room, account, when)."""
     audit: dict[int, AuditEntry] = field(default_factory=dict)
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)

@@ -145,6 +145,27 @@ async def test_link_codes_are_used_once(database: Database) -> None:
         assert await uow.link_codes.get("NOPE") is None
 
 
+async def test_failed_link_attempts_count_per_room_and_account(database: Database) -> None:
+    room, other = RoomRef("telegram", "-100"), RoomRef("telegram", "-200")
+    mallory, eve = Identity("telegram", "66"), Identity("telegram", "77")
+    async with database.uow() as uow:
+        await uow.link_codes.failed(room, mallory, NOW - timedelta(days=2))  # forgotten next
+        await uow.link_codes.failed(room, mallory, NOW - timedelta(minutes=30))
+        await uow.link_codes.failed(other, eve, NOW - timedelta(minutes=20))
+        await uow.link_codes.failed(room, eve, NOW - timedelta(minutes=10))
+        await uow.commit()
+    async with database.uow() as uow:
+        since = NOW - timedelta(hours=1)
+        assert await uow.link_codes.failures(room, Identity("matrix", "66"), since) == [
+            NOW - timedelta(minutes=30),
+            NOW - timedelta(minutes=10),
+        ]
+        assert len(await uow.link_codes.failures(other, mallory, since)) == 2
+        assert len(await uow.link_codes.failures(other, eve, since)) == 2
+        everything = await uow.link_codes.failures(room, mallory, NOW - timedelta(days=3))
+        assert len(everything) == 2, "the two-day-old attempt went when a newer one came"
+
+
 async def test_audit_keeps_order_newest_first(database: Database) -> None:
     async with database.uow() as uow:
         p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.core.reply import Code, Mention, Paragraph, Reply
+from bot.core.reply import Mention, Paragraph, Reply, command_or_code
 from bot.i18n.texts import Texts
 from bot.usecases.contacts import ContactAdded, ContactRemoved
 from bot.usecases.coordinators import CoordinatorAdded, CoordinatorRemoved
@@ -74,7 +74,10 @@ def welcomed(texts: Texts, event: Welcomed, now: datetime) -> Reply:
     sample = event.sample or texts.text("welcome.sample")
     return Reply.of(
         texts.t("welcome.new", person=event.person, name=event.partnership.name),
-        texts.t("welcome.how", command=Code(("/ichbin " if texts.german else "/iam ") + sample)),
+        texts.t(
+            "welcome.how",
+            command=command_or_code(("/ichbin " if texts.german else "/iam ") + sample),
+        ),
     )
 
 

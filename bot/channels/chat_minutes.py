@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.core.reply import Block, BulletList, Code, Reply, Text
+from bot.core.reply import Block, BulletList, Reply, Text, command_or_code
 from bot.i18n.agenda import agenda_view_blocks
 from bot.i18n.texts import Texts
 from bot.usecases.minutes import MeetingStarted, MinutesWritten
@@ -26,7 +26,9 @@ def started(texts: Texts, event: MeetingStarted, now: datetime) -> Reply:
         ),
         *agenda_view_blocks(texts, event.agenda, intro=False),
         texts.t("startmeeting.cheatsheet"),
-        BulletList(tuple((Code(texts.text(f"startmeeting.cheat.{k}")),) for k in CHEATSHEET)),
+        BulletList(
+            tuple((command_or_code(texts.text(f"startmeeting.cheat.{k}")),) for k in CHEATSHEET)
+        ),
     )
 
 

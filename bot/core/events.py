@@ -31,6 +31,9 @@ class Sender:
     identity: Identity
     display_name: str
     is_room_admin: bool = False
+    admin_unknown: bool = False
+    """The platform could not say whether they administer the room (its API failed): a
+    refusal then says so, instead of "only administrators may"."""
 
 
 @dataclass(frozen=True)

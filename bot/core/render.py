@@ -4,35 +4,57 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.core.reply import Block, Bold, BulletList, Code, Link, Mention, Reply, Span, Text
+from bot.core.reply import (
+    Block,
+    Bold,
+    BulletList,
+    Code,
+    Command,
+    Link,
+    Mention,
+    Reply,
+    Span,
+    Text,
+)
+
+PREFIX = "/"
+"""The command prefix where a platform does not say otherwise (Telegram, the console,
+files); Matrix renders with "!". See `Command`."""
 
 
-def plain_span(span: Span) -> str:
+def plain_span(span: Span, prefix: str = PREFIX) -> str:
     if isinstance(span, Link):
         return span.text if span.text == span.url else f"{span.text} ({span.url})"
     if isinstance(span, Mention):
         return span.name
+    if isinstance(span, Command):
+        return prefix + span.text
     return span.text
 
 
-def plain_spans(spans: tuple[Span, ...]) -> str:
-    return "".join(plain_span(s) for s in spans)
+def plain_spans(spans: tuple[Span, ...], prefix: str = PREFIX) -> str:
+    return "".join(plain_span(s, prefix) for s in spans)
 
 
-def _plain_block(block: Block) -> str:
+def _plain_block(block: Block, prefix: str) -> str:
     if isinstance(block, BulletList):
         return "\n".join(
-            m + plain_spans(i) for m, i in zip(block.markers(), block.items, strict=True)
+            m + plain_spans(i, prefix) for m, i in zip(block.markers(), block.items, strict=True)
         )
-    return plain_spans(block.spans)
+    return plain_spans(block.spans, prefix)
 
 
-def render_plain(reply: Reply) -> str:
-    return "\n".join(_plain_block(b) for b in reply.blocks)
+def render_plain(reply: Reply, prefix: str = PREFIX) -> str:
+    """Plain text; commands with the platform's `prefix`."""
+    return "\n".join(_plain_block(b, prefix) for b in reply.blocks)
 
 
-def html_span(span: Span, mention_html: dict[str, str] | None = None) -> str:
+def html_span(span: Span, mention_html: dict[str, str] | None = None, prefix: str = PREFIX) -> str:
     """One span as HTML; every user-supplied text is escaped here and nowhere else."""
+    if isinstance(span, Command):
+        text = escape(prefix + span.text, quote=False)
+        tag = {"bold": "b", "code": "code"}.get(span.style)
+        return f"<{tag}>{text}</{tag}>" if tag else text
     if isinstance(span, Text):
         return escape(span.text, quote=False)
     if isinstance(span, Bold):
@@ -48,16 +70,19 @@ def html_span(span: Span, mention_html: dict[str, str] | None = None) -> str:
 
 
 def render_html(
-    reply: Reply, line_break: str = "\n", mention_html: dict[str, str] | None = None
+    reply: Reply,
+    line_break: str = "\n",
+    mention_html: dict[str, str] | None = None,
+    prefix: str = PREFIX,
 ) -> str:
     """HTML for Matrix (line_break="<br>") or Telegram's parse mode (line_break="\\n")."""
     lines: list[str] = []
     for block in reply.blocks:
         if isinstance(block, BulletList):
             lines.extend(
-                escape(marker) + "".join(html_span(s, mention_html) for s in item)
+                escape(marker) + "".join(html_span(s, mention_html, prefix) for s in item)
                 for marker, item in zip(block.markers(), block.items, strict=True)
             )
         else:
-            lines.append("".join(html_span(s, mention_html) for s in block.spans))
+            lines.append("".join(html_span(s, mention_html, prefix) for s in block.spans))
     return line_break.join(lines)

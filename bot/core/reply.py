@@ -38,7 +38,29 @@ class Mention:
     name: str
 
 
-Span = Text | Bold | Code | Link | Mention
+@dataclass(frozen=True)
+class Command:
+    """A command the bot suggests, without its prefix: `Command("hilfe mitglied")`.
+
+    The prefix belongs to the room's platform and each adapter writes it when rendering:
+    `/` in Telegram (in privacy mode a bot receives nothing else) and the console, `!` in
+    Matrix (Element takes a leading `/` for its own commands). Catalog templates write
+    `/befehl`; `Catalog.para` turns that into this span. `style` is how it looks: "plain",
+    "bold" or "code"."""
+
+    text: str
+    style: str = "plain"
+
+
+Span = Text | Bold | Code | Link | Mention | Command
+
+
+def command_or_code(text: str, style: str = "code") -> Span:
+    """A bot-written command line ("/link K7M2Q9XA") as a Command, so the platform gives
+    it its prefix; anything else as a Code span."""
+    if text.startswith("/") and text[1:2].isalpha():
+        return Command(text[1:], style)
+    return Code(text)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ agenda. Shared by the chat commands' replies and by the channels that post the a
 from __future__ import annotations
 
 from bot.core.model import AgendaItem
-from bot.core.reply import Block, BulletList, Code, Paragraph, Span, Text
+from bot.core.reply import Block, BulletList, Paragraph, Span, Text, command_or_code
 from bot.core.timefmt import fmt_date
 from bot.i18n import Catalog
 from bot.i18n.texts import Texts
@@ -74,7 +74,7 @@ def agenda_view_blocks(texts: Texts, view: AgendaView, intro: bool = True) -> li
         blocks.append(texts.t("agenda.items"))
         blocks.extend(agenda_blocks(texts.catalog, texts.lang, view.items))
     elif meeting is not None:
-        blocks.append(texts.t("agenda.empty", command=Code(add_command(texts))))
+        blocks.append(texts.t("agenda.empty", command=command_or_code(add_command(texts))))
     if view.later:
         blocks.append(texts.t("agenda.later", count=view.later))
     return blocks

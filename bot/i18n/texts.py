@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.permissions import Permission, Who
-from bot.core.reply import Paragraph, Reply
+from bot.core.reply import Paragraph, Reply, Span
 from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.i18n import Catalog
 
@@ -28,6 +28,10 @@ class Texts:
 
     def text(self, key: str, **params: Any) -> str:
         return self.catalog.text(self.lang, key, **params)
+
+    def command(self, key: str, style: str = "code") -> Span:
+        """A catalog command line as a span the platform gives its prefix (see `Command`)."""
+        return self.catalog.command(self.lang, key, style)
 
     def has(self, key: str) -> bool:
         return self.catalog.has(self.lang, key)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from bot.config import Config, Secret
 from bot.core.clock import Clock
 from bot.core.router import Router
+from bot.core.secrets import url_password
 from bot.observers import EventObserver
 from bot.ops import logging as oplog
 from bot.ops.health import Health, Listener
@@ -28,11 +30,10 @@ def secrets_of(config: Config, database_url: str | None = None) -> list[str]:
         for value in vars(section).values():
             if isinstance(value, Secret) and value:
                 found.append(value.reveal())
-    url = database_url or config.bot.database
-    if "://" in url and "@" in url:
-        credentials = url.split("://", 1)[1].rsplit("@", 1)[0]
-        if ":" in credentials:
-            found.append(credentials.split(":", 1)[1])
+    for url in (database_url or "", config.bot.database):
+        password = url_password(url)
+        if password:
+            found.extend({password, unquote(password)})
     return found
 
 

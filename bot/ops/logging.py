@@ -18,11 +18,26 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from bot.core.router import Router
+from bot.core.secrets import Masker
 from bot.observers import EventReport
 
 FORMATS = ("keyvalue", "json")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-REDACTED = "***"
+KEY_MATERIAL = (
+    "peewee",
+    "nio",
+    "aiohttp",
+    "asyncpg",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "httpx",
+    "httpcore",
+)
+"""Loggers capped at WARNING whatever the level: below it they log what they carry. nio's
+store writes the Olm account and Megolm sessions through peewee's query log (with their
+pickles as parameters); nio and aiohttp log requests and to-device payloads; asyncpg and
+SQLAlchemy's engine echo statements with their values; httpx and httpcore log request
+URLs, and Telegram's carries the bot token."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,7 @@ class LineFormatter(logging.Formatter):
     def __init__(self, style: str = "keyvalue", secrets: Iterable[str] = ()) -> None:
         super().__init__()
         self.style = style
-        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        self.mask = Masker(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         values = _record_fields(record)
@@ -90,9 +105,7 @@ class LineFormatter(logging.Formatter):
             line = json.dumps(values, ensure_ascii=False, default=str)
         else:
             line = " ".join(f"{k}={_kv(v)}" for k, v in values.items() if v is not None)
-        for secret in self.secrets:
-            line = line.replace(secret, REDACTED)
-        return line
+        return self.mask(line)
 
 
 def configure(
@@ -109,9 +122,8 @@ def configure(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # Client libraries log request URLs (Telegram's carries the token) at INFO.
-    for chatty in ("httpx", "httpcore", "aiohttp.access", "nio"):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
+    for carrier in KEY_MATERIAL:
+        logging.getLogger(carrier).setLevel(max(logging.WARNING, root.level))
     return handler
 
 

@@ -43,6 +43,8 @@ class Actor:
     person: Person
     is_coordinator: bool = False
     is_room_admin: bool = False
+    admin_unknown: bool = False
+    """The platform could not tell whether they administer the room."""
 
 
 class NotAllowed(UserError):
@@ -154,6 +156,9 @@ async def _speaks_for(call: Call, member: Member) -> bool:
 
 async def refusal(call: Call, permission: Permission, facts: Facts) -> NotAllowed:
     """The answer to a refused call: who may do it."""
+    if call.actor.admin_unknown and {Who.ROOM_ADMIN, Who.COORDINATOR} & set(permission.allowed):
+        # Room administrators count as coordinators too: the platform's silence is the reason.
+        return NotAllowed(permission, "common.admins_unknown")
     if permission.refusal is not None:
         host = facts.host.name if facts.host is not None else "-"
         return NotAllowed(permission, permission.refusal, host=host)

@@ -21,6 +21,7 @@ from bot.core.reply import (
     Bold,
     BulletList,
     Code,
+    Command,
     Link,
     Mention,
     Paragraph,
@@ -189,6 +190,8 @@ def _md_span(span: Span) -> str:
         return f"[{escape_markdown(span.text)}]({url})"
     if isinstance(span, Mention):
         return escape_markdown(span.name)
+    if isinstance(span, Command):  # a file is read anywhere: the prefix every platform takes
+        return escape_markdown("/" + span.text)
     return escape_markdown(span.text)
 
 
@@ -226,6 +229,8 @@ def _html_span(span: Span) -> str:
         return f'<a href="{html_escape(span.url)}">{html_escape(span.text)}</a>'
     if isinstance(span, Mention):
         return html_escape(span.name)
+    if isinstance(span, Command):
+        return html_escape("/" + span.text)
     return html_escape(span.text)
 
 

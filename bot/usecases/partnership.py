@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.domain_events import DomainEvent
 from bot.core.errors import UserError
-from bot.core.events import RoomRef
+from bot.core.events import Identity, RoomRef
 from bot.core.model import LinkCode, Partnership, Room
 from bot.core.permissions import Who
 from bot.usecases.base import Call, use_case
 from bot.usecases.ports import UnitOfWork
 
 LINK_CODE_VALIDITY = timedelta(hours=24)
+LINK_TRIES = 5
+LINK_TRIES_WINDOW = timedelta(hours=1)
+"""After LINK_TRIES failed codes within the window, from one room or one account, /link
+refuses until the oldest of them is an hour old: guessing an 8-letter code from a
+32-letter alphabet at 5 an hour takes longer than any code lives."""
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -61,6 +66,16 @@ class LinkRoom:
 
 
 @dataclass(frozen=True)
+class LinkRefused:
+    """A code that did not work, or one try too many. Recorded (per room and account, and
+    in the audit of the partnership a known code belongs to), so not an error that rolls
+    back."""
+
+    throttled_until: datetime | None = None
+    """Set when the code was not even looked at: too many failures in the last hour."""
+
+
+@dataclass(frozen=True)
 class SetRules:
     text: str
 
@@ -100,18 +115,32 @@ async def make_link_code(call: Call) -> LinkCode:
     return code
 
 
+def _account(call: Call, ref: RoomRef) -> Identity:
+    """The caller's account on the room's platform (the one that typed the code)."""
+    found = next((i for i in call.person.identities if i.platform == ref.platform), None)
+    return found or Identity(ref.platform, f"person:{call.person.id}")
+
+
 @use_case("partnership.link", Who.ROOM_ADMIN, refusal="link.only_room_admins")
-async def link(call: Call, command: LinkRoom) -> RoomLinked:
-    """This room joins the partnership whose code it gives."""
+async def link(call: Call, command: LinkRoom) -> RoomLinked | LinkRefused:
+    """This room joins the partnership whose code it gives; failed codes are counted."""
     uow, ref = call.uow, _source(call)
     if await uow.rooms.find(ref) is not None:
         raise UserError("link.already")
-    code = await uow.link_codes.get(command.code.strip().upper())
-    if code is None or code.used_at is not None or code.expires_at <= call.now:
-        raise UserError("link.bad_code", example=True)
-    partnership = await uow.partnerships.get(code.partnership_id)
-    if partnership is None:
-        raise UserError("link.bad_code", example=True)
+    account = _account(call, ref)
+    failures = await uow.link_codes.failures(ref, account, call.now - LINK_TRIES_WINDOW)
+    if len(failures) >= LINK_TRIES:
+        return LinkRefused(throttled_until=failures[-LINK_TRIES] + LINK_TRIES_WINDOW)
+    wanted = command.code.strip().upper()
+    code = await uow.link_codes.get(wanted) if len(wanted) <= 32 else None
+    partnership = await uow.partnerships.get(code.partnership_id) if code else None
+    if code is None or partnership is None or code.used_at or code.expires_at <= call.now:
+        await uow.link_codes.failed(ref, account, call.now)
+        if partnership is not None:
+            reason = "used" if code and code.used_at else "expired"
+            where = {"platform": ref.platform, "room": ref.room_id}
+            await call.audit("room.link_refused", partnership=partnership, reason=reason, **where)
+        return LinkRefused()
     await uow.link_codes.mark_used(code.code, call.now)
     linked = await uow.rooms.add(partnership.id, ref, command.room_name, call.now)
     await uow.presence.enter(linked.id, call.person.id, call.now)

@@ -119,7 +119,7 @@ async def render_schedule_next(
     lang = p.language
     people = (await roster(uow, p)).contacts_of(turn.member)
     period = period_text(Texts(catalog, lang, p.timezone), turn.period) if turn.period else "-"
-    command = catalog.text(lang, "cmd.schedule.example")
+    command = catalog.command(lang, "cmd.schedule.example", "plain")
     return Notice(
         [
             catalog.para(
@@ -188,7 +188,7 @@ async def render_agenda_deadline(
         "reminder.agenda_deadline",
         deadline=fmt_datetime(deadline, lang, p.timezone),
         when=fmt_datetime(meeting.starts_at, lang, p.timezone),
-        example=catalog.text(lang, "cmd.agenda.add.example"),
+        example=catalog.command(lang, "cmd.agenda.add.example", "plain"),
     )
     return Notice([head, *await _agenda_blocks(uow, catalog, p, meeting, now)])
 
@@ -258,7 +258,7 @@ async def render_minutes(
                 "reminder.minutes_due",
                 when=fmt_datetime(meeting.starts_at, lang, p.timezone),
                 host=host.name,
-                example=catalog.text(lang, "cmd.minutes.add.example"),
+                example=catalog.command(lang, "cmd.minutes.add.example", "plain"),
             )
         ],
         (await roster(uow, p)).contacts_of(host),

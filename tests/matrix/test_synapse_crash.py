@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nio import MessageDirection, RoomMessageNotice, RoomMessagesResponse
+from nio import MessageDirection, RoomMessageNotice, RoomMessagesResponse, RoomMessageText
 
 from bot.adapters.matrix.translate import reply_content
 from storage.reply_codec import reply_from_json
@@ -166,22 +166,26 @@ class KilledBot:
             connection.close()
 
 
-async def _history(person: Person, room_id: str) -> list[RoomMessageNotice]:
-    """Every notice in the room, oldest first, as the homeserver keeps them."""
-    notices: list[RoomMessageNotice] = []
+Said = RoomMessageNotice | RoomMessageText
+
+
+async def _history(person: Person, room_id: str) -> list[Said]:
+    """Every text and notice in the room, oldest first, as the homeserver keeps them (what
+    mentions people is an m.text, so that it notifies them)."""
+    notices: list[Said] = []
     start: str | None = None
     while True:
         page = await person.client.room_messages(
             room_id, start=start, direction=MessageDirection.back, limit=100
         )
         assert isinstance(page, RoomMessagesResponse), page
-        notices.extend(e for e in page.chunk if isinstance(e, RoomMessageNotice))
+        notices.extend(e for e in page.chunk if isinstance(e, Said))
         if not page.chunk or not page.end or page.end == start:
             return notices[::-1]
         start = page.end
 
 
-def _answers(notice: RoomMessageNotice) -> str | None:
+def _answers(notice: Said) -> str | None:
     relates = notice.source.get("content", {}).get("m.relates_to", {})
     event_id = relates.get("m.in_reply_to", {}).get("event_id")
     return str(event_id) if event_id else None

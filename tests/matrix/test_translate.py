@@ -147,7 +147,7 @@ def test_history_before_the_bots_own_join_is_dropped() -> None:
     assert t.is_own_leave(member(BOT, "leave", before="join"), BOT)
 
 
-def test_reply_content_is_an_escaped_notice_with_mentions() -> None:
+def test_reply_content_is_escaped_and_mentions_make_it_a_text_that_notifies() -> None:
     reply = Reply.of(
         Paragraph.of(Bold("<Kleve>"), " & ", Mention(Identity("matrix", ANNA), "Anna <3")),
         BulletList(((Text("a<b"),), (Text("c"),)), ordered=True),
@@ -155,7 +155,7 @@ def test_reply_content_is_an_escaped_notice_with_mentions() -> None:
     )
     content = t.reply_content(reply)
     assert content is not None
-    assert content["msgtype"] == "m.notice"
+    assert content["msgtype"] == "m.text", "an m.notice would notify nobody"
     assert content["body"] == "<Kleve> & Anna <3\n1. a<b\n2. c\nTele"
     assert content["format"] == "org.matrix.custom.html"
     assert content["formatted_body"] == (
@@ -166,6 +166,9 @@ def test_reply_content_is_an_escaped_notice_with_mentions() -> None:
     assert content["m.mentions"] == {"user_ids": [ANNA]}
     plain = t.reply_content(Reply.of(Paragraph.of("Hallo")))
     assert plain is not None and "m.mentions" not in plain  # costly for Synapse; see docstring
+    assert plain["msgtype"] == "m.notice"
+    elsewhere = t.reply_content(Reply.of(Paragraph.of(Mention(Identity("telegram", "42"), "T"))))
+    assert elsewhere is not None and elsewhere["msgtype"] == "m.notice"
     assert (
         t.reply_content(Reply.of(attachments=(Attachment("a.ics", "text/calendar", b"x"),))) is None
     )

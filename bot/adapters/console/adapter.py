@@ -16,11 +16,12 @@ from bot.core.reply import Reply
 from bot.delivery import Delivery
 
 PLATFORM = "console"
+COMMAND_PREFIX = "/"
 
 
 def format_output(room: str, reply: Reply) -> str:
     """The contract other tools read: one message, continuation lines indented two spaces."""
-    text = render_plain(reply)
+    text = render_plain(reply, COMMAND_PREFIX)
     for attachment in reply.attachments:
         text += f"\n[file: {attachment.filename}, {len(attachment.data)} bytes]"
     first, *rest = text.split("\n")

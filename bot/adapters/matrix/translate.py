@@ -22,6 +22,8 @@ from bot.core.render import render_html, render_plain
 from bot.core.reply import Attachment, BulletList, Mention, Reply
 
 PLATFORM = "matrix"
+COMMAND_PREFIX = "!"
+"""How commands are written in Matrix: Element takes a leading `/` for its own commands."""
 COORDINATOR_LEVEL = 50
 """Moderators (50) and administrators (100) count as room administrators for the bot."""
 
@@ -175,15 +177,16 @@ def matrix_to(user_id: str) -> str:
 
 
 def reply_content(reply: Reply) -> dict[str, Any] | None:
-    """The `m.notice` content of a reply's text: plain `body`, escaped HTML, `m.mentions`.
+    """The message content of a reply's text: plain `body`, escaped HTML, `m.mentions`.
 
-    Mentions of Matrix users become pills (matrix.to links) and are listed in `m.mentions`.
-    A reply that mentions nobody carries no `m.mentions`: Synapse checks that field against
-    a JSON schema on every event, which cost it 3-4 ms of CPU per reply in
-    `bench/matrix_latency.py`, about 15 % of the whole round trip; the body-matching fallback
-    it would suppress does not apply to `m.notice`s, which the default push rules
-    (`.m.rule.suppress_notices`) never notify for. Returns None for a reply that consists
-    of attachments only.
+    A reply that addresses people (a reminder to the host, "your turn") is an `m.text` whose
+    `m.mentions` lists them, and their mentions are pills (matrix.to links): Synapse's
+    default push rules put `.m.rule.suppress_notices` before the mention rule, so a
+    mention in an `m.notice` would notify nobody. Every other reply is an `m.notice`, which
+    notifies nobody, and carries no `m.mentions`: Synapse checks that field against a JSON
+    schema on every event, which cost it 3-4 ms of CPU per reply in
+    `bench/matrix_latency.py`, about 15 % of the whole round trip. Returns None for a reply
+    that consists of attachments only.
     """
     if not reply.blocks:
         return None
@@ -199,10 +202,12 @@ def reply_content(reply: Reply) -> dict[str, Any] | None:
         for user in users
     }
     content: dict[str, Any] = {
-        "msgtype": "m.notice",
-        "body": render_plain(reply),
+        "msgtype": "m.text" if users else "m.notice",
+        "body": render_plain(reply, COMMAND_PREFIX),
         "format": "org.matrix.custom.html",
-        "formatted_body": render_html(reply, line_break="<br>", mention_html=pills),
+        "formatted_body": render_html(
+            reply, line_break="<br>", mention_html=pills, prefix=COMMAND_PREFIX
+        ),
     }
     if users:
         content["m.mentions"] = {"user_ids": users}

@@ -30,6 +30,8 @@ from bot.core.router import Command, Router
 from bot.i18n import Catalog
 
 PLATFORM = "telegram"
+COMMAND_PREFIX = "/"
+"""How commands are written in Telegram: in privacy mode a group bot receives only `/`."""
 ANONYMOUS_ADMIN_ID = 1087968824
 """The placeholder user (GroupAnonymousBot) Telegram puts in `from` for anonymous admins."""
 
@@ -86,7 +88,8 @@ def sender_of(
         return None
     private = chat.type == "private"
     admin = private or (admin_ids is not None and user.id in set(admin_ids))
-    return Sender(identity_of(user), user.full_name, is_room_admin=admin)
+    unknown = not private and admin_ids is None
+    return Sender(identity_of(user), user.full_name, is_room_admin=admin, admin_unknown=unknown)
 
 
 def message_event(
@@ -203,7 +206,7 @@ def reply_html(reply: Reply) -> str:
             names[f"{identity.platform}:{identity.user_id}"] = (
                 f'<a href="tg://user?id={identity.user_id}">{escape(name, quote=False)}</a>'
             )
-    return render_html(reply, line_break="\n", mention_html=names)
+    return render_html(reply, line_break="\n", mention_html=names, prefix=COMMAND_PREFIX)
 
 
 def _mentions(reply: Reply) -> list[tuple[Identity, str]]:
@@ -242,7 +245,7 @@ def outgoing(reply: Reply, limit: int = MAX_MESSAGE) -> list[OutgoingPart]:
 
 def callback_answer(reply: Reply | None) -> str:
     """A reply short enough for the small notice `answerCallbackQuery` shows the presser."""
-    text = " ".join(render_plain(reply).split()) if reply is not None else ""
+    text = " ".join(render_plain(reply, COMMAND_PREFIX).split()) if reply is not None else ""
     return _clip(text, MAX_CALLBACK_ANSWER)
 
 
@@ -280,7 +283,8 @@ def press_event(
     if admin and question_asker(message) == anonymous_admin_identity(chat.id):
         sender = Sender(anonymous_admin_identity(chat.id), anonymous_name, is_room_admin=True)
     else:
-        sender = Sender(identity_of(presser), presser.full_name, is_room_admin=admin)
+        unknown = not private and admin_ids is None
+        sender = Sender(identity_of(presser), presser.full_name, admin, admin_unknown=unknown)
     return MessageEvent(room, sender, data, room_name(message))
 
 

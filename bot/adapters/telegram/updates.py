@@ -128,7 +128,8 @@ class Updates:
         admin_ids: frozenset[int] | None = None
         command = looks_like_command(message.text)
         if command and is_group(message) and not answered:
-            admin_ids = await self.chat_admins(message.chat.id)
+            asking = message.from_user.id if message.from_user else None
+            admin_ids = await self.chat_admins(message.chat.id, asking)
         event = self._stamped(
             message_event(message, admin_ids, self._anonymous_name(message)), update
         )
@@ -158,7 +159,7 @@ class Updates:
         if isinstance(message, Message):
             admin_ids = None
             if is_group(message) and not answered:
-                admin_ids = await self.chat_admins(message.chat.id)
+                admin_ids = await self.chat_admins(message.chat.id, query.from_user.id)
             event = self._stamped(
                 press_event(query, admin_ids, self._anonymous_name(message)), update
             )
@@ -198,8 +199,11 @@ class Updates:
             group=message.chat.title or str(message.chat.id),
         )
 
-    async def chat_admins(self, chat_id: int) -> frozenset[int] | None:
-        """The group's creator and administrators; None if Telegram would not say."""
+    async def chat_admins(self, chat_id: int, asking: int | None = None) -> frozenset[int] | None:
+        """The group's creator and administrators; None if Telegram would not say.
+
+        When the list fails, `asking` (the user whose command it is) is looked up alone, so
+        the creator can still found a partnership; None only when that fails too."""
         now = self.app.clock.now()
         cached = self.admins.get(chat_id, now)
         if cached is not None:
@@ -208,10 +212,21 @@ class Updates:
             members = await self.bot.get_chat_administrators(chat_id)
         except TelegramError as error:
             log.warning("Telegram: no administrators for chat %s: %s", chat_id, error)
-            return None
+            return await self._one_admin(chat_id, asking)
         ids = frozenset(m.user.id for m in members if is_admin_status(m))
         self.admins.put(chat_id, ids, now)
         return ids
+
+    async def _one_admin(self, chat_id: int, user_id: int | None) -> frozenset[int] | None:
+        """{user_id} if they administer the group, {} if not, None if Telegram will not say."""
+        if user_id is None:
+            return None
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as error:
+            log.warning("Telegram: no status of user %s in chat %s: %s", user_id, chat_id, error)
+            return None
+        return frozenset({user_id}) if is_admin_status(member) else frozenset()
 
     # -- /setup and /link: does the bot see joins and leaves? -------------------------------
 
