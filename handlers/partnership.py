@@ -37,7 +37,7 @@ async def link(ctx: Context) -> Reply:
         code = await partnership.make_link_code(ctx.call)
         return Reply.of(
             ctx.t("link.code", code=Code(code.code), until=ctx.texts.when(code.expires_at)),
-            ctx.t("link.how", command=Code(f"/link {code.code}")),
+            ctx.t("link.how", command=Code(("/verbinden " if ctx.german else "/link ") + code.code)),
         )
     if len(code_text) > 32:
         raise UserError("link.bad_code", example=True)
