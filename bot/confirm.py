@@ -38,8 +38,13 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
         ctx.now,
     )
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    question = (
+        ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no)
+        if ctx.confirming is None
+        else ctx.confirming + ctx.t("confirm.answer", yes=yes, no=no)
+    )
     return Reply.of(
-        ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
+        question,
         buttons=(
             Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
             Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),

@@ -75,7 +75,14 @@ async def cancel(ctx: Context) -> None:
     reason = clean(ctx.args)
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
-    await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
+    cancelled = await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
+    meeting, host = cancelled.meeting, cancelled.host
+    ctx.confirming = ctx.t(
+        "cancel.confirm",
+        when=when_text(ctx, meeting.starts_at),
+        in_place=in_place(ctx.texts, default_place(meeting, host)),
+        host=host.name if host else "-",
+    )
 
 
 async def next_meeting(ctx: Context) -> Reply:

@@ -50,6 +50,9 @@ async def link(ctx: Context) -> Reply:
 async def unlink(ctx: Context) -> Reply:
     """Announced in the rooms that stay by the chat channel."""
     unlinked = await partnership.unlink(ctx.call)
+    ctx.confirming = ctx.t(
+        "unlink.confirm", room=_room_name(ctx), name=unlinked.partnership.name
+    )
     return ctx.say("unlink.done", name=unlinked.partnership.name)
 
 
