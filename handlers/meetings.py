@@ -78,10 +78,11 @@ async def cancel(ctx: Context) -> None:
     cancelled = await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
     meeting, host = cancelled.meeting, cancelled.host
     ctx.confirming = ctx.t(
-        "cancel.confirm",
+        "cancel.confirm_reason" if reason else "cancel.confirm",
         when=when_text(ctx, meeting.starts_at),
         in_place=in_place(ctx.texts, default_place(meeting, host)),
         host=host.name if host else "-",
+        reason=reason,
     )
 
 

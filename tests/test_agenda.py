@@ -141,7 +141,7 @@ async def test_moving_is_for_coordinators_and_the_host(database: Database) -> No
         ("/tagesordnung entfernen zwei", "„zwei“ ist keine Nummer"),
         (
             "/tagesordnung entfernen 7",
-            "Einen Punkt 7 gibt es nicht; die Tagesordnung hat 1 Punkte.",
+            "Einen Punkt 7 gibt es nicht; die Tagesordnung hat nur 1 Punkt.",
         ),
         ("/tagesordnung verschieben 1", "Nummer des Punktes und seine neue Position"),
         ("/tagesordnung verschieben 1 5", "„5“ ist keine Position zwischen 1 und 1."),
