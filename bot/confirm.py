@@ -41,7 +41,7 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
     question = (
         ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no)
         if ctx.confirming is None
-        else ctx.confirming + ctx.t("confirm.answer", yes=yes, no=no)
+        else ctx.t("confirm.please") + ctx.confirming + ctx.t("confirm.answer", yes=yes, no=no)
     )
     return Reply.of(
         question,
