@@ -235,7 +235,7 @@ async def test_partnerships_do_not_see_each_others_agenda(database: Database) ->
 @zoe: /tagesordnung
 """)
     assert "Geheim" not in other
-    assert "Gesammelte Vorschläge für das nächste Treffen: 0." in other
+    assert "Noch kein Treffen geplant und noch keine Vorschläge gesammelt." in other
 
 
 async def test_repositories_keep_what_they_are_given(database: Database) -> None:

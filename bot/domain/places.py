@@ -52,9 +52,7 @@ def _gender(word: str, alone: bool) -> str | None:
             (g for e, g in _ENDINGS if e in _SAFE_ALONE and word.endswith(e)),
             None,
         )
-    return next(
-        (g for e, g in _ENDINGS if e not in _WHOLE_WORD and word.endswith(e)), None
-    )
+    return next((g for e, g in _ENDINGS if e not in _WHOLE_WORD and word.endswith(e)), None)
 
 
 _ENDINGS = sorted(

@@ -41,9 +41,7 @@ DEFAULT_USER = "you"
 def names_admins(lines: Iterable[str]) -> bool:
     """Whether a script says itself who administers a room (an `:admin` line); if it does
     not, the console makes its default user administrator of every room, as the README says."""
-    return any(
-        isinstance(step, Directive) and step.name == "admin" for step in parse_script(lines)
-    )
+    return any(isinstance(step, Directive) and step.name == "admin" for step in parse_script(lines))
 
 
 def parse_script(lines: Iterable[str], default_user: str = DEFAULT_USER) -> Iterator[Step]:
