@@ -100,7 +100,11 @@ async def show_help(ctx: Context, router: Router) -> Reply:
     return Reply.of(
         ctx.t(f"help.now.{name}", member=member),
         BulletList(tuple(_line(ctx, by_key[k]) for k in keys if k in by_key)),
-        ctx.t("help.more", all=Code(_help_word(ctx, router) + " " + ALL[ctx.german])),
+        ctx.t(
+            "help.more",
+            all=Code(_help_word(ctx, router) + " " + ALL[ctx.german]),
+            one=Code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg")),
+        ),
     )
 
 
