@@ -12,5 +12,5 @@ async def test_setup_then_members_listed(database: Database) -> None:
 @anna: /members
 """
     )
-    assert out[0].startswith("[main] bot: Die Partnerschaft Klima-Allianz ist gegründet;")
+    assert out[0].startswith("[main] bot: Die Partnerschaft Klima-Allianz ist gegründet.")
     assert "1. Kleve" in out[-1]
