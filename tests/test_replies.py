@@ -36,6 +36,7 @@ KNOWN_ERRORS = {
     ],
     "de": [
         r"\bbisher 0\b",
+        r"\b1 Tagen?\b",
         r"\bin (?:Rathaus|Kreishaus|Bürgerhaus|Landratsamt|Sitzungssaal|Stadthalle|"
         r"Kreisverwaltung|Gemeinde|Stadt|der der|dem|Kreis)\b",
         r"\bim (?:der|Stadthalle|Kreisverwaltung|Gemeinde)\b",
@@ -66,12 +67,13 @@ def test_the_scanner_finds_what_the_issue_reported() -> None:
             "Nächstes Treffen: Fr., 12.03.2027, 10:00 in Rathaus Bedburg-Hau.",
             "Einen Punkt 3 gibt es nicht; die Tagesordnung hat 1 Punkte.",
             "Die Partnerschaft X ist gegründet. you koordiniert sie.",
+            "Frist für die Tagesordnung: 1 Tage vor dem Treffen",
             "/member braucht einen Unterbefehl:",
             "Gründen Sie eine mit /setup <Name> oder verbinden Sie den Raum mit /link <Code>.",
             "Bitte bestätigen: /absagen – wirklich ausführen?",
             "Neues Treffen: Fr., 12.03.2027, 10:00 in der Stadthalle Kalkar (… im der Stadthalle)",
         ],
-        "en": ["Agenda: 1 items so far", "Upcoming meetings (0):"],
+        "en": ["Agenda: 1 items so far", "Upcoming meetings (0):", "1 days before the meeting"],
     }
     for lang, messages in reported.items():
         assert [m for m in messages if not known_errors(lang, m)] == []

@@ -6,7 +6,7 @@ Babel, keyed by message id. A template may mark bold text with `**`; placeholder
 can never become markup.
 
 A message that counts is a plural entry (`msgid_plural`, `msgstr[0]`, `msgstr[1]` …): the
-language's plural rule picks the form by the `count` parameter, as gettext's ngettext does
+language's plural rule picks the form by the `count` (or `days`) parameter, as ngettext does
 ("1 Punkt", "2 Punkte"). Where zero reads differently ("noch keine Punkte", not "0 Punkte"),
 the catalog holds a `<key>.none` message, used when `count` is 0.
 """
@@ -99,7 +99,7 @@ class Catalog:
     def para(self, lang: str, key: str, **params: Any) -> Paragraph:
         """The message as a paragraph of spans; `**` in the template makes bold."""
         spans: list[Span] = []
-        count = params.get("count")
+        count = params.get("count", params.get("days"))
         template = self.template(lang, key, count if isinstance(count, int) else None)
         for index, segment in enumerate(template.split("**")):
             bold = index % 2 == 1
