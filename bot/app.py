@@ -327,9 +327,8 @@ class App:
         )
 
     def _family_usage(self, lang: str, family: list[Command]) -> Reply:
-        head = self.catalog.para(
-            lang, "common.choose_subcommand", command=CommandSpan(family[0].name)
-        )
+        name = family[0].invocation(lang == "de").split(" ")[0]
+        head = self.catalog.para(lang, "common.choose_subcommand", command=CommandSpan(name[1:]))
         lines = [
             Paragraph((Text("• "), command_or_code(self._usage_line(lang, c))))
             for c in family

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
+from bot.adapters.console.script import DEFAULT_USER, names_admins
 from bot.app import AppConfig
 from bot.bootstrap import bootstrap
 from bot.config import data_dir, database_url
@@ -95,13 +96,24 @@ async def _console(args: argparse.Namespace) -> int:
         AppConfig(default_language=args.lang, default_timezone=args.tz),
     )
     interactive = args.script is None and sys.stdin.isatty()
+    lines = None if interactive else (args.script_lines if args.script else sys.stdin.readlines())
+    you_admin = lines is not None and not names_admins(lines)
     console = Console(
-        runtime.app, runtime.delivery, clock, args.tz, write, everyone_admin=interactive
+        runtime.app,
+        runtime.delivery,
+        clock,
+        args.tz,
+        write,
+        everyone_admin=interactive,
+        admin_everywhere=DEFAULT_USER if you_admin else None,
     )
+    if you_admin:
+        notice = runtime.app.catalog.text(args.lang, "console.you_are_admin")
+        print(notice, file=sys.stderr, flush=True)
     try:
         await runtime.delivery.deliver_due()
-        if args.script:
-            await console.run(args.script_lines)
+        if lines is not None:
+            await console.run(lines)
         elif interactive:
             print(BANNER.format(db=mask_url(runtime.database.url)), file=sys.stderr)
             loop = asyncio.get_running_loop()
@@ -110,8 +122,6 @@ async def _console(args: argparse.Namespace) -> int:
                 if line is None:
                     break
                 await console.run([line])
-        else:
-            await console.run(sys.stdin.readlines())
     finally:
         await runtime.close()
     return 0

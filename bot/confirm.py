@@ -38,13 +38,14 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
         ctx.now,
     )
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    answers = {"yes": command_or_code(yes, "plain"), "no": command_or_code(no, "plain")}
+    question = (
+        ctx.t("confirm.question", command=Code(line[:200]), **answers)
+        if ctx.confirming is None
+        else ctx.t("confirm.please") + ctx.confirming + ctx.t("confirm.answer", **answers)
+    )
     return Reply.of(
-        ctx.t(
-            "confirm.question",
-            command=Code(line[:200]),
-            yes=command_or_code(yes, "plain"),
-            no=command_or_code(no, "plain"),
-        ),
+        question,
         buttons=(
             Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
             Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),

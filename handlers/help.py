@@ -1,11 +1,59 @@
-"""/help: generated from the router's metadata, in the partnership's language."""
+"""/help: the few commands that matter to this person in this room now; `/help all` every
+command by area; `/help <command>` what it does and exactly who may run it (its use case's
+declared permission). Every view fits a chat message (under 1,500 characters)."""
 
 from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.reply import Bold, BulletList, Code, Paragraph, Reply, Span, Text
+from bot.core.reply import Block, Bold, BulletList, Code, Paragraph, Reply, Span, Text
 from bot.core.router import Command, Router
+from bot.usecases import help as help_uc
+from bot.usecases.help import Situation
+
+ALL = ("all", "alle")
+
+NOT_LINKED = ("cmd.setup", "cmd.link", "cmd.help")
+NEWCOMER = (
+    "cmd.iam", "cmd.members", "cmd.next", "cmd.meetings", "cmd.agenda", "cmd.coordinators",
+    "cmd.rules", "cmd.calendar",
+)  # fmt: skip
+CONTACT = (
+    "cmd.next", "cmd.agenda", "cmd.agenda.add", "cmd.meetings", "cmd.members", "cmd.actions",
+    "cmd.done", "cmd.minutes", "cmd.calendar", "cmd.iam",
+)  # fmt: skip
+NEXT_HOST = (
+    "cmd.schedule", "cmd.move", "cmd.next", "cmd.agenda", "cmd.agenda.add", "cmd.agenda.move",
+    "cmd.members", "cmd.actions", "cmd.minutes.add", "cmd.calendar",
+)  # fmt: skip
+COORDINATOR = (
+    "cmd.member.add", "cmd.contact.add", "cmd.schedule", "cmd.next", "cmd.agenda",
+    "cmd.members", "cmd.rotation", "cmd.coordinator.add", "cmd.link", "cmd.settings",
+)  # fmt: skip
+MEETING_DAY = (
+    "cmd.startmeeting", "cmd.agenda", "cmd.agenda.add", "cmd.agenda.move", "cmd.next",
+    "cmd.move", "cmd.cancel", "cmd.members",
+)  # fmt: skip
+MEETING_RUNNING = (
+    "cmd.topic", "cmd.info", "cmd.decision", "cmd.action", "cmd.present", "cmd.undo",
+    "cmd.endmeeting", "cmd.agenda",
+)  # fmt: skip
+
+AREAS = {
+    "partnership": "partnership",
+    "settings": "settings",
+    "members": "people",
+    "contacts": "people",
+    "coordinators": "people",
+    "meetings": "meetings",
+    "rotation": "meetings",
+    "agenda": "agenda",
+    "minutes": "minutes",
+    "actions": "minutes",
+    "reminders": "reminders",
+    "privacy": "privacy",
+}
+"""Handler module -> area of `/hilfe alle` (`help.area.<area>`); the rest is "general"."""
 
 
 def usage(ctx: Context, command: Command) -> str:
@@ -21,19 +69,72 @@ def _line(ctx: Context, command: Command) -> tuple[Span, ...]:
     )
 
 
+def view(situation: Situation) -> tuple[str, tuple[str, ...]]:
+    """The situation's name (`help.now.<name>`) and the commands that matter in it."""
+    if not situation.linked:
+        return "not_linked", NOT_LINKED
+    takes_part = situation.coordinator or situation.member is not None
+    if situation.meeting_running and takes_part:
+        return "meeting_running", MEETING_RUNNING
+    if situation.meeting_today and (situation.coordinator or situation.hosts_next):
+        return "meeting_day", MEETING_DAY
+    if situation.coordinator:
+        return "coordinator", COORDINATOR
+    if situation.hosts_next:
+        return "next_host", NEXT_HOST
+    if situation.member is not None:
+        return "contact", CONTACT
+    return "newcomer", NEWCOMER
+
+
 async def show_help(ctx: Context, router: Router) -> Reply:
-    if ctx.args.strip():
-        return _one(ctx, router, ctx.args.strip())
-    shown = [c for c in router.commands if not c.hidden]
-    everyone = [c for c in shown if not c.permission.coordinators_only]
-    coordinators = [c for c in shown if c.permission.coordinators_only]
+    word = ctx.args.strip()
+    if word.casefold() in ALL:
+        return show_all(ctx, router)
+    if word:
+        return _one(ctx, router, word)
+    situation = await help_uc.situation(ctx.call)
+    name, keys = view(situation)
+    by_key = {c.key: c for c in router.commands}
+    member = situation.member.name if situation.member else ""
     return Reply.of(
-        ctx.t("help.intro"),
-        ctx.t("help.everyone"),
-        BulletList(tuple(_line(ctx, c) for c in everyone)),
-        ctx.t("help.coordinators"),
-        BulletList(tuple(_line(ctx, c) for c in coordinators)),
-        ctx.t("help.more"),
+        ctx.t(f"help.now.{name}", member=member),
+        BulletList(tuple(_line(ctx, by_key[k]) for k in keys if k in by_key)),
+        ctx.t(
+            "help.more",
+            all=Code(_help_word(ctx, router) + " " + ALL[ctx.german]),
+            one=Code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg")),
+        ),
+    )
+
+
+def _help_word(ctx: Context, router: Router) -> str:
+    return next(c for c in router.commands if c.key == "cmd.help").invocation(ctx.german)
+
+
+def _area(command: Command) -> str:
+    if command.name == "settings":
+        return "settings"
+    return AREAS.get(command.handler.__module__.rpartition(".")[2], "general")
+
+
+def show_all(ctx: Context, router: Router) -> Reply:
+    """Every command, by area, by name only: `/hilfe <Befehl>` explains each."""
+    areas: dict[str, list[Command]] = {}
+    for command in router.commands:
+        if not command.hidden:
+            areas.setdefault(_area(command), []).append(command)
+    lines = tuple(
+        (
+            Bold(ctx.catalog.text(ctx.lang, f"help.area.{area}") + ": "),
+            Text(", ".join(c.invocation(ctx.german) for c in commands)),
+        )
+        for area, commands in areas.items()
+    )
+    return Reply.of(
+        ctx.t("help.all"),
+        BulletList(lines),
+        ctx.t("help.one", command=Code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg"))),
     )
 
 
@@ -42,22 +143,31 @@ def _one(ctx: Context, router: Router, word: str) -> Reply:
     if not family:
         raise UserError("help.unknown", command=word)
     first = family[0]
-    blocks: list[Paragraph | BulletList] = [
-        Paragraph.of(Bold(f"/{first.name}"), " · ", Bold(f"/{first.alias}")),
-    ]
+    head = first.invocation(ctx.german).split(" ")[0]
+    blocks: list[Block] = [Paragraph.of(Bold(head))]
     for command in family:
-        who = ctx.texts.who_line(command.permission)
         example = ctx.catalog.text(ctx.lang, f"{command.key}.example")
-        blocks.append(
-            BulletList(
-                (
-                    _line(ctx, command),
-                    (Text(ctx.catalog.text(ctx.lang, "help.example") + " "), Code(example)),
-                    (Text(who),),
-                )
-            )
-        )
+        items: list[tuple[Span, ...]] = [
+            _line(ctx, command),
+            (Text(ctx.catalog.text(ctx.lang, "help.example") + " "), Code(example)),
+        ]
+        items.extend((Text(line),) for line in _who_lines(ctx, command))
+        blocks.append(BulletList(tuple(items)))
     return Reply.of(*blocks)
+
+
+def _who_lines(ctx: Context, command: Command) -> list[str]:
+    """One line per use case the command may run: `/verbinden` makes a code (coordinators)
+    or redeems one (the room's administrators)."""
+    cases = command.use_cases
+    if len(cases) <= 1:
+        return [ctx.texts.who_line(command.permission)]
+    return [
+        ctx.texts.text(f"help.case.{case.permission.name}")
+        + ": "
+        + ctx.texts.who_line(case.permission)
+        for case in cases
+    ]
 
 
 def register(router: Router) -> None:
@@ -65,5 +175,7 @@ def register(router: Router) -> None:
         """The commands of this router (the one being built)."""
         return await show_help(ctx, router)
 
-    router.add("help", "hilfe", needs_partnership=False)(help_for)
-    router.add("start", "start", needs_partnership=False, hidden=True)(help_for)
+    router.add("help", "hilfe", needs_partnership=False, uses=help_uc.situation)(help_for)
+    router.add("start", "start", needs_partnership=False, hidden=True, uses=help_uc.situation)(
+        help_for
+    )

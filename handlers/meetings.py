@@ -22,7 +22,8 @@ from bot.core.text import MAX_NAME, MAX_TEXT, clean
 from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.domain.calendar import build_ics
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
-from bot.i18n.meetings import calendar_event, day_text, host_line, period_text
+from bot.domain.places import without_article
+from bot.i18n.meetings import calendar_event, day_text, host_line, in_place, period_text
 from bot.usecases import meetings
 from bot.usecases.plan import default_place
 
@@ -62,6 +63,7 @@ def read_when(ctx: Context) -> tuple[datetime, str]:
     reading, place = read_date_and_place(text, ctx.now, ctx.partnership.timezone)
     if reading.at is None:
         raise refuse_date(ctx, reading, text)
+    place = without_article(place)
     if len(place) > MAX_NAME:
         raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place))
     return reading.at, place
@@ -82,7 +84,15 @@ async def cancel(ctx: Context) -> None:
     reason = clean(ctx.args)
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
-    await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
+    cancelled = await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
+    meeting, host = cancelled.meeting, cancelled.host
+    ctx.confirming = ctx.t(
+        "cancel.confirm_reason" if reason else "cancel.confirm",
+        when=when_text(ctx, meeting.starts_at),
+        in_place=in_place(ctx.texts, default_place(meeting, host)),
+        host=host.name if host else "-",
+        reason=reason,
+    )
 
 
 async def next_meeting(ctx: Context) -> Reply:
@@ -105,7 +115,7 @@ async def next_meeting(ctx: Context) -> Reply:
         ctx.t(
             "next.meeting",
             when=when_text(ctx, meeting.starts_at),
-            place=default_place(meeting, host),
+            in_place=in_place(ctx.texts, default_place(meeting, host)),
         ),
         host_line(ctx.texts, host),
         ctx.t(

@@ -38,7 +38,9 @@ async def add_member(ctx: Context) -> None:
 
 async def remove_member(ctx: Context) -> None:
     name_arg(ctx)
-    await members.remove(ctx.call, members.RemoveMember(clean(ctx.args)))
+    left = await members.remove(ctx.call, members.RemoveMember(clean(ctx.args)))
+    key = "member.remove_confirm_reason" if left.reason else "member.remove_confirm"
+    ctx.confirming = ctx.t(key, member=left.member, reason=left.reason)
 
 
 async def rename_member(ctx: Context) -> None:

@@ -35,9 +35,10 @@ async def link(ctx: Context) -> Reply:
         if ctx.room is None:
             raise UserError("link.need_code", example=True)
         code = await partnership.make_link_code(ctx.call)
+        redeem = ("/verbinden " if ctx.german else "/link ") + code.code
         return Reply.of(
             ctx.t("link.code", code=Code(code.code), until=ctx.texts.when(code.expires_at)),
-            ctx.t("link.how", command=command_or_code(f"/link {code.code}")),
+            ctx.t("link.how", command=command_or_code(redeem)),
         )
     linked = await partnership.link(ctx.call, partnership.LinkRoom(code_text, _room_name(ctx)))
     if isinstance(linked, partnership.LinkRefused):
@@ -53,6 +54,7 @@ async def link(ctx: Context) -> Reply:
 async def unlink(ctx: Context) -> Reply:
     """Announced in the rooms that stay by the chat channel."""
     unlinked = await partnership.unlink(ctx.call)
+    ctx.confirming = ctx.t("unlink.confirm", room=_room_name(ctx), name=unlinked.partnership.name)
     return ctx.say("unlink.done", name=unlinked.partnership.name)
 
 

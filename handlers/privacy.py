@@ -29,12 +29,14 @@ async def my_data(ctx: Context) -> Reply:
 
 async def forget_me(ctx: Context) -> Reply:
     done = await privacy.forget_me(ctx.call, privacy.ForgetMe(_placeholder(ctx)))
+    ctx.confirming = ctx.t("privacy.forget_me_confirm", accounts=done.accounts)
     return ctx.say("privacy.forgotten_me", accounts=done.accounts, placeholder=_placeholder(ctx))
 
 
 async def forget(ctx: Context) -> Reply:
     done = await privacy.forget(ctx.call, privacy.Forget(name_arg(ctx), _placeholder(ctx)))
     name = done.person
+    ctx.confirming = ctx.t("privacy.forget_confirm", person=name, name=ctx.partnership.name)
     return Reply.of(
         ctx.t(
             "privacy.forgotten",

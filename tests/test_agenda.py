@@ -141,7 +141,7 @@ async def test_moving_is_for_coordinators_and_the_host(database: Database) -> No
         ("/tagesordnung entfernen zwei", "„zwei“ ist keine Nummer"),
         (
             "/tagesordnung entfernen 7",
-            "Einen Punkt 7 gibt es nicht; die Tagesordnung hat 1 Punkte.",
+            "Einen Punkt 7 gibt es nicht; die Tagesordnung hat nur 1 Punkt.",
         ),
         ("/tagesordnung verschieben 1", "Nummer des Punktes und seine neue Position"),
         ("/tagesordnung verschieben 1 5", "„5“ ist keine Position zwischen 1 und 1."),
@@ -235,7 +235,7 @@ async def test_partnerships_do_not_see_each_others_agenda(database: Database) ->
 @zoe: /tagesordnung
 """)
     assert "Geheim" not in other
-    assert "Gesammelte Vorschläge für das nächste Treffen: 0." in other
+    assert "Noch kein Treffen geplant und noch keine Vorschläge gesammelt." in other
 
 
 async def test_repositories_keep_what_they_are_given(database: Database) -> None:

@@ -23,7 +23,7 @@ def next_steps() -> Reply:
 def test_commands_in_templates_become_command_spans() -> None:
     spans = CATALOG.para("de", "setup.next_steps").spans
     assert Command("mitglied") in spans and Command("ichbin") in spans
-    assert Command("link") in spans
+    assert Command("verbinden") in spans
     zone = CATALOG.para("de", "settings.bad_timezone", value="Europe/Paris").spans
     assert not [s for s in zone if isinstance(s, Command)], "Europe/Berlin is no command"
     assert render_plain(next_steps()) == CATALOG.text("de", "setup.next_steps")
@@ -34,10 +34,10 @@ def test_each_platform_writes_its_prefix() -> None:
     assert matrix is not None
     assert "mit !mitglied neu <Name>" in matrix["body"] and "mit !ichbin" in matrix["body"]
     assert "/mitglied" not in matrix["body"] and "/ichbin" not in matrix["formatted_body"]
-    assert "!link." in matrix["formatted_body"]
+    assert "!verbinden." in matrix["formatted_body"]
     telegram = reply_html(next_steps())
     assert "mit /mitglied neu &lt;Name&gt;" in telegram and "!" not in telegram
-    assert "/link." in format_output("main", next_steps())
+    assert "/verbinden." in format_output("main", next_steps())
 
 
 def test_command_lines_in_code_and_bold_keep_their_look() -> None:

@@ -18,7 +18,8 @@ SETUP = """
 """
 
 QUESTION = (
-    "[main] bot: Bitte bestätigen: /member remove Goch – wirklich ausführen? "
+    "[main] bot: Bitte bestätigen: Goch wirklich aus der Partnerschaft entfernen? Die "
+    "Ansprechpartner*innen sprechen dann nicht mehr für Goch; die Geschichte bleibt erhalten. "
     "Antworten Sie mit /ja oder /nein (innerhalb von 10 Minuten)."
 )
 
@@ -108,8 +109,8 @@ async def test_english_question(sqlite_database: Database) -> None:
     bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(":admin anna\n@anna: /setup Alliance\n@anna: /member add Kleve")
     assert await bot.say("@anna: /member remove Kleve") == [
-        "[main] bot: Please confirm: /member remove Kleve – really do it? Answer /yes or /no "
-        "(within 10 minutes)."
+        "[main] bot: Please confirm: Really remove Kleve from the partnership? Its contact "
+        "persons stop speaking for it; its history is kept. Answer /yes or /no (within 10 minutes)."
     ]
     assert heads(await bot.say("@anna: /yes")) == [
         "[main] bot: Kleve has left the partnership (recorded by anna)."

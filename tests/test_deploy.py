@@ -179,4 +179,4 @@ def test_the_recipe_installs_into_a_fresh_venv(fresh_install: Path, tmp_path: Pa
     )
     assert result.returncode == 0, result.stderr
     assert "Die Partnerschaft Probe ist gegründet" in result.stdout, "catalogs and migrations ship"
-    assert "/meinedaten" in result.stdout
+    assert "Für Sie als Koordination:" in result.stdout

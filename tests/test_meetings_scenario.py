@@ -51,7 +51,7 @@ def _rotation(message: str) -> list[str]:
 
 
 def _next(message: str) -> tuple[str, str]:
-    planned = re.search(r"Nächstes Treffen: (.+?) in .*\n  Gastgeber: (.+?) –", message)
+    planned = re.search(r"Nächstes Treffen: (.+?) (?:in|im) .*\n  Gastgeber: (.+?) –", message)
     if planned:
         return planned[2], planned[1]
     open_ = re.search(r"Als Nächstes lädt (.+?) ein, (erwartet im .+?)\.\n", message)

@@ -104,7 +104,7 @@ async def test_forgetme_asks_then_forgets_everywhere(database: Database) -> None
     bot = await founded(database)
     before = await snapshot(database)
     question = await bot.text("@bernd: /vergissmich")
-    assert "Bitte bestätigen: /vergissmich" in question
+    assert "Bitte bestätigen: Wirklich alles über Sie löschen" in question
     assert await snapshot(database, skip=("adapter_state",)) == {
         k: v for k, v in before.items() if k != "adapter_state"
     }, "nothing happens before the confirmation"

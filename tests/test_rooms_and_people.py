@@ -64,7 +64,7 @@ async def test_link_codes_expire_after_24_hours(database: Database) -> None:
     await bot.say(":time 2026-11-24 10:01")
     out = await bot.say(f":room zwei\n:admin bernd\n@bernd: /link {code}")
     assert out[0].startswith("[zwei] bot: Diesen Code kenne ich nicht, oder er ist abgelaufen")
-    assert "Beispiel: /link" in out[0]
+    assert "Beispiel: /verbinden" in out[0]
 
 
 async def test_linking_needs_a_room_administrator(database: Database) -> None:
@@ -144,7 +144,7 @@ async def test_events_in_rooms_without_partnership_are_ignored(database: Databas
     out = await bot.say("@bernd: /members")
     assert out == [
         "[main] bot: Dieser Raum gehört noch zu keiner Partnerschaft. Gründen Sie eine mit "
-        "/setup <Name> oder verbinden Sie den Raum mit /link <Code>."
+        "/gruenden <Name> oder verbinden Sie den Raum mit /verbinden <Code>."
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.core.domain_events import MeetingCancelled, MeetingMoved, MeetingScheduled
 from bot.core.reply import Reply
-from bot.i18n.meetings import host_line, meeting_file
+from bot.i18n.meetings import host_line, in_place, meeting_file
 from bot.i18n.texts import Texts
 from bot.usecases.plan import default_place
 
@@ -18,7 +18,7 @@ def scheduled(texts: Texts, event: MeetingScheduled, now: datetime) -> Reply:
         texts.t(
             "schedule.announce",
             when=texts.when(meeting.starts_at),
-            place=default_place(meeting, host),
+            in_place=in_place(texts, default_place(meeting, host)),
             person=event.by,
         ),
         host_line(texts, host),
@@ -33,7 +33,7 @@ def moved(texts: Texts, event: MeetingMoved, now: datetime) -> Reply:
             "move.announce",
             old=texts.when(event.old_start),
             when=texts.when(meeting.starts_at),
-            place=default_place(meeting, host),
+            in_place=in_place(texts, default_place(meeting, host)),
             person=event.by,
         ),
         host_line(texts, host),

@@ -23,6 +23,9 @@ class Context:
     call: Call
     """Pass it to the use case the handler calls."""
     texts: Texts
+    confirming: Paragraph | None = None
+    """What a command that asks first is about to do, in words ("Das Treffen am … absagen?");
+    the question names it rather than repeating the command line."""
 
     @property
     def lang(self) -> str:

@@ -5,15 +5,23 @@ Babel, keyed by message id. A template may mark bold text with `**`; placeholder
 `{name}`. Values are inserted as plain text spans after the template is parsed, so user text
 can never become markup. A command in a template is written `/befehl`: it becomes a
 `Command` span, which each platform writes with its own prefix (`!befehl` in Matrix).
+
+A message that counts is a plural entry (`msgid_plural`, `msgstr[0]`, `msgstr[1]` …): the
+language's plural rule picks the form by the `count` (or `days`) parameter, as ngettext does
+("1 Punkt", "2 Punkte"). Where zero reads differently ("noch keine Punkte", not "0 Punkte"),
+the catalog holds a `<key>.none` message, used when `count` is 0.
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.core.render import plain_spans
@@ -42,45 +50,77 @@ def _literal(text: str, bold: bool) -> list[Span]:
     return spans
 
 
-def _load_language(folder: Path) -> dict[str, str]:
+def _load_language(folder: Path) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The messages of one language; a plural entry is kept with all its forms, and its
+    last form stands for it among the messages (so every check sees its placeholders)."""
     messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
     for po_file in sorted(folder.glob("*.po")):
         with po_file.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
-            if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-                if message.id in messages:
-                    raise ValueError(f"{po_file}: message {message.id!r} defined twice")
-                messages[message.id] = message.string
-    return messages
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if not key or not isinstance(key, str):
+                continue
+            if key in messages:
+                raise ValueError(f"{po_file}: message {key!r} defined twice")
+            if isinstance(message.string, tuple):
+                plurals[key] = tuple(str(form) for form in message.string)
+                messages[key] = plurals[key][-1]
+            elif isinstance(message.string, str):
+                messages[key] = message.string
+    return messages, plurals
+
+
+def _plural_rule(lang: str) -> Callable[[int], int]:
+    """The index of the plural form for a number, by the language's gettext rule."""
+    return gettext.c2py(get_plural(lang).plural_expr)
 
 
 class Catalog:
     """All messages of all languages, loaded once at start."""
 
-    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        messages: dict[str, dict[str, str]],
+        plurals: dict[str, dict[str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.messages = messages
+        self.plurals = plurals or {}
+        self._rules = {lang: _plural_rule(lang) for lang in messages}
 
     @classmethod
     def load(cls) -> Catalog:
-        return cls({lang: _load_language(_HERE / lang) for lang in LANGUAGES})
+        loaded = {lang: _load_language(_HERE / lang) for lang in LANGUAGES}
+        return cls(
+            {lang: found[0] for lang, found in loaded.items()},
+            {lang: found[1] for lang, found in loaded.items()},
+        )
 
     def has(self, lang: str, key: str) -> bool:
         return key in self.messages.get(lang, {})
 
-    def template(self, lang: str, key: str) -> str:
-        table = self.messages.get(lang) or self.messages[DEFAULT_LANGUAGE]
-        if key in table:
-            return table[key]
-        for other in LANGUAGES:
-            if key in self.messages[other]:
-                return self.messages[other][key]
-        raise KeyError(f"no message {key!r} in any catalog")
+    def template(self, lang: str, key: str, count: int | None = None) -> str:
+        """The message; with `count`, its zero message or plural form for that number."""
+        if count == 0 and self.has(lang, f"{key}.none"):
+            key = f"{key}.none"
+        if lang not in self.messages:
+            lang = DEFAULT_LANGUAGE
+        if key not in self.messages[lang]:
+            lang = next((other for other in LANGUAGES if key in self.messages[other]), "")
+            if not lang:
+                raise KeyError(f"no message {key!r} in any catalog")
+        forms = self.plurals.get(lang, {}).get(key)
+        if forms is not None and count is not None:
+            return forms[min(self._rules[lang](count), len(forms) - 1)]
+        return self.messages[lang][key]
 
     def para(self, lang: str, key: str, **params: Any) -> Paragraph:
         """The message as a paragraph of spans; `**` in the template makes bold."""
         spans: list[Span] = []
-        for index, segment in enumerate(self.template(lang, key).split("**")):
+        count = params.get("count", params.get("days"))
+        template = self.template(lang, key, count if isinstance(count, int) else None)
+        for index, segment in enumerate(template.split("**")):
             bold = index % 2 == 1
             for literal, field, _spec, _conv in _FORMATTER.parse(segment):
                 if literal:

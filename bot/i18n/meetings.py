@@ -12,6 +12,7 @@ from bot.core.model import Meeting, Member, Partnership
 from bot.core.reply import Attachment, Paragraph
 from bot.core.timefmt import local
 from bot.domain.calendar import CalendarEvent, build_ics
+from bot.domain.places import english_at, german_in
 from bot.i18n.texts import Texts
 from bot.usecases.plan import Period, default_place
 
@@ -33,6 +34,11 @@ def day_text(texts: Texts, when: datetime) -> str:
     """ "Donnerstag, 12. März 2027" (the day alone, for "which time on that day?")."""
     pattern = "EEEE, d. MMMM yyyy" if texts.german else "EEEE, d MMMM yyyy"
     return str(format_date(when.date(), pattern, locale=LOCALES[texts.lang]))
+
+
+def in_place(texts: Texts, place: str) -> str:
+    """ "im Rathaus Kleve", "in der Stadthalle Kalkar" / "at Kleve town hall"."""
+    return german_in(place) if texts.german else english_at(place)
 
 
 def host_line(texts: Texts, host: Member | None) -> Paragraph:

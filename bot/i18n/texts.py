@@ -47,9 +47,12 @@ class Texts:
         return fmt_date(at, self.lang, self.timezone)
 
     def who(self, permission: Permission) -> str:
-        """Who may run a use case, in words: "die Koordination, die Kontaktpersonen des
+        """Who may run a use case, in words: "die Koordination und die Ansprechpartner*innen des
         gastgebenden Mitglieds"."""
-        return ", ".join(self.text(f"who.{w.value}") for w in permission.allowed)
+        names = [self.text(f"who.{w.value}") for w in permission.allowed]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + f" {self.text('who.and')} " + names[-1]
 
     def who_line(self, permission: Permission) -> str:
         """The sentence /hilfe shows under a command."""

@@ -293,6 +293,6 @@ async def test_command_menus(world: World) -> None:
 async def test_private_chat(world: World) -> None:
     world.fake.private(ANNA)
     out = await world.say(ANNA["id"], ANNA, "/start")
-    # the whole help, in as many messages as Telegram's length limit needs
-    assert out and out[0].startswith("partnerbot hilft Ihrer Partnerschaft")
-    assert "Mehr zu einem Befehl: /hilfe <Befehl>" in out[-1]
+    # the help for a chat without a partnership: how to found one or link it
+    assert out and out[0].startswith("Dieser Raum gehört noch zu keiner Partnerschaft.")
+    assert "Alle Befehle nach Bereichen zeigt /hilfe alle" in out[-1]

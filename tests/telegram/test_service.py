@@ -98,7 +98,7 @@ async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
         (incoming,) = fake.updates
         assert await deliver(service, incoming) == 403  # without Telegram's secret header
         assert await deliver(service, incoming, secret) == 200
-        assert fake.sent(GROUP)[0].startswith("partnerbot hilft Ihrer Partnerschaft")
+        assert fake.sent(GROUP)[0].startswith("Dieser Raum gehört noch zu keiner Partnerschaft.")
         # Asked once at the start, for what was pending, while no webhook was set.
         assert len(fake.ok_calls("getUpdates")) == 1
         methods = [c.method for c in fake.calls]

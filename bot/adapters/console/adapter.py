@@ -50,6 +50,7 @@ class Console:
         write: Callable[[str], None],
         warn: Callable[[str], None] | None = None,
         everyone_admin: bool = False,
+        admin_everywhere: str | None = None,
     ) -> None:
         self.app = app
         self.delivery = delivery
@@ -60,9 +61,15 @@ class Console:
         self.room = "main"
         self.admins: dict[str, set[str]] = {}
         self.everyone_admin = everyone_admin
+        self.admin_everywhere = admin_everywhere
+        """A user who administers every room (piped input without `:admin` lines)."""
 
     def _sender(self, user: str) -> Sender:
-        admin = self.everyone_admin or user in self.admins.get(self.room, set())
+        admin = (
+            self.everyone_admin
+            or user == self.admin_everywhere
+            or user in self.admins.get(self.room, set())
+        )
         return Sender(Identity(PLATFORM, user), user, is_room_admin=admin)
 
     def _ref(self) -> RoomRef:

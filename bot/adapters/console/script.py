@@ -34,9 +34,17 @@ class Bad:
 
 Step = Say | Directive | Bad
 DIRECTIVES = ("admin", "join", "leave", "time", "room")
+DEFAULT_USER = "you"
+"""Who says a line that names nobody (`/hilfe` rather than `@anna: /hilfe`)."""
 
 
-def parse_script(lines: Iterable[str], default_user: str = "you") -> Iterator[Step]:
+def names_admins(lines: Iterable[str]) -> bool:
+    """Whether a script says itself who administers a room (an `:admin` line); if it does
+    not, the console makes its default user administrator of every room, as the README says."""
+    return any(isinstance(step, Directive) and step.name == "admin" for step in parse_script(lines))
+
+
+def parse_script(lines: Iterable[str], default_user: str = DEFAULT_USER) -> Iterator[Step]:
     pending: Say | None = None
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
