@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.errors import UserError
-from bot.core.reply import Block, Bold, BulletList, Code, Paragraph, Reply, Span, Text
+from bot.core.reply import Block, Bold, BulletList, Paragraph, Reply, Span, Text, command_or_code
 from bot.core.router import Command, Router
 from bot.usecases import help as help_uc
 from bot.usecases.help import Situation
@@ -64,7 +64,7 @@ def usage(ctx: Context, command: Command) -> str:
 
 def _line(ctx: Context, command: Command) -> tuple[Span, ...]:
     return (
-        Code(usage(ctx, command)),
+        command_or_code(usage(ctx, command)),
         Text(" – " + ctx.catalog.text(ctx.lang, f"{command.key}.help")),
     )
 
@@ -102,8 +102,8 @@ async def show_help(ctx: Context, router: Router) -> Reply:
         BulletList(tuple(_line(ctx, by_key[k]) for k in keys if k in by_key)),
         ctx.t(
             "help.more",
-            all=Code(_help_word(ctx, router) + " " + ALL[ctx.german]),
-            one=Code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg")),
+            all=command_or_code(_help_word(ctx, router) + " " + ALL[ctx.german]),
+            one=command_or_code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg")),
         ),
     )
 
@@ -127,15 +127,28 @@ def show_all(ctx: Context, router: Router) -> Reply:
     lines = tuple(
         (
             Bold(ctx.catalog.text(ctx.lang, f"help.area.{area}") + ": "),
-            Text(", ".join(c.invocation(ctx.german) for c in commands)),
+            *_names(ctx, commands),
         )
         for area, commands in areas.items()
     )
     return Reply.of(
         ctx.t("help.all"),
         BulletList(lines),
-        ctx.t("help.one", command=Code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg"))),
+        ctx.t(
+            "help.one",
+            command=command_or_code(_help_word(ctx, router) + " " + ctx.texts.text("help.arg")),
+        ),
     )
+
+
+def _names(ctx: Context, commands: list[Command]) -> list[Span]:
+    """ "/termin, /verschieben, …" as commands, so each platform writes its own prefix."""
+    spans: list[Span] = []
+    for index, command in enumerate(commands):
+        if index:
+            spans.append(Text(", "))
+        spans.append(command_or_code(command.invocation(ctx.german), "plain"))
+    return spans
 
 
 def _one(ctx: Context, router: Router, word: str) -> Reply:
@@ -144,12 +157,12 @@ def _one(ctx: Context, router: Router, word: str) -> Reply:
         raise UserError("help.unknown", command=word)
     first = family[0]
     head = first.invocation(ctx.german).split(" ")[0]
-    blocks: list[Block] = [Paragraph.of(Bold(head))]
+    blocks: list[Block] = [Paragraph.of(command_or_code(head, "bold"))]
     for command in family:
         example = ctx.catalog.text(ctx.lang, f"{command.key}.example")
         items: list[tuple[Span, ...]] = [
             _line(ctx, command),
-            (Text(ctx.catalog.text(ctx.lang, "help.example") + " "), Code(example)),
+            (Text(ctx.catalog.text(ctx.lang, "help.example") + " "), command_or_code(example)),
         ]
         items.extend((Text(line),) for line in _who_lines(ctx, command))
         blocks.append(BulletList(tuple(items)))
