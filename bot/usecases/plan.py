@@ -154,7 +154,8 @@ async def current_plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
     by_id = {m.id: m for m in members}
     coming = [m for m in meetings if m.status == "scheduled"]
     upcoming = [(m, by_id.get(m.host_member_id or -1)) for m in coming]
-    order = [by_id[i] for i in state.upcoming(len(state.active))]
+    planned = sum(1 for _, h in upcoming if h is not None)
+    order = [by_id[i] for i in state.upcoming(max(len(state.active) - planned, 1))]
     held = [(m, by_id.get(m.host_member_id or -1)) for m in meetings if m.status == "held"]
     turns = _turns(p, now, order, upcoming, held)
     return Plan(members, meetings, overrides, upcoming, held, turns)
