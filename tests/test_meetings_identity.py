@@ -33,13 +33,23 @@ NOW = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 NAMES = ["Goch", "Kalkar", "Kleve", "Emmerich", "Rees"]
 CATALOG = Catalog.load()
 
+KINDS = [
+    "schedule",
+    "schedule",
+    "move",
+    "move_place",
+    "cancel",
+    "join",
+    "leave",
+    "skip",
+    "swap",
+    "set",
+    "time",
+]
 Op = tuple[str, int, int]
 ops = st.lists(
     st.tuples(
-        st.sampled_from(
-            ["schedule", "schedule", "move", "move_place", "cancel", "join", "leave", "skip"]
-            + ["swap", "set", "time"]
-        ),
+        st.sampled_from(KINDS),
         st.integers(0, 4),
         st.integers(1, 120),
     ),
