@@ -97,7 +97,7 @@ def _events(
     members: list[Member], meetings: list[Meeting], overrides: list[RotationOverride]
 ) -> list[tuple[datetime, int, rot.RotationEvent]]:
     """Everything the rotation depends on, sortable by time. At the same instant, member
-    changes come first, then overrides, then meetings."""
+    changes come first, then hosts fixed at planning, then overrides, then meetings held."""
     events: list[tuple[datetime, int, rot.RotationEvent]] = []
     for member in members:
         events.append((member.joined_at, 0, rot.Joined(member.id, member.joined_at)))
@@ -112,14 +112,16 @@ def _events(
         elif o.kind == "set" and o.member_id is not None:
             event = rot.HostSet(o.member_id, o.at)
         if event is not None:
-            events.append((o.at, 1, event))
+            events.append((o.at, 2, event))
     for meeting in meetings:
         if meeting.cancelled or meeting.host_member_id is None:
             continue
         # A host fixed at planning takes its turn then; older meetings when they were held.
         at = meeting.host_fixed_at or meeting.starts_at
-        if meeting.host_fixed_at is not None or meeting.status == "held":
-            events.append((at, 2, rot.Hosted(meeting.host_member_id, at)))
+        if meeting.host_fixed_at is not None:
+            events.append((at, 1, rot.Hosted(meeting.host_member_id, at)))
+        elif meeting.status == "held":
+            events.append((at, 3, rot.Hosted(meeting.host_member_id, at)))
     return events
 
 
@@ -155,7 +157,8 @@ async def current_plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
     coming = [m for m in meetings if m.status == "scheduled"]
     upcoming = [(m, by_id.get(m.host_member_id or -1)) for m in coming]
     planned = sum(1 for _, h in upcoming if h is not None)
-    order = [by_id[i] for i in state.upcoming(max(len(state.active) - planned, 1))]
+    wanted = max(len(state.active) - planned, min(len(state.active), 2))
+    order = [by_id[i] for i in state.upcoming(wanted)]
     held = [(m, by_id.get(m.host_member_id or -1)) for m in meetings if m.status == "held"]
     turns = _turns(p, now, order, upcoming, held)
     return Plan(members, meetings, overrides, upcoming, held, turns)
