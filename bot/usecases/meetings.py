@@ -142,6 +142,16 @@ def _apply(meeting: Meeting, details: Details, moving: bool) -> None:
         raise UserError("meeting.end_before_start")
 
 
+async def _to_come(call: Call, plan: Plan) -> list[Planned]:
+    """The planned meetings not already held early (their minutes closed)."""
+    found = []
+    for meeting, host in plan.upcoming:
+        minutes = await call.uow.minutes.for_meeting(meeting.id)
+        if minutes is None or minutes.open:
+            found.append((meeting, host))
+    return found
+
+
 @use_case("meetings.schedule", Who.COORDINATOR, Who.HOST, refusal="schedule.not_allowed")
 async def schedule(call: Call, command: ScheduleMeeting) -> MeetingScheduled | AlreadyPlanned:
     """A new meeting for the member whose turn is next; its host stays fixed. While one is
@@ -151,8 +161,8 @@ async def schedule(call: Call, command: ScheduleMeeting) -> MeetingScheduled | A
     await call.authorize(schedule.permission, Facts(host=before.next_host))
     if before.next_host is None:
         raise UserError("schedule.no_members")
-    if before.upcoming and not command.following:
-        return AlreadyPlanned(before.upcoming, before.next_host)
+    if not command.following and (pending := await _to_come(call, before)):
+        return AlreadyPlanned(pending, before.next_host)
     _clash(before, command.starts_at)
     meeting = await call.uow.meetings.add(
         partnership.id, uuid.uuid4().hex, command.starts_at, command.place, call.now

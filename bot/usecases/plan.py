@@ -9,7 +9,7 @@ membership never rewrite the past.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.model import Meeting, Member, Partnership, RotationOverride
 from bot.core.text import din5007_key
@@ -19,6 +19,7 @@ from bot.usecases.ports import UnitOfWork
 
 CADENCES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 DEFAULT_CADENCE = "quarterly"
+_TICK = timedelta(microseconds=1)
 """Agenda proposals are expected until this long before a meeting."""
 
 
@@ -151,7 +152,9 @@ async def current_plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
     state = _replay(names, _events(members, meetings, overrides))
     for meeting in meetings:
         if meeting.status == "scheduled" and meeting.host_member_id is None and state.active:
-            await fix_host(uow, meeting, state, now)
+            # after every recorded change, also one made at this very instant
+            after = max([now, *(o.at + _TICK for o in overrides if o.at >= now)])
+            await fix_host(uow, meeting, state, after)
             state = _replay(names, _events(members, meetings, overrides))
     by_id = {m.id: m for m in members}
     coming = [m for m in meetings if m.status == "scheduled"]
