@@ -1,9 +1,10 @@
-"""When a member leaves, its planned meetings need another host: told, never silent."""
+"""Who a planned meeting belongs to: its host (when the host leaves, another, told, never
+silently) and who writes its minutes."""
 
 from __future__ import annotations
 
 from bot.core.domain_events import MeetingHostChanged
-from bot.core.model import Member
+from bot.core.model import Meeting, Member
 from bot.usecases.base import Call
 from bot.usecases.plan import current_plan
 
@@ -28,3 +29,11 @@ async def rehost_departed(call: Call, member: Member, reason: str) -> None:
                 partnership, fixed, member.name, new, reason, call.person.display_name
             )
         )
+
+
+async def minute_taker(call: Call, meeting: Meeting) -> str | None:
+    """The delegated minute-taker's name; None: the host's contact persons."""
+    if meeting.minute_taker_person_id is None:
+        return None
+    person = await call.uow.persons.get(meeting.minute_taker_person_id)
+    return person.display_name if person else None

@@ -20,6 +20,7 @@ from bot.core.permissions import Who
 from bot.core.timefmt import local
 from bot.usecases.agenda import agenda_deadline, agenda_for
 from bot.usecases.base import Call, Facts, use_case
+from bot.usecases.meeting_hosts import minute_taker
 from bot.usecases.people import find_person
 from bot.usecases.plan import Plan, Turn, current_plan
 
@@ -265,14 +266,6 @@ async def set_minute_taker(call: Call, command: SetMinuteTaker) -> MinuteTakerSe
     )
     call.raise_event(event)
     return event
-
-
-async def minute_taker(call: Call, meeting: Meeting) -> str | None:
-    """The delegated minute-taker's name; None: the host's contact persons."""
-    if meeting.minute_taker_person_id is None:
-        return None
-    person = await call.uow.persons.get(meeting.minute_taker_person_id)
-    return person.display_name if person else None
 
 
 # -- what the partners see of the meetings: queries --
