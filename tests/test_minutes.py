@@ -247,9 +247,7 @@ async def test_archive_choices_and_export(database: Database) -> None:
     assert "Es gibt noch keine Protokolle." in await bot.text("@anna: /protokoll")
     await bot.say(":time 2026-12-10 10:00\n@bernd: /sitzungsbeginn\n@bernd: /sitzungsende")
     host = "Gastgeber Emmerich am Rhein, Protokoll Emmerich am Rhein (Gastgeber)"
-    assert f"1. 10.12.2026 – {host}" in await bot.text(
-        "@anna: /protokoll"
-    )
+    assert f"1. 10.12.2026 – {host}" in await bot.text("@anna: /protokoll")
     assert "Protokoll: Klima-Allianz Niederrhein" in await bot.text("@anna: /protokoll 10.12.")
     assert "Ein Protokoll 2 gibt es nicht; es gibt 1." in await bot.text("@anna: /protokoll 2")
     assert "Für den 11.12.2026 gibt es kein Protokoll." in await bot.text(
