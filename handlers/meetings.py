@@ -35,7 +35,6 @@ from bot.i18n.meetings import (
 )
 from bot.i18n.meetings import when_text as meeting_when
 from bot.usecases import meetings
-from bot.usecases.plan import default_place
 
 MAX_URL = 500
 """An online link longer than this is not a meeting link."""
@@ -107,17 +106,18 @@ def _command(ctx: Context, german: str, english: str) -> str:
 
 
 def _which_question(ctx: Context, found: meetings.WhichMeeting, template: str) -> Asked:
-    """Several planned meetings fit: a list with one button each; `template` is the command
-    with `{n}` for the meeting's number."""
+    """Several planned meetings fit: each with its command (and a button for it);
+    `template` is the command with `{n}` for the meeting's number."""
     items = tuple(
-        (Text(f"{n}. {when_text(ctx, m.starts_at)} – {default_place(m, h)}"),)
+        (
+            Text(f"{n}. {when_text(ctx, m.starts_at)} – {place_text(m, h)}: "),
+            Code(template.format(n=n)),
+        )
         for n, m, h in found.planned
     )
+    zone = ctx.partnership.timezone
     buttons = tuple(
-        Button(
-            f"{n}. {fmt_date(m.starts_at, ctx.lang, ctx.partnership.timezone)}",
-            template.format(n=n),
-        )
+        Button(f"{n}. {fmt_date(m.starts_at, ctx.lang, zone)}", template.format(n=n))
         for n, m, _ in found.planned
     )
     return Asked(Reply.of(ctx.t("meeting.which"), BulletList(items), buttons=buttons))
@@ -137,32 +137,33 @@ async def schedule(ctx: Context) -> None:
 
 
 def _already_planned(ctx: Context, found: meetings.AlreadyPlanned, text: str) -> Reply:
-    move_cmd = _command(ctx, "verschieben", "move")
-    schedule_cmd = _command(ctx, "termin", "schedule")
-    word = "weiteres" if ctx.german else "another"
-    buttons = [
-        Button(
-            ctx.texts.text(
-                "schedule.button_move",
-                day=fmt_date(m.starts_at, ctx.lang, ctx.partnership.timezone),
-            ),
-            f"{move_cmd} {n} {'auf' if ctx.german else 'to'} {text}",
+    """Move a planned meeting, or plan the following one: each with its command."""
+    zone = ctx.partnership.timezone
+    to = "auf" if ctx.german else "to"
+    choices: list[tuple[str, str]] = [
+        (
+            ctx.texts.text("schedule.button_move", day=fmt_date(m.starts_at, ctx.lang, zone)),
+            f"{_command(ctx, 'verschieben', 'move')} {n} {to} {text}",
         )
         for n, (m, _) in enumerate(found.planned, start=1)
     ]
-    buttons.append(
-        Button(ctx.texts.text("schedule.button_following"), f"{schedule_cmd} {word} {text}")
+    word = "weiteres" if ctx.german else "another"
+    choices.append(
+        (
+            ctx.texts.text("schedule.button_following"),
+            f"{_command(ctx, 'termin', 'schedule')} {word} {text}",
+        )
     )
     meeting, host = found.planned[-1]
     return Reply.of(
         ctx.t(
             "schedule.already_planned",
-            count=len(found.planned),
             when=when_text(ctx, meeting.starts_at),
             host=host.name if host else "-",
             next=found.next_host.name if found.next_host else "-",
         ),
-        buttons=tuple(buttons),
+        BulletList(tuple((Text(label + ": "), Code(command)) for label, command in choices)),
+        buttons=tuple(Button(label, command) for label, command in choices),
     )
 
 

@@ -16,10 +16,10 @@ from bot.core.domain_events import (
 )
 from bot.core.errors import UserError
 from bot.core.model import Meeting, Member, Partnership
-from bot.core.permissions import Who
+from bot.core.permissions import Permission, Who
 from bot.core.timefmt import local
 from bot.usecases.agenda import agenda_deadline, agenda_for
-from bot.usecases.base import Call, Facts, use_case
+from bot.usecases.base import Call, Facts, check, use_case
 from bot.usecases.meeting_hosts import minute_taker
 from bot.usecases.people import find_person
 from bot.usecases.plan import Plan, Turn, current_plan
@@ -125,6 +125,25 @@ def choose(plan: Plan, which: str, timezone: str) -> Planned | WhichMeeting:
     return found[0][1], found[0][2]
 
 
+async def _pick(
+    call: Call, permission: Permission, plan: Plan, which: str
+) -> Planned | WhichMeeting:
+    """The meeting `which` names, among those the caller may act on; with several, the
+    question which (the caller may act on each)."""
+    chosen = choose(plan, which, call.partnership.timezone)
+    if isinstance(chosen, WhichMeeting):
+        allowed = [
+            n for n in chosen.planned if await check(call, permission, Facts(host=n[2])) is True
+        ]
+        if len(allowed) > 1:
+            call.authorized.add(permission.name)
+            return WhichMeeting(allowed)
+        first = allowed[0] if allowed else chosen.planned[0]
+        chosen = (first[1], first[2])
+    await call.authorize(permission, Facts(host=chosen[1]))
+    return chosen
+
+
 def _clash(current: Plan, starts_at: datetime, ignore: Meeting | None = None) -> None:
     for meeting, _ in current.upcoming:
         if meeting is not ignore and meeting.starts_at == starts_at:
@@ -184,11 +203,10 @@ async def move(call: Call, command: MoveMeeting) -> MeetingMoved | WhichMeeting:
     """The named meeting to another time (and place, when given); its host stays."""
     partnership = call.partnership
     before = await current_plan(call.uow, partnership, call.now)
-    chosen = choose(before, command.which, partnership.timezone)
+    chosen = await _pick(call, move.permission, before, command.which)
     if isinstance(chosen, WhichMeeting):
         return chosen
     meeting, host = chosen
-    await call.authorize(move.permission, Facts(host=host))
     details = command.details
     if (
         command.starts_at == meeting.starts_at
@@ -223,11 +241,10 @@ async def cancel(call: Call, command: CancelMeeting) -> MeetingCancelled | Which
     are, and its agenda items move on to the following one."""
     partnership = call.partnership
     before = await current_plan(call.uow, partnership, call.now)
-    chosen = choose(before, command.which, partnership.timezone)
+    chosen = await _pick(call, cancel.permission, before, command.which)
     if isinstance(chosen, WhichMeeting):
         return chosen
     meeting, host = chosen
-    await call.authorize(cancel.permission, Facts(host=host))
     meeting.status = "cancelled"
     meeting.cancel_reason = command.reason
     meeting.sequence += 1
@@ -247,11 +264,10 @@ async def set_minute_taker(call: Call, command: SetMinuteTaker) -> MinuteTakerSe
     """Who writes the minutes of a planned meeting: the host by default, or a person."""
     partnership = call.partnership
     plan = await current_plan(call.uow, partnership, call.now)
-    chosen = choose(plan, command.which, partnership.timezone)
+    chosen = await _pick(call, set_minute_taker.permission, plan, command.which)
     if isinstance(chosen, WhichMeeting):
         return chosen
     meeting, host = chosen
-    await call.authorize(set_minute_taker.permission, Facts(host=host))
     person = await find_person(call.uow, partnership, command.person) if command.person else None
     meeting.minute_taker_person_id = person.id if person else None
     meeting.updated_at = call.now
