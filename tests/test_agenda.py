@@ -176,7 +176,7 @@ async def test_late_proposals_go_to_the_following_meeting(database: Database) ->
     assert "die Frist für Vorschläge ist am Do., 03.12.2026, 10:00 abgelaufen" in await bot.text(
         "@anna: /naechstes"
     )
-    await bot.say("@anna: /termin 11.3.2027 10:00")
+    await bot.say("@anna: /termin weiteres 11.3.2027 10:00")
     later = await bot.text("@carla: /tagesordnung neu Noch später")
     assert (
         "„Noch später“ steht deshalb auf der Tagesordnung des folgenden Treffens am Do., "
