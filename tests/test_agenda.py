@@ -201,8 +201,8 @@ async def test_a_cancelled_meeting_passes_its_items_on(database: Database) -> No
     bot = await _bot(database)
     await bot.say("""
 @carla: /tagesordnung neu Radwege
-@anna: /termin 11.3.2027 10:00
-@anna: /absagen Hochwasser
+@anna: /termin weiteres 11.3.2027 10:00
+@anna: /absagen 10.12. Hochwasser
 @anna: /ja
 """)
     text = await bot.text("@anna: /tagesordnung")
