@@ -71,7 +71,7 @@ async def test_only_the_host_and_coordinators_start(database: Database) -> None:
     assert await snapshot(database, skip=("presence",)) == before
     started = await bot.text("@anna: /sitzungsbeginn")
     assert "Sitzung begonnen (von anna)" in started
-    assert "Protokoll: Emmerich am Rhein (Gastgeber)" in started  # as the announcement said
+    assert "Protokoll: Emmerich am Rhein als Gastgeber" in started  # as the announcement said
     assert "Es läuft schon eine Sitzung" in await bot.text("@bernd: /sitzungsbeginn")
 
 
@@ -246,7 +246,7 @@ async def test_archive_choices_and_export(database: Database) -> None:
     bot = await _bot(database)
     assert "Es gibt noch keine Protokolle." in await bot.text("@anna: /protokoll")
     await bot.say(":time 2026-12-10 10:00\n@bernd: /sitzungsbeginn\n@bernd: /sitzungsende")
-    host = "Gastgeber Emmerich am Rhein, Protokoll Emmerich am Rhein (Gastgeber)"
+    host = "Gastgeber Emmerich am Rhein, Protokoll Emmerich am Rhein als Gastgeber"
     assert f"1. 10.12.2026 – {host}" in await bot.text("@anna: /protokoll")
     assert "Protokoll: Klima-Allianz Niederrhein" in await bot.text("@anna: /protokoll 10.12.")
     assert "Ein Protokoll 2 gibt es nicht; es gibt 1." in await bot.text("@anna: /protokoll 2")

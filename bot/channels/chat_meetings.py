@@ -62,6 +62,8 @@ def cancelled(texts: Texts, event: MeetingCancelled, now: datetime) -> Reply:
             host=host,
         )
     ]
+    if event.others:
+        lines.append(texts.t("cancel.others_stay", count=event.others))
     if event.next_host is not None:
         lines.append(texts.t("cancel.still_next", host=event.next_host.name))
     attachment = meeting_file(texts, event.partnership, event.meeting, event.host, now)

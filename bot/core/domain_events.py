@@ -88,3 +88,5 @@ class MeetingCancelled(DomainEvent):
     reason: str
     by: str
     next_host: Member | None
+    others: int = 0
+    """How many other meetings stay planned (as they are)."""

@@ -45,7 +45,7 @@ def host_line(texts: Texts, host: Member | None, taker: str | None = None) -> Pa
 
 
 def taker_text(texts: Texts, host: str | None, taker: str | None) -> str:
-    """ "Anna Schmidt" when delegated, else "Goch (Gastgeber)": the same words everywhere."""
+    """ "Anna Schmidt" when delegated, else "Goch als Gastgeber": the same words everywhere."""
     if taker:
         return taker
     return texts.text("meeting.taker_host", host=host or "-")

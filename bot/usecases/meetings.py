@@ -253,7 +253,13 @@ async def cancel(call: Call, command: CancelMeeting) -> MeetingCancelled | Which
     await call.audit("meeting.cancel", at=meeting.starts_at.isoformat(), reason=command.reason)
     after = await current_plan(call.uow, partnership, call.now)
     event = MeetingCancelled(
-        partnership, meeting, host, command.reason, call.person.display_name, after.next_host
+        partnership,
+        meeting,
+        host,
+        command.reason,
+        call.person.display_name,
+        after.next_host,
+        len(after.upcoming),
     )
     call.raise_event(event)
     return event
