@@ -71,3 +71,21 @@ async def test_a_meeting_with_an_end_keeps_its_length_when_moved() -> None:
     assert again.meeting.ends_at == later + timedelta(hours=1, minutes=30)
     assert (again.meeting.address, again.meeting.online_url) == ("Markt 2", LINK)
     assert "Fr., 19.03.2027, 10:00 bis 11:30" in render_plain(moved(texts, again, call.now))
+
+
+async def test_reminders_name_the_address_link_and_minute_taker(
+    sqlite_database: Database,
+) -> None:
+    """The reminders say what the announcements say: where, the link, who writes."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@carla: /ichbin Kleve\n@bernd: /ichbin Goch")
+    await bot.say(f"@anna: /termin 10.12. 14 Uhr in Rathaus Goch, Markt 2 {LINK}")
+    await bot.say("@anna: /protokollant carla")
+    out = await bot.text(":time 2026-11-26 14:00")
+    assert "Do., 10.12.2026, 14:00, Rathaus Goch, Markt 2." in out, out
+    assert "Gastgeber: Goch. Protokoll: carla." in out and f"Online: {LINK}" in out, out
+    out = await bot.say(":time 2026-12-14 12:00")
+    (due,) = [m for m in out if "Das Protokoll des Treffens" in m]
+    assert "carla schreibt es (Gastgeber war Goch)" in due and due.endswith("An: carla"), due
+    attached = await bot.text("@carla: /protokoll neu Anwesend: Goch, Kleve")
+    assert "Protokoll angehängt" in attached, attached  # the minute-taker may attach them

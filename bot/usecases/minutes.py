@@ -256,11 +256,15 @@ async def _last_without_minutes(call: Call) -> tuple[Meeting, Member | None]:
     raise UserError("minutes.nothing_to_add")
 
 
-@use_case("minutes.add", Who.HOST, Who.COORDINATOR, refusal="minutes.add_not_allowed")
+@use_case(
+    "minutes.add", Who.HOST, Who.MINUTE_TAKER, Who.COORDINATOR, refusal="minutes.add_not_allowed"
+)
 async def add(call: Call, text: str) -> MinutesWritten:
-    """Minutes written elsewhere, for the last meeting without minutes."""
+    """Minutes written elsewhere, for the last meeting without minutes: by its host's
+    contact persons, the person delegated to write them, or a coordinator."""
     meeting, host = await _last_without_minutes(call)
-    await call.authorize(add.permission, Facts(host=host))
+    taker = meeting.minute_taker_person_id
+    await call.authorize(add.permission, Facts(host=host, minute_taker_id=taker))
     finished = await attach(call.uow, call.partnership, meeting, host, text, call.person, call.now)
     await call.audit("minutes.add", meeting=meeting.starts_at.isoformat())
     event = MinutesWritten(call.partnership, finished.doc, "added")

@@ -257,15 +257,17 @@ async def render_minutes(
     if host is None or not host.active:
         return None
     lang = p.language
+    taker = await uow.persons.get(meeting.minute_taker_person_id or -1)  # delegated
     return Notice(
         [
             catalog.para(
                 lang,
-                "reminder.minutes_due",
+                "reminder.minutes_due_taker" if taker else "reminder.minutes_due",
                 when=fmt_datetime(meeting.starts_at, lang, p.timezone),
                 host=host.name,
+                taker=taker.display_name if taker else "",
                 example=catalog.text(lang, "cmd.minutes.add.example"),
             )
         ],
-        (await roster(uow, p)).contacts_of(host),
+        [taker] if taker else (await roster(uow, p)).contacts_of(host),
     )
