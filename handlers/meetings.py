@@ -293,7 +293,10 @@ async def calendar(ctx: Context) -> Reply:
     if not found.coming:
         return ctx.say("calendar.none")
     partnership = found.partnership
-    events = [calendar_event(ctx.texts, partnership, m, h) for m, h in found.coming]
+    events = [
+        calendar_event(ctx.texts, partnership, m, h, found.takers.get(m.id))
+        for m, h in found.coming
+    ]
     data = build_ics(partnership.name, partnership.timezone, events, ctx.now)
     name = ctx.texts.text("ics.calendar_filename")
     return Reply.of(

@@ -81,6 +81,8 @@ async def test_reminders_name_the_address_link_and_minute_taker(
     await bot.say(SETUP + "@carla: /ichbin Kleve\n@bernd: /ichbin Goch")
     await bot.say(f"@anna: /termin 10.12. 14 Uhr in Rathaus Goch, Markt 2 {LINK}")
     await bot.say("@anna: /protokollant carla")
+    (event,) = _events(await _calendar(bot))
+    assert "Gastgeber: Goch. Protokoll: carla." in str(event["DESCRIPTION"])
     out = await bot.text(":time 2026-11-26 14:00")
     assert "Do., 10.12.2026, 14:00, Rathaus Goch, Markt 2." in out, out
     assert "Gastgeber: Goch. Protokoll: carla." in out and f"Online: {LINK}" in out, out

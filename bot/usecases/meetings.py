@@ -324,6 +324,8 @@ class Calendar:
 
     partnership: Partnership
     coming: list[tuple[Meeting, Member | None]]
+    takers: dict[int, str]
+    """meeting id -> the delegated minute-taker's name (none: the host writes them)."""
 
 
 PAST_SHOWN = 10
@@ -359,4 +361,5 @@ async def calendar(call: Call) -> Calendar:
     plan = await current_plan(call.uow, partnership, call.now)
     hosts = {m.id: h for m, h in plan.upcoming}
     coming = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at > call.now]
-    return Calendar(partnership, coming)
+    takers = {m.id: name for m, _ in coming if (name := await minute_taker(call, m))}
+    return Calendar(partnership, coming, takers)
