@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot import confirm
 from bot.core.clock import Clock
 from bot.core.context import Context
-from bot.core.errors import UserError
+from bot.core.errors import Asked, UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
 from bot.core.reply import Command as CommandSpan
@@ -212,6 +212,8 @@ class App:
         return (command.invocation(german) + (" " + args if args else "")).strip()
 
     def error_reply(self, lang: str, error: UserError, command: Command | None) -> Reply:
+        if isinstance(error, Asked):
+            return cast(Reply, error.reply)
         params = dict(error.params)
         if isinstance(error, NotAllowed):
             params.setdefault("who", Texts(self.catalog, lang, "UTC").who(error.permission))

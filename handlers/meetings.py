@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.errors import UsageError
+from bot.core.errors import Asked, UsageError
 from bot.core.model import Meeting, Member
 from bot.core.reply import (
     Attachment,
     Bold,
     BulletList,
+    Button,
     Paragraph,
     Reply,
     Span,
@@ -23,9 +26,20 @@ from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.domain.calendar import build_ics
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
 from bot.domain.places import without_article
-from bot.i18n.meetings import calendar_event, day_text, host_line, in_place, period_text
+from bot.i18n.meetings import (
+    calendar_event,
+    day_text,
+    detail_lines,
+    host_line,
+    in_place,
+    period_text,
+    place_text,
+)
+from bot.i18n.meetings import when_text as meeting_when
 from bot.usecases import meetings
-from bot.usecases.plan import default_place
+
+MAX_URL = 500
+"""An online link longer than this is not a meeting link."""
 
 
 def when_text(ctx: Context, at: datetime) -> str:
@@ -53,9 +67,25 @@ def refuse_date(ctx: Context, reading: DateReading, text: str) -> UsageError:
     return UsageError("date.not_understood", text=text[:80])
 
 
-def read_when(ctx: Context) -> tuple[datetime, str]:
-    """`<when> [in|at <place>]` from the arguments, or a refusal with an example."""
-    text = clean(ctx.args)
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_FOLLOWING = ("weiteres", "weitere", "folgendes", "another", "following")
+_TO = re.compile(r"\s+(?:auf|to)\s+|\s*(?:->|→)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class When:
+    """What a `/termin` or `/verschieben` text says: start, place, end, address, link."""
+
+    at: datetime
+    place: str
+    details: meetings.Details
+
+
+def read_when(ctx: Context, text: str | None = None) -> When:
+    """`<when> [in <place>[, <address>]] [<link>]`, or a refusal with an example."""
+    text = clean(ctx.args if text is None else text)
+    urls = _URL.findall(text)
+    text = clean(_URL.sub(" ", text)).strip(" |")
     if not text:
         raise UsageError("date.missing")
     if len(text) > MAX_DATE_TEXT + MAX_NAME + 10:
@@ -63,36 +93,140 @@ def read_when(ctx: Context) -> tuple[datetime, str]:
     reading, place = read_date_and_place(text, ctx.now, ctx.partnership.timezone)
     if reading.at is None:
         raise refuse_date(ctx, reading, text)
-    place = without_article(place)
-    if len(place) > MAX_NAME:
-        raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place))
-    return reading.at, place
+    place, _, address = place.partition(",")
+    place, address = without_article(place.strip()), address.strip()
+    if len(place) > MAX_NAME or len(address) > MAX_NAME:
+        raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place + address))
+    if urls and len(urls[0]) > MAX_URL:
+        raise UsageError("meeting.url_too_long", max=MAX_URL, length=len(urls[0]))
+    details = meetings.Details(reading.end, address, urls[0] if urls else "")
+    return When(reading.at, place, details)
+
+
+def _command(ctx: Context, german: str, english: str) -> str:
+    return "/" + (german if ctx.german else english)
+
+
+def _which_question(ctx: Context, found: meetings.WhichMeeting, template: str) -> Asked:
+    """Several planned meetings fit: each with its command (and a button for it);
+    `template` is the command with `{n}` for the meeting's number."""
+    items = tuple(
+        (
+            Text(f"{n}. {when_text(ctx, m.starts_at)} – {place_text(m, h)}: "),
+            command_or_code(template.format(n=n)),
+        )
+        for n, m, h in found.planned
+    )
+    zone = ctx.partnership.timezone
+    buttons = tuple(
+        Button(f"{n}. {fmt_date(m.starts_at, ctx.lang, zone)}", template.format(n=n))
+        for n, m, _ in found.planned
+    )
+    return Asked(Reply.of(ctx.t("meeting.which"), BulletList(items), buttons=buttons))
 
 
 async def schedule(ctx: Context) -> None:
-    """Announced in every room (this one included) by the chat channel."""
-    at, place = read_when(ctx)
-    await meetings.schedule(ctx.call, meetings.ScheduleMeeting(at, place))
+    """Announced in every room (this one included) by the chat channel. While a meeting is
+    planned, asks first whether to move it or plan the following one."""
+    words = ctx.args.split(maxsplit=1)
+    following = bool(words) and words[0].casefold() in _FOLLOWING
+    text = words[1] if following and len(words) > 1 else ("" if following else ctx.args)
+    when = read_when(ctx, text)
+    command = meetings.ScheduleMeeting(when.at, when.place, when.details, following)
+    result = await meetings.schedule(ctx.call, command)
+    if isinstance(result, meetings.AlreadyPlanned):
+        raise Asked(_already_planned(ctx, result, clean(text)))
+
+
+def _already_planned(ctx: Context, found: meetings.AlreadyPlanned, text: str) -> Reply:
+    """Move a planned meeting, or plan the following one: each with its command."""
+    zone = ctx.partnership.timezone
+    to = "auf" if ctx.german else "to"
+    choices: list[tuple[str, str]] = [
+        (
+            ctx.texts.text("schedule.button_move", day=fmt_date(m.starts_at, ctx.lang, zone)),
+            f"{_command(ctx, 'verschieben', 'move')} {n} {to} {text}",
+        )
+        for n, (m, _) in enumerate(found.planned, start=1)
+    ]
+    word = "weiteres" if ctx.german else "another"
+    choices.append(
+        (
+            ctx.texts.text("schedule.button_following"),
+            f"{_command(ctx, 'termin', 'schedule')} {word} {text}",
+        )
+    )
+    meeting, host = found.planned[-1]
+    return Reply.of(
+        ctx.t(
+            "schedule.already_planned",
+            when=when_text(ctx, meeting.starts_at),
+            host=host.name if host else "-",
+            next=found.next_host.name if found.next_host else "-",
+        ),
+        BulletList(tuple((Text(label + ": "), command_or_code(c)) for label, c in choices)),
+        buttons=tuple(Button(label, command) for label, command in choices),
+    )
+
+
+def _split_which(text: str) -> tuple[str, str]:
+    """ "2 auf 15.3. 10 Uhr" -> ("2", "15.3. 10 Uhr"); without a meeting named: ("", text)."""
+    parts = _TO.split(text, maxsplit=1)
+    if len(parts) == 2 and meetings.is_meeting_name(parts[0]):
+        return parts[0].strip(), parts[1]
+    return "", text
 
 
 async def move(ctx: Context) -> None:
-    at, place = read_when(ctx)
-    await meetings.move(ctx.call, meetings.MoveMeeting(at, place))
+    """`[<number>|<day> auf] <when> [in <place>] [<link>]`: the named meeting, or the only
+    one planned; with several, the user is asked which."""
+    which, text = _split_which(clean(ctx.args))
+    when = read_when(ctx, text)
+    command = meetings.MoveMeeting(when.at, when.place, which, when.details)
+    result = await meetings.move(ctx.call, command)
+    if isinstance(result, meetings.WhichMeeting):
+        to = "auf" if ctx.german else "to"
+        template = _command(ctx, "verschieben", "move") + " {n} " + f"{to} {text}"
+        raise _which_question(ctx, result, template)
+
+
+def _leading_which(text: str) -> tuple[str, str]:
+    words = text.split(maxsplit=1)
+    if words and meetings.is_meeting_name(words[0]):
+        return words[0], words[1] if len(words) > 1 else ""
+    return "", text
 
 
 async def cancel(ctx: Context) -> None:
-    reason = clean(ctx.args)
+    """`[<number>|<day>] [reason]`."""
+    which, reason = _leading_which(clean(ctx.args))
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))
-    cancelled = await meetings.cancel(ctx.call, meetings.CancelMeeting(reason))
-    meeting, host = cancelled.meeting, cancelled.host
+    result = await meetings.cancel(ctx.call, meetings.CancelMeeting(reason, which))
+    if isinstance(result, meetings.WhichMeeting):
+        template = _command(ctx, "absagen", "cancel") + " {n} " + reason
+        raise _which_question(ctx, result, template.strip())
+    meeting, host = result.meeting, result.host
     ctx.confirming = ctx.t(
         "cancel.confirm_reason" if reason else "cancel.confirm",
-        when=when_text(ctx, meeting.starts_at),
-        in_place=in_place(ctx.texts, default_place(meeting, host)),
+        when=meeting_when(ctx.texts, meeting),
+        in_place=in_place(ctx.texts, place_text(meeting, host)),
         host=host.name if host else "-",
         reason=reason,
     )
+
+
+async def minute_taker(ctx: Context) -> None:
+    """`[<number>|<day>] <person>`; "Gastgeber"/"host": the host writes them again."""
+    which, person = _leading_which(clean(ctx.args))
+    if not person:
+        raise UsageError("taker.missing")
+    if person.casefold() in ("gastgeber", "host"):
+        person = ""
+    result = await meetings.set_minute_taker(ctx.call, meetings.SetMinuteTaker(person, which))
+    if isinstance(result, meetings.WhichMeeting):
+        template = _command(ctx, "protokollant", "minutetaker") + " {n} " + clean(ctx.args)
+        raise _which_question(ctx, result, template)
 
 
 async def next_meeting(ctx: Context) -> Reply:
@@ -114,10 +248,11 @@ async def next_meeting(ctx: Context) -> Reply:
     return Reply.of(
         ctx.t(
             "next.meeting",
-            when=when_text(ctx, meeting.starts_at),
-            in_place=in_place(ctx.texts, default_place(meeting, host)),
+            when=meeting_when(ctx.texts, meeting),
+            in_place=in_place(ctx.texts, place_text(meeting, host)),
         ),
-        host_line(ctx.texts, host),
+        host_line(ctx.texts, host, found.taker),
+        *detail_lines(ctx.texts, meeting),
         ctx.t(
             "next.agenda" if found.agenda_open else "next.agenda_closed",
             count=found.agenda_items,
@@ -126,8 +261,11 @@ async def next_meeting(ctx: Context) -> Reply:
     )
 
 
-def _meeting_item(ctx: Context, meeting: Meeting, host: Member | None) -> tuple[Span, ...]:
-    spans: list[Span] = [Bold(when_text(ctx, meeting.starts_at))]
+def _meeting_item(
+    ctx: Context, meeting: Meeting, host: Member | None, number: int | None = None
+) -> tuple[Span, ...]:
+    spans: list[Span] = [Text(f"{number}. ")] if number else []
+    spans.append(Bold(meeting_when(ctx.texts, meeting)))
     if meeting.cancelled:
         note = ctx.texts.text("meetings.cancelled")
         if meeting.cancel_reason:
@@ -137,7 +275,7 @@ def _meeting_item(ctx: Context, meeting: Meeting, host: Member | None) -> tuple[
     spans.append(
         Text(
             " — "
-            + default_place(meeting, host)
+            + place_text(meeting, host)
             + " — "
             + ctx.texts.text("meetings.host", host=host.name if host else "-")
         )
@@ -151,7 +289,9 @@ async def list_meetings(ctx: Context) -> Reply:
         return ctx.say("meetings.none")
     blocks: list[Paragraph | BulletList] = [ctx.t("meetings.upcoming", count=len(found.coming))]
     if found.coming:
-        blocks.append(BulletList(tuple(_meeting_item(ctx, m, h) for m, h in found.coming)))
+        numbers = {m.id: n for n, m in enumerate(found.planned, start=1)}
+        items = (_meeting_item(ctx, m, h, numbers.get(m.id)) for m, h in found.coming)
+        blocks.append(BulletList(tuple(items)))
     if found.past:
         blocks.append(ctx.t("meetings.past"))
         blocks.append(BulletList(tuple(_meeting_item(ctx, m, h) for m, h in found.past)))
@@ -163,7 +303,10 @@ async def calendar(ctx: Context) -> Reply:
     if not found.coming:
         return ctx.say("calendar.none")
     partnership = found.partnership
-    events = [calendar_event(ctx.texts, partnership, m, h) for m, h in found.coming]
+    events = [
+        calendar_event(ctx.texts, partnership, m, h, found.takers.get(m.id))
+        for m, h in found.coming
+    ]
     data = build_ics(partnership.name, partnership.timezone, events, ctx.now)
     name = ctx.texts.text("ics.calendar_filename")
     return Reply.of(
@@ -179,3 +322,4 @@ def register(router: Router) -> None:
     router.add("move", "verschieben", uses=meetings.move)(move)
     router.add("cancel", "absagen", confirm=True, uses=meetings.cancel)(cancel)
     router.add("calendar", "kalender", uses=meetings.calendar)(calendar)
+    router.add("minutetaker", "protokollant", uses=meetings.set_minute_taker)(minute_taker)

@@ -17,6 +17,7 @@ from bot.usecases.minutes_render import (
     minutes_files,
     minutes_reply,
     render_markdown,
+    taker_of,
 )
 
 MAX_ENTRY = 1000
@@ -121,7 +122,7 @@ async def show(ctx: Context) -> Reply:
                         "minutes.list_item",
                         when=ctx.texts.date(doc.when),
                         host=doc.host or "-",
-                        person=doc.taker or "-",
+                        person=taker_of(ctx.catalog, doc),
                     )
                 ),
             )

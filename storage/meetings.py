@@ -24,6 +24,11 @@ def _meeting(row: MeetingRow) -> Meeting:
         updated_at=row.updated_at,
         host_member_id=row.host_member_id,
         cancel_reason=row.cancel_reason,
+        host_fixed_at=row.host_fixed_at,
+        ends_at=row.ends_at,
+        address=row.address,
+        online_url=row.online_url,
+        minute_taker_person_id=row.minute_taker_person_id,
     )
 
 
@@ -50,6 +55,8 @@ class SqlMeetings(SqlRepository):
             status="scheduled",
             sequence=0,
             cancel_reason="",
+            address="",
+            online_url="",
             created_at=now,
             updated_at=now,
         )
@@ -69,6 +76,11 @@ class SqlMeetings(SqlRepository):
                 host_member_id=meeting.host_member_id,
                 cancel_reason=meeting.cancel_reason,
                 updated_at=meeting.updated_at,
+                host_fixed_at=meeting.host_fixed_at,
+                ends_at=meeting.ends_at,
+                address=meeting.address,
+                online_url=meeting.online_url,
+                minute_taker_person_id=meeting.minute_taker_person_id,
             )
         )
 

@@ -168,6 +168,7 @@ _PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "overrides": ("actor_id",),
     "agenda": ("proposer_person_id",),
     "minutes": ("taker_person_id",),
+    "meetings": ("minute_taker_person_id",),
     "entries": ("author_person_id", "person_id"),
     "actions": ("owner_person_id", "done_by"),
 }

@@ -137,7 +137,8 @@ class FakeMeetings(Repository):
 
     async def save(self, meeting: Meeting) -> None:
         names = ("starts_at", "place", "status", "sequence", "host_member_id", "cancel_reason")
-        self._update(self._t.meetings, meeting, *names, "updated_at")
+        details = ("ends_at", "address", "online_url", "minute_taker_person_id")
+        self._update(self._t.meetings, meeting, *names, *details, "host_fixed_at", "updated_at")
 
 
 class FakeOverrides(Repository):

@@ -176,7 +176,7 @@ async def test_late_proposals_go_to_the_following_meeting(database: Database) ->
     assert "die Frist für Vorschläge ist am Do., 03.12.2026, 10:00 abgelaufen" in await bot.text(
         "@anna: /naechstes"
     )
-    await bot.say("@anna: /termin 11.3.2027 10:00")
+    await bot.say("@anna: /termin weiteres 11.3.2027 10:00")
     later = await bot.text("@carla: /tagesordnung neu Noch später")
     assert (
         "„Noch später“ steht deshalb auf der Tagesordnung des folgenden Treffens am Do., "
@@ -201,8 +201,8 @@ async def test_a_cancelled_meeting_passes_its_items_on(database: Database) -> No
     bot = await _bot(database)
     await bot.say("""
 @carla: /tagesordnung neu Radwege
-@anna: /termin 11.3.2027 10:00
-@anna: /absagen Hochwasser
+@anna: /termin weiteres 11.3.2027 10:00
+@anna: /absagen 10.12. Hochwasser
 @anna: /ja
 """)
     text = await bot.text("@anna: /tagesordnung")

@@ -103,13 +103,13 @@ async def test_the_next_hosts_contacts_may_schedule_others_may_not(
     out = await bot.say("@bernd: /termin 15.3. 10:00")
     assert out[0].startswith("[main] bot: Neues Treffen: Mo., 15.03.2027, 10:00 in Goch")
     assert (await bot.say("@carla: /verschieben 16.3. 10:00"))[0].startswith(
-        "[main] bot: Das nächste Treffen verschieben die Koordination"
+        "[main] bot: Dieses Treffen verschieben die Koordination"
     )
     assert (await bot.say("@carla: /absagen"))[0].startswith(
-        "[main] bot: Das nächste Treffen absagen können"
+        "[main] bot: Dieses Treffen absagen können"
     )
     # Kleve's contact may plan Kleve's meeting, the one after Goch's
-    out = await bot.say("@carla: /termin 14.6. 10:00")
+    out = await bot.say("@carla: /termin weiteres 14.6. 10:00")
     assert "Gastgeber: Kleve" in out[0]
 
 

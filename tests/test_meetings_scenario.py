@@ -32,7 +32,7 @@ NEXT = [
     (EMM, "erwartet im 4. Quartal 2026"),
     (EMM, "Di., 02.03.2027, 10:00"),
     (GOCH, "erwartet im 2. Quartal 2027"),
-    (GOCH, "Do., 10.06.2027, 14:00"),
+    (KAL, "erwartet im 2. Quartal 2027"),
     (KAL, "Do., 10.06.2027, 14:00"),
     (GOCH, "erwartet im 3. Quartal 2027"),
     (GOCH, "erwartet im 3. Quartal 2027"),

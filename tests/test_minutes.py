@@ -70,7 +70,8 @@ async def test_only_the_host_and_coordinators_start(database: Database) -> None:
     assert "Ansprechpartner*innen des Gastgebers (Emmerich am Rhein)" in text
     assert await snapshot(database, skip=("presence",)) == before
     started = await bot.text("@anna: /sitzungsbeginn")
-    assert "Sitzung begonnen" in started and "Protokoll: anna" in started
+    assert "Sitzung begonnen (von anna)" in started
+    assert "Protokoll: Emmerich am Rhein als Gastgeber" in started  # as the announcement said
     assert "Es läuft schon eine Sitzung" in await bot.text("@bernd: /sitzungsbeginn")
 
 
@@ -245,9 +246,8 @@ async def test_archive_choices_and_export(database: Database) -> None:
     bot = await _bot(database)
     assert "Es gibt noch keine Protokolle." in await bot.text("@anna: /protokoll")
     await bot.say(":time 2026-12-10 10:00\n@bernd: /sitzungsbeginn\n@bernd: /sitzungsende")
-    assert "1. 10.12.2026 – Gastgeber Emmerich am Rhein, Protokoll bernd" in await bot.text(
-        "@anna: /protokoll"
-    )
+    host = "Gastgeber Emmerich am Rhein, Protokoll Emmerich am Rhein als Gastgeber"
+    assert f"1. 10.12.2026 – {host}" in await bot.text("@anna: /protokoll")
     assert "Protokoll: Klima-Allianz Niederrhein" in await bot.text("@anna: /protokoll 10.12.")
     assert "Ein Protokoll 2 gibt es nicht; es gibt 1." in await bot.text("@anna: /protokoll 2")
     assert "Für den 11.12.2026 gibt es kein Protokoll." in await bot.text(
@@ -322,3 +322,22 @@ def test_minutes_golden_files(lang: str) -> None:
     _assert_literal_markdown(markdown)
     _assert_literal_html(page)
     _assert_literal_reply(reply)
+
+
+async def test_the_minute_taker_is_one_fact_shown_the_same_everywhere(database: Database) -> None:
+    """The host writes the minutes unless a person is named; every place says the same."""
+    bot = await _bot(database)
+    before = "Gastgeber: Emmerich am Rhein – schreibt auch das Protokoll."
+    assert before in await bot.text("@anna: /naechstes")
+    refused = await bot.text("@carla: /protokollant carla")
+    assert "legen die Koordination und die Ansprechpartner*innen von Emmerich" in refused
+    told = await bot.text("@bernd: /protokollant carla")
+    assert "Das Protokoll des Treffens am Do., 10.12.2026, 10:00 schreibt carla" in told
+    assert "Gastgeber: Emmerich am Rhein. Protokoll: carla." in await bot.text("@anna: /naechstes")
+    await bot.say(":time 2026-12-10 09:30")
+    started = await bot.text("@carla: /sitzungsbeginn")  # the minute-taker may start it
+    assert "Protokoll: carla." in started, started
+    await bot.say("@carla: /thema Radverkehr\n@carla: /info Alles gut")
+    ended = await bot.text("@carla: /sitzungsende")  # and end it
+    assert "(Protokoll: carla)" in ended, ended
+    assert "Protokoll carla" in await bot.text("@anna: /protokoll")

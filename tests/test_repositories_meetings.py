@@ -50,6 +50,27 @@ async def test_meetings_come_by_start_time_and_keep_what_is_saved(database: Data
             await uow.meetings.add(other.id, "uid-late", NOW, "", NOW)
 
 
+async def test_a_meetings_details_are_kept(database: Database) -> None:
+    """End, address, online link, the delegated minute-taker and when the host was fixed."""
+    async with database.uow() as uow:
+        p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        goch = await uow.members.add(p.id, "Goch", NOW)
+        carla = await uow.persons.add("Carla", Identity("console", "carla"))
+        meeting = await uow.meetings.add(p.id, "uid-1", NOW + DAY, "Rathaus Goch", NOW)
+        assert (meeting.ends_at, meeting.address, meeting.online_url) == (None, "", "")
+        assert (meeting.minute_taker_person_id, meeting.host_fixed_at) == (None, None)
+        meeting.ends_at = NOW + DAY + 2 * HOUR
+        meeting.address = "Markt 2, 47574 Goch"
+        meeting.online_url = "https://meet.example.org/klima?x=1&y=ä"
+        meeting.minute_taker_person_id = carla.id
+        meeting.host_member_id, meeting.host_fixed_at = goch.id, NOW + HOUR
+        await uow.meetings.save(meeting)
+        await uow.commit()
+    async with database.uow() as uow:
+        (kept,) = await uow.meetings.of_partnership(p.id)
+    assert kept == meeting
+
+
 async def test_overrides_are_kept_oldest_first(database: Database) -> None:
     async with database.uow() as uow:
         p = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)

@@ -123,7 +123,10 @@ async def test_a_coordinator_may_cancel_and_the_event_names_the_host(world: Worl
 async def test_a_coordinator_may_schedule_and_the_next_in_line_hosts(world: World) -> None:
     call = world.call(world.coordinator, coordinator=True)
     later = NEXT + timedelta(days=90)
-    event = await meetings.schedule(call, meetings.ScheduleMeeting(later))
+    asked = await meetings.schedule(call, meetings.ScheduleMeeting(later))
+    assert isinstance(asked, meetings.AlreadyPlanned)  # one is planned: move it or not?
+    assert len(await world.uow.meetings.of_partnership(world.partnership.id)) == 1
+    event = await meetings.schedule(call, meetings.ScheduleMeeting(later, following=True))
     assert isinstance(event, MeetingScheduled)
     assert event.host == world.guest  # the host's turn is the first meeting
     assert event.meeting.starts_at == later and event.meeting.status == "scheduled"
@@ -133,7 +136,7 @@ async def test_a_coordinator_may_schedule_and_the_next_in_line_hosts(world: Worl
 async def test_a_clash_is_refused(world: World) -> None:
     call = world.call(world.coordinator, coordinator=True)
     with pytest.raises(UserError) as refused:
-        await meetings.schedule(call, meetings.ScheduleMeeting(NEXT))
+        await meetings.schedule(call, meetings.ScheduleMeeting(NEXT, following=True))
     assert refused.value.key == "schedule.clash"
     assert len(await world.uow.meetings.of_partnership(world.partnership.id)) == 1
 
@@ -141,11 +144,13 @@ async def test_a_clash_is_refused(world: World) -> None:
 async def test_scheduling_is_for_the_contact_of_the_member_whose_turn_it_is(world: World) -> None:
     later = NEXT + timedelta(days=90)  # the guest's turn
     with pytest.raises(NotAllowed):
-        await meetings.schedule(world.call(world.host_contact), meetings.ScheduleMeeting(later))
+        await meetings.schedule(
+            world.call(world.host_contact), meetings.ScheduleMeeting(later, following=True)
+        )
     event = await meetings.schedule(
-        world.call(world.guest_contact), meetings.ScheduleMeeting(later)
+        world.call(world.guest_contact), meetings.ScheduleMeeting(later, following=True)
     )
-    assert event.host == world.guest
+    assert isinstance(event, MeetingScheduled) and event.host == world.guest
 
 
 # `check`: the one place permissions are decided.

@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.core.domain_events import MeetingCancelled, MeetingMoved, MeetingScheduled
+from bot.core.domain_events import (
+    MeetingCancelled,
+    MeetingHostChanged,
+    MeetingMoved,
+    MeetingScheduled,
+    MinuteTakerSet,
+)
 from bot.core.reply import Reply
-from bot.i18n.meetings import host_line, in_place, meeting_file
+from bot.i18n.meetings import (
+    detail_lines,
+    host_line,
+    in_place,
+    meeting_file,
+    place_text,
+    when_text,
+)
 from bot.i18n.texts import Texts
-from bot.usecases.plan import default_place
 
 
 def scheduled(texts: Texts, event: MeetingScheduled, now: datetime) -> Reply:
@@ -17,43 +29,89 @@ def scheduled(texts: Texts, event: MeetingScheduled, now: datetime) -> Reply:
     return Reply.of(
         texts.t(
             "schedule.announce",
-            when=texts.when(meeting.starts_at),
-            in_place=in_place(texts, default_place(meeting, host)),
+            when=when_text(texts, meeting),
+            in_place=in_place(texts, place_text(meeting, host)),
             person=event.by,
         ),
         host_line(texts, host),
+        *detail_lines(texts, meeting),
         attachments=(meeting_file(texts, event.partnership, meeting, host, now),),
     )
 
 
 def moved(texts: Texts, event: MeetingMoved, now: datetime) -> Reply:
     meeting, host = event.meeting, event.host
-    return Reply.of(
+    lines = [
         texts.t(
             "move.announce",
             old=texts.when(event.old_start),
-            when=texts.when(meeting.starts_at),
-            in_place=in_place(texts, default_place(meeting, host)),
+            when=when_text(texts, meeting),
+            in_place=in_place(texts, place_text(meeting, host)),
             person=event.by,
         ),
-        host_line(texts, host),
-        attachments=(meeting_file(texts, event.partnership, meeting, host, now),),
-    )
+        host_line(texts, host, event.taker),
+    ]
+    if event.old_place and event.old_place != meeting.place:
+        lines.append(texts.t("move.place_changed", old=event.old_place, person=event.by))
+    file = meeting_file(texts, event.partnership, meeting, host, now, event.taker)
+    return Reply.of(*lines, *detail_lines(texts, meeting), attachments=(file,))
 
 
 def cancelled(texts: Texts, event: MeetingCancelled, now: datetime) -> Reply:
     key = "cancel.announce_reason" if event.reason else "cancel.announce"
+    host = event.host.name if event.host else "-"
     lines = [
-        texts.t(key, when=texts.when(event.meeting.starts_at), person=event.by, reason=event.reason)
+        texts.t(
+            key,
+            when=texts.when(event.meeting.starts_at),
+            person=event.by,
+            reason=event.reason,
+            host=host,
+        )
     ]
+    if event.others:
+        lines.append(texts.t("cancel.others_stay", count=event.others))
     if event.next_host is not None:
         lines.append(texts.t("cancel.still_next", host=event.next_host.name))
     attachment = meeting_file(texts, event.partnership, event.meeting, event.host, now)
     return Reply.of(*lines, attachments=(attachment,))
 
 
+def host_changed(texts: Texts, event: MeetingHostChanged, now: datetime) -> Reply:
+    meeting, host = event.meeting, event.host
+    key = "meeting.rehosted_reason" if event.reason else "meeting.rehosted"
+    return Reply.of(
+        texts.t(
+            key,
+            when=when_text(texts, meeting),
+            old=event.old_host,
+            host=host.name if host else "-",
+            place=place_text(meeting, host),
+            reason=event.reason,
+            person=event.by,
+        ),
+        attachments=(meeting_file(texts, event.partnership, meeting, host, now),),
+    )
+
+
+def taker_set(texts: Texts, event: MinuteTakerSet, now: datetime) -> Reply:
+    host = event.host.name if event.host else "-"
+    key = "taker.announce" if event.taker else "taker.announce_host"
+    return Reply.of(
+        texts.t(
+            key,
+            when=when_text(texts, event.meeting),
+            taker=event.taker or "",
+            host=host,
+            person=event.by,
+        )
+    )
+
+
 RENDERERS: dict[type, Any] = {
     MeetingScheduled: scheduled,
     MeetingMoved: moved,
     MeetingCancelled: cancelled,
+    MeetingHostChanged: host_changed,
+    MinuteTakerSet: taker_set,
 }

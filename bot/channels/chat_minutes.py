@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.core.reply import Block, BulletList, Reply, Text, command_or_code
 from bot.i18n.agenda import agenda_view_blocks
+from bot.i18n.meetings import taker_text
 from bot.i18n.texts import Texts
 from bot.usecases.minutes import MeetingStarted, MinutesWritten
-from bot.usecases.minutes_render import action_spans, minutes_files
+from bot.usecases.minutes_render import action_spans, minutes_files, taker_of
 
 CHEATSHEET = ("topic", "info", "decision", "action", "present", "undo", "end")
 
@@ -23,6 +24,7 @@ def started(texts: Texts, event: MeetingStarted, now: datetime) -> Reply:
             when=texts.when(event.meeting.starts_at),
             host=host.name if host else "-",
             person=event.by,
+            taker=taker_text(texts, host.name if host else None, event.taker),
         ),
         *agenda_view_blocks(texts, event.agenda, intro=False),
         texts.t("startmeeting.cheatsheet"),
@@ -36,7 +38,8 @@ def written(texts: Texts, event: MinutesWritten, now: datetime) -> Reply:
     """What every room reads when minutes are finished; the full minutes are attached."""
     doc = event.doc
     key = "endmeeting.announce" if event.source == "meeting" else "minutes.added"
-    blocks: list[Block] = [texts.t(key, when=texts.when(doc.when), person=doc.taker or "-")]
+    person = taker_of(texts.catalog, doc)
+    blocks: list[Block] = [texts.t(key, when=texts.when(doc.when), person=person)]
     decisions = doc.decisions()
     if decisions:
         blocks.append(texts.t("minutes.decisions"))

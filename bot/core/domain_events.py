@@ -54,6 +54,31 @@ class MeetingMoved(DomainEvent):
     host: Member | None
     old_start: datetime
     by: str
+    old_place: str = ""
+    """The place as it was, to say when it changed."""
+    taker: str | None = None
+    """The delegated minute-taker; None: the host."""
+
+
+@dataclass(frozen=True)
+class MeetingHostChanged(DomainEvent):
+    """A planned meeting got another host because its host left (`reason`: as given)."""
+
+    meeting: Meeting
+    old_host: str
+    host: Member | None
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class MinuteTakerSet(DomainEvent):
+    """Who writes the minutes of a meeting: `taker` a person, or None: the host again."""
+
+    meeting: Meeting
+    host: Member | None
+    taker: str | None
+    by: str
 
 
 @dataclass(frozen=True)
@@ -63,3 +88,5 @@ class MeetingCancelled(DomainEvent):
     reason: str
     by: str
     next_host: Member | None
+    others: int = 0
+    """How many other meetings stay planned (as they are)."""

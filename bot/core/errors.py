@@ -26,5 +26,14 @@ class UsageError(UserError):
         super().__init__(key, example=True, **params)
 
 
+class Asked(UserError):
+    """Not done yet: the command needs an answer first (which meeting? move or plan
+    another?). `reply` is the question, usually with buttons; nothing is kept."""
+
+    def __init__(self, reply: Any) -> None:
+        super().__init__("asked")
+        self.reply = reply
+
+
 class NotAllowed(Exception):
     """The caller lacks the role a command needs; the app says who may do it."""

@@ -134,6 +134,15 @@ class Meeting:
     updated_at: datetime
     host_member_id: int | None = None
     cancel_reason: str = ""
+    host_fixed_at: datetime | None = None
+    """When the host was fixed (at planning): the meeting takes that turn from then on, so
+    later plans, moves and rotation changes never hand it to another member."""
+    ends_at: datetime | None = None
+    address: str = ""
+    """Where exactly (street, room), apart from `place`; empty: not given."""
+    online_url: str = ""
+    minute_taker_person_id: int | None = None
+    """Who writes the minutes when delegated; None: the host's contact persons."""
 
     @property
     def cancelled(self) -> bool:

@@ -30,6 +30,10 @@ class CalendarEvent:
     sequence: int
     cancelled: bool
     updated_at: datetime
+    ends_at: datetime | None = None
+    """None: MEETING_LENGTH after the start."""
+    url: str = ""
+    """An online link: URL and, for calendars that show a join button, CONFERENCE."""
 
 
 def build_ics(name: str, timezone: str, events: list[CalendarEvent], now: datetime) -> bytes:
@@ -48,10 +52,14 @@ def build_ics(name: str, timezone: str, events: list[CalendarEvent], now: dateti
         event.add("dtstamp", now.astimezone(UTC))
         event.add("last-modified", item.updated_at.astimezone(UTC))
         event.add("dtstart", item.starts_at.astimezone(zone))
-        event.add("dtend", (item.starts_at + MEETING_LENGTH).astimezone(zone))
+        ends_at = item.ends_at or item.starts_at + MEETING_LENGTH
+        event.add("dtend", ends_at.astimezone(zone))
         event.add("summary", item.summary)
         if item.location:
             event.add("location", item.location)
+        if item.url:
+            event.add("url", item.url)
+            event.add("conference", item.url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
         if item.description:
             event.add("description", item.description)
         event.add("sequence", item.sequence)

@@ -43,6 +43,7 @@ class DateReading:
     at: datetime | None
     wall: datetime | None = None
     problem: Problem | None = None
+    end: datetime | None = None
 
     @property
     def ok(self) -> bool:

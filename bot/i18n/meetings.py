@@ -41,22 +41,67 @@ def in_place(texts: Texts, place: str) -> str:
     return german_in(place) if texts.german else english_at(place)
 
 
-def host_line(texts: Texts, host: Member | None) -> Paragraph:
+def host_line(texts: Texts, host: Member | None, taker: str | None = None) -> Paragraph:
+    """The host, and who writes the minutes: the host unless delegated to a person."""
     if host is None:
         return texts.t("meeting.host_unknown")
+    if taker:
+        return texts.t("meeting.host_taker", host=host.name, taker=taker)
     return texts.t("meeting.host", host=host.name)
 
 
+def taker_text(texts: Texts, host: str | None, taker: str | None) -> str:
+    """ "Anna Schmidt" when delegated, else "Goch als Gastgeber": the same words everywhere."""
+    if taker:
+        return taker
+    return texts.text("meeting.taker_host", host=host or "-")
+
+
+def when_text(texts: Texts, meeting: Meeting) -> str:
+    """ "Do., 12.03.2027, 10:00" or with its end "Do., 12.03.2027, 10:00–12:00"."""
+    start = texts.when(meeting.starts_at)
+    if meeting.ends_at is None:
+        return start
+    end = local(meeting.ends_at, texts.timezone)
+    if end.date() != local(meeting.starts_at, texts.timezone).date():
+        return texts.text("meeting.until", start=start, end=texts.when(meeting.ends_at))
+    return texts.text("meeting.until", start=start, end=f"{end.hour:02d}:{end.minute:02d}")
+
+
+def place_text(meeting: Meeting, host: Member | None) -> str:
+    """The place with its address: "Rathaus Goch, Markt 2"; none given: the host."""
+    place = default_place(meeting, host)
+    return f"{place}, {meeting.address}" if meeting.address else place
+
+
+def detail_lines(texts: Texts, meeting: Meeting) -> list[Paragraph]:
+    """The online link, when there is one."""
+    if not meeting.online_url:
+        return []
+    return [texts.t("meeting.online", url=meeting.online_url)]
+
+
 def calendar_event(
-    texts: Texts, partnership: Partnership, meeting: Meeting, host: Member | None
+    texts: Texts,
+    partnership: Partnership,
+    meeting: Meeting,
+    host: Member | None,
+    taker: str | None = None,
 ) -> CalendarEvent:
     host_name = host.name if host else "-"
+    description = texts.text(
+        "ics.description", host=host_name, taker=taker_text(texts, host_name, taker)
+    )
+    if meeting.online_url:
+        description += "\n" + texts.text("meeting.online", url=meeting.online_url)
     return CalendarEvent(
         uid=meeting.uid,
         starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        url=meeting.online_url,
         summary=texts.text("ics.summary", name=partnership.name, host=host_name),
-        location=default_place(meeting, host),
-        description=texts.text("ics.description", host=host_name),
+        location=place_text(meeting, host),
+        description=description,
         sequence=meeting.sequence,
         cancelled=meeting.cancelled,
         updated_at=meeting.updated_at,
@@ -64,11 +109,16 @@ def calendar_event(
 
 
 def meeting_file(
-    texts: Texts, partnership: Partnership, meeting: Meeting, host: Member | None, now: datetime
+    texts: Texts,
+    partnership: Partnership,
+    meeting: Meeting,
+    host: Member | None,
+    now: datetime,
+    taker: str | None = None,
 ) -> Attachment:
     """The meeting as an .ics file: a calendar takes it as new, moved or cancelled."""
     day = local(meeting.starts_at, partnership.timezone).strftime("%Y-%m-%d")
     name = texts.text("ics.filename", date=day)
-    event = calendar_event(texts, partnership, meeting, host)
+    event = calendar_event(texts, partnership, meeting, host, taker)
     data = build_ics(partnership.name, partnership.timezone, [event], now)
     return Attachment(name, "text/calendar", data)

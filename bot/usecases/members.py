@@ -10,6 +10,7 @@ from bot.core.model import Contact, Member, Partnership, Person
 from bot.core.permissions import Who
 from bot.core.text import MAX_TEXT, din5007_key, match_key
 from bot.usecases.base import Call, use_case
+from bot.usecases.meeting_hosts import rehost_departed
 from bot.usecases.plan import Plan, current_plan, raise_sequences
 from bot.usecases.ports import UnitOfWork
 
@@ -200,6 +201,7 @@ async def remove(call: Call, command: RemoveMember) -> MemberLeft:
         if contact.member_id == member.id:
             await call.uow.contacts.end(contact.id, call.now)
     await call.audit("member.remove", member=member.name, reason=reason)
+    await rehost_departed(call, member, reason)
     event = MemberLeft(
         partnership, member.name, reason, call.person.display_name, await _next_host(call, before)
     )

@@ -17,6 +17,7 @@ from bot.usecases.actions import owner_label
 from bot.usecases.agenda import AgendaView, view
 from bot.usecases.agenda_queries import agenda_for, numbered
 from bot.usecases.base import Call, Facts, NotAllowed, check, use_case
+from bot.usecases.meeting_hosts import minute_taker
 from bot.usecases.members import find_member, roster
 from bot.usecases.minutes_record import (
     archive,
@@ -47,6 +48,8 @@ class MeetingStarted(DomainEvent):
     host: Member | None
     by: str
     agenda: AgendaView
+    taker: str | None = None
+    """Who writes the minutes when delegated (`/protokollant`); None: the host."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,9 @@ class Undone:
     text: str
 
 
-@use_case("minutes.start", Who.HOST, Who.COORDINATOR, refusal="startmeeting.not_allowed")
+@use_case(
+    "minutes.start", Who.HOST, Who.MINUTE_TAKER, Who.COORDINATOR, refusal="startmeeting.not_allowed"
+)
 async def start(call: Call) -> MeetingStarted:
     """Meeting mode for today's meeting: its host's contact persons or a coordinator."""
     partnership, now = call.partnership, call.now
@@ -102,7 +107,9 @@ async def start(call: Call) -> MeetingStarted:
             today=fmt_date(now, lang, zone),
         )
     meeting, host = found
-    await call.authorize(start.permission, Facts(host=host))
+    taker = await minute_taker(call, meeting)
+    facts = Facts(host=host, minute_taker_id=meeting.minute_taker_person_id)
+    await call.authorize(start.permission, facts)
     await call.audit("minutes.start", meeting=meeting.starts_at.isoformat())
     await call.uow.minutes.add(
         Minutes(
@@ -112,10 +119,11 @@ async def start(call: Call) -> MeetingStarted:
             status="open",
             source="meeting",
             started_at=now,
-            taker_person_id=call.person.id,
+            taker_person_id=meeting.minute_taker_person_id,
         )
     )
-    event = MeetingStarted(partnership, meeting, host, call.person.display_name, await view(call))
+    agenda = await view(call)
+    event = MeetingStarted(partnership, meeting, host, call.person.display_name, agenda, taker)
     call.raise_event(event)
     return event
 
@@ -248,11 +256,15 @@ async def _last_without_minutes(call: Call) -> tuple[Meeting, Member | None]:
     raise UserError("minutes.nothing_to_add")
 
 
-@use_case("minutes.add", Who.HOST, Who.COORDINATOR, refusal="minutes.add_not_allowed")
+@use_case(
+    "minutes.add", Who.HOST, Who.MINUTE_TAKER, Who.COORDINATOR, refusal="minutes.add_not_allowed"
+)
 async def add(call: Call, text: str) -> MinutesWritten:
-    """Minutes written elsewhere, for the last meeting without minutes."""
+    """Minutes written elsewhere, for the last meeting without minutes: by its host's
+    contact persons, the person delegated to write them, or a coordinator."""
     meeting, host = await _last_without_minutes(call)
-    await call.authorize(add.permission, Facts(host=host))
+    taker = meeting.minute_taker_person_id
+    await call.authorize(add.permission, Facts(host=host, minute_taker_id=taker))
     finished = await attach(call.uow, call.partnership, meeting, host, text, call.person, call.now)
     await call.audit("minutes.add", meeting=meeting.starts_at.isoformat())
     event = MinutesWritten(call.partnership, finished.doc, "added")

@@ -110,6 +110,11 @@ def action_spans(catalog: Catalog, lang: str, action: ActionDoc, owner: bool = T
     return Text(line)
 
 
+def taker_of(catalog: Catalog, doc: MinutesDoc) -> str:
+    """Who wrote the minutes, in the words announcements use: a person, else the host."""
+    return doc.taker or catalog.text(doc.lang, "meeting.taker_host", host=doc.host or "-")
+
+
 def minutes_reply(catalog: Catalog, doc: MinutesDoc) -> Reply:
     """The whole minutes: head, topics with information, decisions and action items, action
     items by owner, then what was carried over."""
@@ -123,7 +128,7 @@ def minutes_reply(catalog: Catalog, doc: MinutesDoc) -> Reply:
         t("minutes.date", when=fmt_datetime(doc.when, lang, doc.timezone)),
         t("minutes.place", place=doc.place or "-"),
         t("minutes.host", host=doc.host or "-"),
-        t("minutes.taker", person=doc.taker or "-"),
+        t("minutes.taker", person=taker_of(catalog, doc)),
     ]
     if doc.text:
         blocks.append(Paragraph((Bold(catalog.text(lang, "minutes.written")),)))

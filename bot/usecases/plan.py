@@ -9,7 +9,7 @@ membership never rewrite the past.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.model import Meeting, Member, Partnership, RotationOverride
 from bot.core.text import din5007_key
@@ -19,6 +19,7 @@ from bot.usecases.ports import UnitOfWork
 
 CADENCES = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 DEFAULT_CADENCE = "quarterly"
+_TICK = timedelta(microseconds=1)
 """Agenda proposals are expected until this long before a meeting."""
 
 
@@ -70,20 +71,26 @@ class Plan:
         return next((m for m in self.members if m.id == member_id), None)
 
     @property
+    def open_turns(self) -> list[Turn]:
+        """The turns no meeting is planned for yet, in order."""
+        return [t for t in self.turns if t.meeting is None]
+
+    @property
     def next_host(self) -> Member | None:
-        return self.turns[0].member if self.turns else None
+        """Who hosts the next meeting not planned yet (planned ones keep their hosts)."""
+        found = self.open_turns
+        return found[0].member if found else None
 
     @property
     def next_meeting(self) -> tuple[Meeting, Member | None] | None:
         return self.upcoming[0] if self.upcoming else None
 
     def host_for(self, starts_at: datetime) -> Member | None:
-        """Who would host a new meeting at `starts_at`: its place among the coming ones."""
-        index = sum(1 for m, _ in self.upcoming if m.starts_at <= starts_at)
-        return self.turns[index].member if index < len(self.turns) else None
+        """Who would host a new meeting: the next turn not planned yet, whenever it is."""
+        return self.next_host
 
     def hosts(self) -> dict[int, int | None]:
-        """meeting id -> host id for the coming meetings; to see what an override changed."""
+        """meeting id -> host id for the coming meetings; to see what a change did."""
         return {m.id: (h.id if h else None) for m, h in self.upcoming}
 
 
@@ -91,7 +98,7 @@ def _events(
     members: list[Member], meetings: list[Meeting], overrides: list[RotationOverride]
 ) -> list[tuple[datetime, int, rot.RotationEvent]]:
     """Everything the rotation depends on, sortable by time. At the same instant, member
-    changes come first, then overrides, then meetings."""
+    changes come first, then hosts fixed at planning, then overrides, then meetings held."""
     events: list[tuple[datetime, int, rot.RotationEvent]] = []
     for member in members:
         events.append((member.joined_at, 0, rot.Joined(member.id, member.joined_at)))
@@ -106,12 +113,16 @@ def _events(
         elif o.kind == "set" and o.member_id is not None:
             event = rot.HostSet(o.member_id, o.at)
         if event is not None:
-            events.append((o.at, 1, event))
+            events.append((o.at, 2, event))
     for meeting in meetings:
-        if meeting.status == "held" and meeting.host_member_id is not None:
-            events.append(
-                (meeting.starts_at, 2, rot.Hosted(meeting.host_member_id, meeting.starts_at))
-            )
+        if meeting.cancelled or meeting.host_member_id is None:
+            continue
+        # A host fixed at planning takes its turn then; older meetings when they were held.
+        at = meeting.host_fixed_at or meeting.starts_at
+        if meeting.host_fixed_at is not None:
+            events.append((at, 1, rot.Hosted(meeting.host_member_id, at)))
+        elif meeting.status == "held":
+            events.append((at, 3, rot.Hosted(meeting.host_member_id, at)))
     return events
 
 
@@ -123,48 +134,65 @@ def _replay(
 
 
 async def current_plan(uow: UnitOfWork, p: Partnership, now: datetime) -> Plan:
-    """Settle meetings whose time has passed, then compute who hosts what from here on."""
+    """Settle meetings whose time has passed, fix the host of planned meetings that have
+    none yet, then compute who hosts what from here on."""
     members = await uow.members.of_partnership(p.id)
     meetings = await uow.meetings.of_partnership(p.id)
     overrides = await uow.overrides.of_partnership(p.id)
     names = {m.id: m.name for m in members}
     for meeting in meetings:
         if meeting.status == "scheduled" and meeting.starts_at <= now:
-            before = [e for e in _events(members, meetings, overrides) if e[0] <= meeting.starts_at]
-            meeting.host_member_id = _replay(names, before).next_host()
+            if meeting.host_member_id is None:
+                before = [
+                    e for e in _events(members, meetings, overrides) if e[0] <= meeting.starts_at
+                ]
+                meeting.host_member_id = _replay(names, before).next_host()
             meeting.status = "held"
             await uow.meetings.save(meeting)
     state = _replay(names, _events(members, meetings, overrides))
-    coming = [m for m in meetings if m.status == "scheduled"]
+    for meeting in meetings:
+        if meeting.status == "scheduled" and meeting.host_member_id is None and state.active:
+            # after every recorded change, also one made at this very instant
+            after = max([now, *(o.at + _TICK for o in overrides if o.at >= now)])
+            await fix_host(uow, meeting, state, after)
+            state = _replay(names, _events(members, meetings, overrides))
     by_id = {m.id: m for m in members}
-    order = [by_id[i] for i in state.upcoming(max(len(state.active), len(coming)))]
-    upcoming = [(m, order[i] if i < len(order) else None) for i, m in enumerate(coming)]
+    coming = [m for m in meetings if m.status == "scheduled"]
+    upcoming = [(m, by_id.get(m.host_member_id or -1)) for m in coming]
+    planned = sum(1 for _, h in upcoming if h is not None)
+    wanted = max(len(state.active) - planned, min(len(state.active), 2))
+    order = [by_id[i] for i in state.upcoming(wanted)]
     held = [(m, by_id.get(m.host_member_id or -1)) for m in meetings if m.status == "held"]
-    turns = _turns(p, now, order, coming, held)
+    turns = _turns(p, now, order, upcoming, held)
     return Plan(members, meetings, overrides, upcoming, held, turns)
+
+
+async def fix_host(uow: UnitOfWork, meeting: Meeting, state: rot.Rotation, now: datetime) -> None:
+    """The member in line takes this meeting's turn, from now on."""
+    meeting.host_member_id = state.next_host()
+    meeting.host_fixed_at = now
+    await uow.meetings.save(meeting)
 
 
 def _turns(
     p: Partnership,
     now: datetime,
     order: list[Member],
-    coming: list[Meeting],
+    upcoming: list[tuple[Meeting, Member | None]],
     held: list[tuple[Meeting, Member | None]],
 ) -> list[Turn]:
-    """Each coming host with its meeting, or the period the cadence expects it in: the one
-    after the last meeting known, but never before the current one."""
-    turns: list[Turn] = []
-    known = [m.starts_at for m in coming] or [m.starts_at for m, _ in held[-1:]]
+    """The planned meetings with their hosts, then each coming host with the period the
+    cadence expects it in: the one after the last meeting known, never before the current
+    one."""
+    turns = [Turn(host, meeting, None) for meeting, host in upcoming if host is not None]
+    known = [m.starts_at for m, _ in upcoming] or [m.starts_at for m, _ in held[-1:]]
     current = Period.of(now, p.timezone, p.cadence)
     expected = (
         max(Period.of(known[-1], p.timezone, p.cadence).shifted(1), current) if known else current
     )
-    for index, member in enumerate(order):
-        if index < len(coming):
-            turns.append(Turn(member, coming[index], None))
-        else:
-            turns.append(Turn(member, None, expected))
-            expected = expected.shifted(1)
+    for member in order:
+        turns.append(Turn(member, None, expected))
+        expected = expected.shifted(1)
     return turns
 
 

@@ -47,19 +47,25 @@ async def render_meeting_ahead(
     days = int(r.payload["days"])
     lang = p.language
     key = "reminder.meeting_tomorrow" if days == 1 else "reminder.meeting_ahead"
-    return Notice(
-        [
-            catalog.para(
-                lang,
-                key,
-                name=p.name,
-                days=days,
-                when=fmt_datetime(meeting.starts_at, lang, p.timezone),
-                place=default_place(meeting, host),
-            ),
-            catalog.para(lang, "reminder.meeting_host", host=host.name if host else "-"),
-        ]
-    )
+    place = default_place(meeting, host)
+    taker = await uow.persons.get(meeting.minute_taker_person_id or -1)
+    host_name = host.name if host else "-"
+    lines: list[Block] = [
+        catalog.para(
+            lang,
+            key,
+            name=p.name,
+            days=days,
+            when=fmt_datetime(meeting.starts_at, lang, p.timezone),
+            place=f"{place}, {meeting.address}" if meeting.address else place,
+        ),
+        catalog.para(lang, "meeting.host_taker", host=host_name, taker=taker.display_name)
+        if taker
+        else catalog.para(lang, "reminder.meeting_host", host=host_name),
+    ]
+    if meeting.online_url:
+        lines.append(catalog.para(lang, "meeting.online", url=meeting.online_url))
+    return Notice(lines)
 
 
 # --- checkpoint ----------------------------------------------------------------------------
@@ -251,15 +257,17 @@ async def render_minutes(
     if host is None or not host.active:
         return None
     lang = p.language
+    taker = await uow.persons.get(meeting.minute_taker_person_id or -1)  # delegated
     return Notice(
         [
             catalog.para(
                 lang,
-                "reminder.minutes_due",
+                "reminder.minutes_due_taker" if taker else "reminder.minutes_due",
                 when=fmt_datetime(meeting.starts_at, lang, p.timezone),
                 host=host.name,
+                taker=taker.display_name if taker else "",
                 example=catalog.command(lang, "cmd.minutes.add.example", "plain"),
             )
         ],
-        (await roster(uow, p)).contacts_of(host),
+        [taker] if taker else (await roster(uow, p)).contacts_of(host),
     )

@@ -111,9 +111,10 @@ async def show(call: Call) -> Rotation:
 @use_case("rotation.skip", Who.COORDINATOR)
 async def skip(call: Call, command: SkipTurn) -> RotationChanged:
     plan = await current_plan(call.uow, call.partnership, call.now)
-    if len(plan.turns) < 2:
+    turns = plan.open_turns  # planned meetings keep their hosts
+    if len(turns) < 2:
         raise UserError("host.skip_alone")
-    first, second = plan.turns[0].member, plan.turns[1].member
+    first, second = turns[0].member, turns[1].member
     if first.id == second.id:
         raise UserError("host.skip_alone")
     return await _change(call, plan, "skip", first, second, command.reason)
