@@ -5,6 +5,7 @@ and the minutes reminder that says what helps when the meeting was never ended."
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 
@@ -53,7 +54,7 @@ async def test_a_year_unplanned_nudges_the_host_three_times_then_the_coordinator
     assert len(addressed) >= 3 + 11
     # never more than five weeks without one, from the first nudge to the end of the year
     sent = [i for i, week in enumerate(weeks) if week]
-    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
     assert max(gaps) <= 5
     assert len(weeks) - 1 - sent[-1] <= 5
 
