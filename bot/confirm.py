@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import MessageEvent
-from bot.core.reply import Button, Code, Reply
+from bot.core.reply import Button, Code, Paragraph, Reply
 from bot.core.router import Router
 from bot.usecases import confirmations
 
@@ -26,8 +26,9 @@ def register(router: Router) -> None:
     router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
 
 
-async def ask(ctx: Context, event: MessageEvent) -> Reply:
-    """The command would work: keep nothing yet (the caller rolled back), ask to confirm it."""
+async def ask(ctx: Context, event: MessageEvent, question: Paragraph | None = None) -> Reply:
+    """The command would work: keep nothing yet (the caller rolled back), ask to confirm it,
+    with the use case's own `question` where it raised `AskFirst`."""
     line = " ".join(event.text.split())
     token = await confirmations.ask(
         ctx.call.uow,
@@ -38,8 +39,13 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
         ctx.now,
     )
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    asked = (
+        [question, ctx.t("confirm.how", yes=yes, no=no)]
+        if question is not None
+        else [ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no)]
+    )
     return Reply.of(
-        ctx.t("confirm.question", command=Code(line[:200]), yes=yes, no=no),
+        *asked,
         buttons=(
             Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
             Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),
