@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, cast
 from bot import confirm
 from bot.core.clock import Clock
 from bot.core.context import Context
-from bot.core.errors import Asked, UserError
+from bot.core.errors import Asked, AskFirst, UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
 from bot.core.reply import Command as CommandSpan
@@ -285,8 +285,14 @@ class App:
         except UnknownSubcommand as unknown:
             return self._family_usage(lang, unknown.family), False
         if match is None:
-            typed = CommandSpan(parsed.word)
-            message = self.catalog.para(lang, "common.unknown_command", command=typed)
+            similar = self.router.closest(parsed.word, lang == "de")
+            key = "common.unknown_command_similar" if similar else "common.unknown_command"
+            message = self.catalog.para(
+                lang,
+                key,
+                command=CommandSpan(parsed.word),
+                similar=CommandSpan(similar or ""),
+            )
             return Reply.of(message), False
         command = match.command
         if command.needs_partnership and partnership is None:
@@ -301,7 +307,7 @@ class App:
             uow, partnership, person, event.sender.is_room_admin
         )
         actor = Actor(person, coordinator, event.sender.is_room_admin, event.sender.admin_unknown)
-        ctx = self._context(uow, event, actor, partnership, room, lang, match.args)
+        ctx = self._context(uow, event, actor, partnership, room, lang, match.args, confirmed)
         try:
             # refused before the arguments are read, where the rule needs no facts
             if command.decided_early and await check(ctx.call, command.permission, None) is False:
@@ -313,6 +319,10 @@ class App:
                 await uow.rollback()
                 return await confirm.ask(ctx, event), True
             await self.notifier.publish(uow, ctx.call.events, self.clock.now())
+        except AskFirst as question:
+            await uow.rollback()
+            asked = self.catalog.para(lang, question.key, **question.params)
+            return await confirm.ask(ctx, event, asked), True
         except UserError as error:
             await uow.rollback()
             return self.error_reply(lang, error, command), False
@@ -347,6 +357,7 @@ class App:
         room: Room | None,
         lang: str,
         args: str = "",
+        confirmed: bool = False,
     ) -> Context:
         call = Call(
             uow,
@@ -356,6 +367,7 @@ class App:
             room=room,
             source=event.room,
             default_timezone=self.config.default_timezone,
+            confirmed=confirmed,
         )
         timezone = partnership.timezone if partnership else self.config.default_timezone
         return Context(event, args, call, Texts(self.catalog, lang, timezone))

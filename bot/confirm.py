@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import MessageEvent
-from bot.core.reply import Button, Code, Reply, command_or_code
+from bot.core.reply import Button, Code, Paragraph, Reply, command_or_code
 from bot.core.router import Router
 from bot.usecases import confirmations
 
@@ -26,8 +26,9 @@ def register(router: Router) -> None:
     router.add("no", "nein", needs_partnership=False)(_answered_by_the_app)
 
 
-async def ask(ctx: Context, event: MessageEvent) -> Reply:
-    """The command would work: keep nothing yet (the caller rolled back), ask to confirm it."""
+async def ask(ctx: Context, event: MessageEvent, question: Paragraph | None = None) -> Reply:
+    """The command would work: keep nothing yet (the caller rolled back), ask to confirm it,
+    with the use case's own `question` where it raised `AskFirst`."""
     line = " ".join(event.text.split())
     token = await confirmations.ask(
         ctx.call.uow,
@@ -39,13 +40,14 @@ async def ask(ctx: Context, event: MessageEvent) -> Reply:
     )
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
     answers = {"yes": command_or_code(yes, "plain"), "no": command_or_code(no, "plain")}
-    question = (
-        ctx.t("confirm.question", command=Code(line[:200]), **answers)
-        if ctx.confirming is None
-        else ctx.t("confirm.please") + ctx.confirming + ctx.t("confirm.answer", **answers)
-    )
+    if question is not None:
+        asked = question + ctx.t("confirm.answer", **answers)
+    elif ctx.confirming is not None:
+        asked = ctx.t("confirm.please") + ctx.confirming + ctx.t("confirm.answer", **answers)
+    else:
+        asked = ctx.t("confirm.question", command=Code(line[:200]), **answers)
     return Reply.of(
-        question,
+        asked,
         buttons=(
             Button(ctx.catalog.text(ctx.lang, "confirm.yes"), f"{yes} {token}"),
             Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {token}"),

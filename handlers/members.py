@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.context import Context
+from bot.core.errors import UsageError
 from bot.core.reply import Bold, BulletList, Reply, Span, Text
 from bot.core.router import Router
 from bot.core.text import clean
@@ -31,9 +34,25 @@ async def list_members(ctx: Context) -> Reply:
     )
 
 
+_LIST = re.compile(r"\s*[,;\n]\s*")
+_LAST_AND = re.compile(r"\s+(?:und|and|sowie)\s+", re.I)
+MAX_AT_ONCE = 30
+
+
+def member_names(ctx: Context) -> tuple[str, ...]:
+    """One name, or several separated by commas, semicolons or lines ("Goch, Kalkar und
+    Kleve": "und" separates only in such a list, since a name may contain it)."""
+    parts = [p for p in _LIST.split(ctx.args.strip()) if p.strip()]
+    if len(parts) > 1:
+        parts[-1:] = _LAST_AND.split(parts[-1])
+    if len(parts) > MAX_AT_ONCE:
+        raise UsageError("member.too_many", max=MAX_AT_ONCE, count=len(parts))
+    return tuple(name_arg(ctx, part) for part in parts) or (name_arg(ctx),)
+
+
 async def add_member(ctx: Context) -> None:
     """Announced in every room (this one included) by the chat channel."""
-    await members.add(ctx.call, members.AddMember(name_arg(ctx)))
+    await members.add(ctx.call, members.AddMembers(member_names(ctx)))
 
 
 async def remove_member(ctx: Context) -> None:

@@ -103,7 +103,7 @@ async def _run(world: World, op: Op) -> tuple[set[int], set[int], list[DomainEve
             place = f"Saal {days}" if kind == "move_place" else ""
             await meetings.move(call, meetings.MoveMeeting(when, place, str(number)))
     elif kind == "join":
-        await members.add(call, members.AddMember(NAMES[n]))
+        await members.add(call, members.AddMembers((NAMES[n],)))
     elif kind == "leave":
         member = next((m for m in before.members if m.name == NAMES[n] and m.active), None)
         left = {member.id} if member else set()

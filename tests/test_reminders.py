@@ -46,7 +46,7 @@ async def statuses(database: Database, kind: str) -> dict[str, str]:
 async def test_a_scheduled_meeting_plans_its_reminders(database: Database) -> None:
     bot, _ = await reminder_bot(database)
     await bot.say(SETUP)
-    assert await pending(database) == [("schedule_next", "26.11.2026 09:00")]
+    assert await pending(database) == [("schedule_next", "30.11.2026 09:00")]
     await bot.say("@anna: /termin 10.12. 14 Uhr")
     assert await pending(database) == [
         ("meeting_ahead", "26.11.2026 14:00"),
@@ -69,14 +69,11 @@ async def test_each_fires_once_at_its_time_in_order(database: Database) -> None:
         "[main] bot: Die Tagesordnung für das Treffen am Do., 10.12.2026, 14:00 (Goch) steht:",
         "[main] bot: Erinnerung: Morgen trifft sich die Partnerschaft Klima-Allianz Niederrhein: "
         "Do., 10.12.2026, 14:00, Goch.",
-        "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
-        "1. Quartal 2027 fällig und noch nicht geplant. Kleve lädt ein.",
         "[main] bot: Das Protokoll des Treffens vom Do., 10.12.2026, 14:00 fehlt noch. Goch hat "
         "eingeladen und schreibt es, zum Beispiel mit: /protokoll neu Anwesend: Goch, Kleve …",
     ]
     assert "  1. Radverkehr — Goch" in out[2].split("\n")
-    assert out[4].endswith("An: carla")
-    assert out[5].endswith("An: bernd")
+    assert out[4].endswith("An: bernd")
     assert await bot.say(":time 2026-12-14 18:00") == []
 
 
@@ -108,7 +105,7 @@ async def test_moving_after_a_reminder_was_sent_reminds_again_for_the_new_date(
 async def test_cancelling_a_meeting_cancels_its_reminders(database: Database) -> None:
     bot, _ = await reminder_bot(database)
     await bot.say(SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /absagen\n@anna: /ja")
-    assert await pending(database) == [("schedule_next", "26.11.2026 09:00")]
+    assert await pending(database) == [("schedule_next", "30.11.2026 09:00")]
     out = await bot.say(":time 2026-12-11 12:00")
     assert not any("trifft sich" in line or "Tagesordnung" in line for line in out)
 
@@ -123,7 +120,7 @@ async def test_a_member_leaving_replans_whom_the_bot_asks_to_schedule(
     after = await statuses(database, "schedule_next")
     assert len(before) == 1
     assert after[before[0]] == "cancelled"
-    out = await bot.say(":time 2026-11-26 10:00")
+    out = await bot.say(":time 2026-11-30 10:00")
     assert heads(out) == [
         "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
         "4. Quartal 2026 fällig und noch nicht geplant. Kleve lädt ein."
@@ -206,7 +203,7 @@ async def test_remind_sets_lists_fires_and_cancels(database: Database) -> None:
         "[main] bot: Erinnerung #2 gelöscht: Förderantrag <b>einreichen</b>"
     )
     assert "keine gesetzte Erinnerung #9" in await bot.text("@bernd: /erinnerungen loeschen 9")
-    out = await bot.say(":time 2026-11-26 12:00")
+    out = await bot.say(":time 2026-11-30 12:00")
     assert heads(out) == [
         "[main] bot: Erinnerung von bernd: Bericht an den Kreis schicken",
         "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "

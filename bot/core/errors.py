@@ -35,5 +35,16 @@ class Asked(UserError):
         self.reply = reply
 
 
+class AskFirst(Exception):
+    """The command would work but may not be what was meant (a near-duplicate name): nothing
+    is kept, the caller is asked with a question that says what would happen, and /yes runs
+    the command as typed, this time with `Call.confirmed` set."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
 class NotAllowed(Exception):
     """The caller lacks the role a command needs; the app says who may do it."""

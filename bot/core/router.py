@@ -7,6 +7,7 @@ declared permission.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -183,6 +184,13 @@ class Router:
             if command.sub is None:
                 return Match(command, parsed.rest)
         raise UnknownSubcommand(family)
+
+    def closest(self, word: str, german: bool) -> str | None:
+        """The visible command name most like a mistyped `word` ("termn" -> "termin")."""
+        names = {(c.alias if german else c.name) for c in self.commands if not c.hidden}
+        names |= {c.name for c in self.commands if not c.hidden}
+        found = difflib.get_close_matches(word.casefold().translate(_UMLAUTS), names, 1, 0.75)
+        return found[0] if found else None
 
     def top_level(self) -> list[Command]:
         """One entry per command family, in registration order, for /help."""

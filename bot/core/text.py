@@ -23,7 +23,8 @@ def clean(text: str, multiline: bool = False) -> str:
     kept = "".join(
         ch
         for ch in text
-        if unicodedata.category(ch) not in _CONTROL or (multiline and ch in _KEEP_IN_TEXT)
+        # in one-line text a line break separates words: kept here, made a space below
+        if unicodedata.category(ch) not in _CONTROL or ch in _KEEP_IN_TEXT
     )
     if not multiline:
         kept = " ".join(kept.split())

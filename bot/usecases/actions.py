@@ -17,6 +17,7 @@ from bot.core.model import ActionItem, Member, Partnership, Person
 from bot.core.permissions import Who
 from bot.core.text import match_key
 from bot.core.timefmt import local
+from bot.domain.due import read_vague_due, vague
 from bot.usecases.base import Call, use_case
 from bot.usecases.members import split_member_prefix
 from bot.usecases.ports import UnitOfWork
@@ -95,6 +96,12 @@ def read_due(text: str, now: datetime, timezone: str) -> tuple[str, date | None]
         if day < base.date():
             raise UsageError("action.due_past", date=day.strftime("%d.%m.%Y"))
         return text[: match.start()].strip(), day
+    day = read_vague_due(wanted, base.date())
+    if day is not None:
+        return text[: match.start()].strip(), day
+    if vague(wanted):
+        # "bis Anfang Mai", "bis nächste Woche": a due time, but no day to remind on
+        raise UsageError("action.vague_due", text=wanted[:40])
     parsed = dateparser.parse(
         wanted,
         languages=["de", "en"],

@@ -69,6 +69,8 @@ class Call:
     source: RoomRef | None = None
     """The room the call comes from even when it belongs to no partnership (yet)."""
     default_timezone: str = "Europe/Berlin"
+    confirmed: bool = False
+    """The caller confirmed this command after being asked (`AskFirst`)."""
     events: list[DomainEvent] = field(default_factory=list)
     authorized: set[str] = field(default_factory=set)
 

@@ -9,7 +9,7 @@ from bot.core.errors import UserError
 from bot.core.model import Member, Person
 from bot.core.permissions import Who
 from bot.usecases.base import Call, use_case
-from bot.usecases.members import find_member, member_named, roster
+from bot.usecases.members import find_member, member_named, roster, unknown_member
 from bot.usecases.people import find_person
 
 
@@ -80,9 +80,10 @@ async def _member_and_person(call: Call, names: ContactNames) -> tuple[Member, P
         try:
             return member, await find_person(call.uow, call.partnership, person_name)
         except UserError as error:
-            last_error = error
+            # the reading with the longest member name says what is wrong, not a shorter one
+            last_error = last_error or error
     first = names.readings[0][0] if names.readings else ""
-    raise last_error or UserError("member.unknown", name=first)
+    raise last_error or unknown_member(members, first)
 
 
 @use_case("contacts.iam")

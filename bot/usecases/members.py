@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from bot.core.domain_events import DomainEvent
-from bot.core.errors import UsageError, UserError
+from bot.core.errors import AskFirst, UsageError, UserError
 from bot.core.model import Contact, Member, Partnership, Person
 from bot.core.permissions import Who
 from bot.core.text import MAX_TEXT, din5007_key, match_key
@@ -13,6 +14,9 @@ from bot.usecases.base import Call, use_case
 from bot.usecases.meeting_hosts import rehost_departed
 from bot.usecases.plan import Plan, current_plan, raise_sequences
 from bot.usecases.ports import UnitOfWork
+
+SIMILAR = 0.8
+"""How alike two names must be (difflib's ratio of their match keys) to ask about them."""
 
 
 def host_order(members: list[Member]) -> list[Member]:
@@ -77,10 +81,50 @@ async def roster(uow: UnitOfWork, partnership: Partnership) -> Roster:
 
 async def member_named(call: Call, name: str) -> Member:
     """The active member `name` names, or the user's mistake."""
-    member = find_member(await call.uow.members.of_partnership(call.partnership.id), name)
+    members = await call.uow.members.of_partnership(call.partnership.id)
+    member = find_member(members, name)
     if member is None:
-        raise UserError("member.unknown", name=name)
+        raise unknown_member(members, name)
     return member
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Names that probably mean one municipality: one's words inside the other's ("Kleve",
+    "Stadt Kleve") or a typo apart ("Emerich", "Emmerich")."""
+    key_a, key_b = match_key(a), match_key(b)
+    words_a, words_b = set(key_a.split()), set(key_b.split())
+    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+        return True
+    return difflib.SequenceMatcher(None, key_a, key_b).ratio() >= SIMILAR
+
+
+def closest_member(members: list[Member], text: str) -> Member | None:
+    """The active member a mistyped name most likely means: `text`'s leading words against
+    the whole name (the rest may be a reason), or against the name's leading words (a name
+    typed short, "Emerich" for "Emmerich am Rhein")."""
+    words = match_key(text).split()
+    best: tuple[float, Member] | None = None
+    for member in members:
+        if not member.active:
+            continue
+        name = match_key(member.name).split()
+        ratio = max(
+            difflib.SequenceMatcher(None, " ".join(words[: len(name)]), " ".join(name)).ratio(),
+            difflib.SequenceMatcher(None, " ".join(words), " ".join(name[: len(words)])).ratio(),
+        )
+        if ratio >= SIMILAR and (best is None or ratio > best[0]):
+            best = (ratio, member)
+    return best[1] if best else None
+
+
+def unknown_member(members: list[Member], name: str, usage: bool = False) -> UserError:
+    """The answer to a name that is no member's: with "did you mean" where one is close."""
+    similar = closest_member(members, name)
+    key = "member.unknown_similar" if similar else "member.unknown"
+    found = similar.name if similar else ""
+    if usage:
+        return UsageError(key, name=name[:100], similar=found)
+    return UserError(key, name=name[:100], similar=found)
 
 
 # -- events --
@@ -122,8 +166,9 @@ class MemberRenamed(DomainEvent):
 
 
 @dataclass(frozen=True)
-class AddMember:
-    name: str
+class AddMembers:
+    names: tuple[str, ...]
+    """One or several names, as listed in one message."""
 
 
 @dataclass(frozen=True)
@@ -154,14 +199,32 @@ async def list_members(call: Call) -> Roster:
 
 
 @use_case("members.add", Who.COORDINATOR)
-async def add(call: Call, command: AddMember) -> MemberJoined:
-    """Admit a member, or readmit one that left, keeping its history."""
-    partnership, name = call.partnership, command.name
+async def add(call: Call, command: AddMembers) -> list[MemberJoined]:
+    """Admit members, or readmit ones that left, keeping their history; all or none. A name
+    close to a member's ("Stadt Kleve" beside "Kleve", "Emerich" beside "Emmerich") is asked
+    about first: two names for one municipality would split its turns."""
+    members = await call.uow.members.of_partnership(call.partnership.id)
+    for index, name in enumerate(command.names):
+        if any(match_key(name) == match_key(other) for other in command.names[:index]):
+            raise UserError("member.listed_twice", name=name)
+    for name in command.names:
+        exact = next((m for m in members if match_key(m.name) == match_key(name)), None)
+        if exact is not None and exact.active:
+            raise UserError("member.exists", name=exact.name)
+        if call.confirmed or exact is not None:
+            continue
+        near = [m.name for m in members if m.active and similar_names(m.name, name)]
+        near += [n for n in command.names if n != name and similar_names(n, name)]
+        if near:
+            raise AskFirst("member.near_duplicate", name=name, similar=", ".join(near))
+    return [await _add_one(call, name) for name in command.names]
+
+
+async def _add_one(call: Call, name: str) -> MemberJoined:
+    partnership = call.partnership
     before = await current_plan(call.uow, partnership, call.now)
     members = await call.uow.members.of_partnership(partnership.id)
     existing = next((m for m in members if match_key(m.name) == match_key(name)), None)
-    if existing is not None and existing.active:
-        raise UserError("member.exists", name=existing.name)
     if existing is not None:
         existing.left_at = None
         existing.joined_at = call.now
@@ -189,7 +252,7 @@ async def remove(call: Call, command: RemoveMember) -> MemberLeft:
     members = await call.uow.members.of_partnership(partnership.id)
     split = split_member_prefix(members, command.text)
     if split is None:
-        raise UserError("member.unknown", name=command.text)
+        raise unknown_member(members, command.text)
     member, reason = split
     if len(reason) > MAX_TEXT:
         raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(reason))

@@ -18,7 +18,7 @@ from bot.usecases.agenda import AgendaView, view
 from bot.usecases.agenda_queries import agenda_for, numbered
 from bot.usecases.base import Call, Facts, NotAllowed, check, use_case
 from bot.usecases.meeting_hosts import minute_taker
-from bot.usecases.members import find_member, roster
+from bot.usecases.members import find_member, roster, unknown_member
 from bot.usecases.minutes_record import (
     archive,
     attach,
@@ -196,7 +196,7 @@ async def present(call: Call, name: str) -> PresentNoted:
     if name:
         found = find_member(current.members, name)
         if found is None:
-            raise UsageError("member.unknown", name=name[:100])
+            raise unknown_member(current.members, name, usage=True)
         member = found
     else:
         own = current.member_of(call.person)

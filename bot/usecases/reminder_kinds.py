@@ -13,15 +13,14 @@ from bot.usecases.reminder_meetings import (
     plan_checkpoints,
     plan_meeting_ahead,
     plan_minutes,
-    plan_schedule_next,
     render_agenda_deadline,
     render_agenda_posted,
     render_checkpoint,
     render_meeting_ahead,
     render_minutes,
-    render_schedule_next,
 )
 from bot.usecases.reminder_model import Kind, Situation, Wanted, load_settings
+from bot.usecases.reminder_schedule import plan_schedule_next, render_schedule_next
 from bot.usecases.reminder_tasks import plan_actions, render_action, render_adhoc
 
 KINDS: dict[str, Kind] = {

@@ -1,22 +1,20 @@
-"""The reminder kinds about meetings: a meeting ahead, the checkpoint at its start, schedule
-the next one, the agenda deadline and the agenda posted, and the minutes due."""
+"""The reminder kinds about meetings: a meeting ahead, the checkpoint at its start, the
+agenda deadline and the agenda posted, and the minutes due (the nudge to schedule the next
+meeting is in `reminder_schedule.py`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from bot.core.model import Meeting, Member, Partnership, Reminder
 from bot.core.reply import Block
 from bot.core.timefmt import fmt_datetime
 from bot.i18n import Catalog
-from bot.i18n.meetings import period_text
-from bot.i18n.texts import Texts
 from bot.usecases import agenda, minutes
 from bot.usecases.members import roster
 from bot.usecases.plan import current_plan, default_place
 from bot.usecases.ports import UnitOfWork
-from bot.usecases.reminder_model import Notice, Situation, Wanted, at_local_hour, stamp
+from bot.usecases.reminder_model import Notice, Situation, Wanted, stamp
 
 # --- meeting ahead -------------------------------------------------------------------------
 
@@ -82,59 +80,6 @@ async def render_checkpoint(
     uow: UnitOfWork, catalog: Catalog, p: Partnership, r: Reminder, now: datetime
 ) -> Notice | None:
     return Notice([])
-
-
-# --- schedule the next meeting -------------------------------------------------------------
-
-SCHEDULE_LATE = timedelta(days=6)
-
-
-async def plan_schedule_next(s: Situation) -> list[Wanted]:
-    if not s.settings.enabled("schedule") or s.plan.upcoming or not s.plan.turns:
-        return []
-    turn = s.plan.turns[0]
-    if turn.period is None:
-        return []
-    period = turn.period
-    tz = s.partnership.timezone
-    start = at_local_hour(date(period.year, period.first_month, 1), tz)
-    due = start - timedelta(weeks=s.settings.offsets("schedule")[0])
-    if due <= s.now:
-        weeks = (s.now - due) // timedelta(weeks=1) + 1
-        due = due + timedelta(weeks=weeks)
-    slot = f"{period.year}-{period.months}-{period.index}"
-    return [
-        Wanted(
-            "schedule_next",
-            f"{turn.member.id}/{slot}/{due.astimezone(ZoneInfo(tz)).date().isoformat()}",
-            due,
-            {"member": turn.member.id},
-        )
-    ]
-
-
-async def render_schedule_next(
-    uow: UnitOfWork, catalog: Catalog, p: Partnership, r: Reminder, now: datetime
-) -> Notice | None:
-    if now - r.due_at > SCHEDULE_LATE:
-        return None
-    plan = await current_plan(uow, p, now)
-    if plan.upcoming or not plan.turns or plan.turns[0].member.id != r.payload["member"]:
-        return None
-    turn = plan.turns[0]
-    lang = p.language
-    people = (await roster(uow, p)).contacts_of(turn.member)
-    period = period_text(Texts(catalog, lang, p.timezone), turn.period) if turn.period else "-"
-    command = catalog.command(lang, "cmd.schedule.example", "plain")
-    return Notice(
-        [
-            catalog.para(
-                lang, "reminder.schedule_next", host=turn.member.name, period=period, name=p.name
-            ),
-            catalog.para(lang, "reminder.schedule_how", example=command),
-        ],
-        people,
-    )
 
 
 # --- agenda deadline and the agenda posted -------------------------------------------------
@@ -257,6 +202,22 @@ async def render_minutes(
     if host is None or not host.active:
         return None
     lang = p.language
+    people = (await roster(uow, p)).contacts_of(host)
+    record = await uow.minutes.for_meeting(meeting.id)
+    if record is not None and record.open:
+        # the meeting was never ended: "/protokoll neu" would not find it, ending it helps
+        ended_by = await uow.persons.get(record.taker_person_id or -1)
+        return Notice(
+            [
+                catalog.para(
+                    lang,
+                    "reminder.minutes_open",
+                    when=fmt_datetime(meeting.starts_at, lang, p.timezone),
+                    example=catalog.command(lang, "cmd.endmeeting.example", "plain"),
+                )
+            ],
+            [ended_by] if ended_by is not None else people,
+        )
     taker = await uow.persons.get(meeting.minute_taker_person_id or -1)  # delegated
     return Notice(
         [
@@ -269,5 +230,5 @@ async def render_minutes(
                 example=catalog.command(lang, "cmd.minutes.add.example", "plain"),
             )
         ],
-        [taker] if taker else (await roster(uow, p)).contacts_of(host),
+        [taker] if taker else people,
     )

@@ -16,7 +16,7 @@ from bot.core.model import Meeting, Member, Partnership
 from bot.core.permissions import Who
 from bot.core.text import clean
 from bot.usecases.base import Call, use_case
-from bot.usecases.members import find_member, split_member_prefix
+from bot.usecases.members import find_member, split_member_prefix, unknown_member
 from bot.usecases.plan import Plan, Turn, current_plan, raise_sequences
 
 HISTORY = 10
@@ -135,7 +135,7 @@ async def set_host(call: Call, command: SetHost) -> RotationChanged:
     plan = await current_plan(call.uow, call.partnership, call.now)
     split = split_member_prefix(plan.members, command.text)
     if split is None:
-        raise UsageError("member.unknown", name=command.text)
+        raise unknown_member(plan.members, command.text, usage=True)
     member, reason = split[0], clean(split[1])
     if plan.next_host is not None and plan.next_host.id == member.id:
         raise UserError("host.set_already", member=member.name)
@@ -145,7 +145,7 @@ async def set_host(call: Call, command: SetHost) -> RotationChanged:
 def _active_member(plan: Plan, name: str) -> Member:
     member = find_member(plan.members, name)
     if member is None:
-        raise UsageError("member.unknown", name=name)
+        raise unknown_member(plan.members, name, usage=True)
     return member
 
 
