@@ -1,9 +1,13 @@
-"""The outbox sender: delivers what the core wrote, retries, and gives up only for good reason.
+"""The outbox sender: delivers what the core wrote (announcements and direct replies alike),
+retries, and never lets one message block its room.
 
 A message is marked sent only after its platform accepted it, so a crash in between sends
 it again after the restart; Matrix makes that resend a no-op through the stable txn id.
 Different rooms are served side by side; within a room, messages go out one at a time, in
-the order they were written.
+the order they were written. A message too large for its platform goes out in parts (the
+messenger cuts it) or, beyond a few parts, as a file with a short message. One that keeps
+failing, or that the platform refuses as it is, is parked: the room's next messages go
+out, and the coordinators are told in the partnership's rooms.
 """
 
 from __future__ import annotations
@@ -15,16 +19,22 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.core.clock import Clock
-from bot.core.messenger import DeliveryError, Messenger
-from bot.core.model import OutboxMessage
-from bot.core.reply import Reply
-from bot.i18n import Catalog
+from bot.core.messenger import DeliveryError, Messenger, TooLarge
+from bot.core.model import OutboxMessage, Partnership
+from bot.core.render import render_plain
+from bot.core.reply import Attachment, Paragraph, Reply
+from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.usecases import roles
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+MAX_ATTEMPTS = 12
+"""Attempts before a message is parked: with the backoff, about an hour and a half of
+failing (a platform's flood waits do not count)."""
+QUOTE = 80
+"""How much of a parked message the coordinators' notice quotes."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,11 +49,15 @@ class Delivery:
         clock: Clock,
         messengers: Mapping[str, Messenger],
         catalog: Catalog,
+        default_language: str = DEFAULT_LANGUAGE,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.catalog = catalog
         self.uow_factory = uow_factory
         self.clock = clock
         self.messengers = messengers
+        self.default_language = default_language
+        self.max_attempts = max_attempts
 
     async def deliver_due(self) -> int:
         """Send everything due now, oldest first; returns how many were sent."""
@@ -64,9 +78,12 @@ class Delivery:
 
     async def _send(self, message: OutboxMessage) -> DeliveryError | None:
         try:
-            await self.messengers[message.room.platform].send(
-                message.room, message.reply, message.uid
-            )
+            try:
+                await self._send_as(message, message.reply, message.uid)
+            except TooLarge as error:
+                log.info("%s is too large (%s); sending it as a file", message.uid, error)
+                as_file = self._as_file(message.reply, await self._language(message))
+                await self._send_as(message, as_file, message.uid + ".file")
         except DeliveryError as error:
             log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
             return error
@@ -74,6 +91,35 @@ class Delivery:
             log.exception("delivery of %s to %s failed unexpectedly", message.uid, message.room)
             return DeliveryError(type(error).__name__)
         return None
+
+    async def _send_as(self, message: OutboxMessage, reply: Reply, txn_id: str) -> None:
+        messenger = self.messengers[message.room.platform]
+        if message.answers is None:
+            await messenger.send(message.room, reply, txn_id)
+        else:
+            await messenger.send(message.room, reply, txn_id, answers=message.answers)
+
+    async def _language(self, message: OutboxMessage) -> str:
+        if message.partnership_id is None:
+            return self.default_language
+        async with self.uow_factory() as uow:
+            partnership = await uow.partnerships.get(message.partnership_id)
+        return partnership.language if partnership else self.default_language
+
+    def _as_file(self, reply: Reply, lang: str) -> Reply:
+        """The whole text as a file, with its opening paragraph and a word of why."""
+        text = render_plain(Reply(reply.blocks))
+        head = reply.blocks[0] if reply.blocks else None
+        short = (
+            head
+            if isinstance(head, Paragraph) and len(render_plain(Reply((head,)))) < 300
+            else None
+        )
+        file = Attachment(
+            self.catalog.text(lang, "delivery.file_name"), "text/plain", text.encode() + b"\n"
+        )
+        notice = self.catalog.para(lang, "delivery.as_file")
+        return Reply.of(short, notice, attachments=(file, *reply.attachments))
 
     async def _record(self, outcomes: list[tuple[OutboxMessage, DeliveryError | None]]) -> int:
         """What a batch's sends came to, in one transaction (one commit, not one per room)."""
@@ -85,6 +131,12 @@ class Delivery:
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
+                elif error.rejected or (
+                    error.retry_after is None and message.attempts + 1 >= self.max_attempts
+                ):
+                    log.warning("parking %s to %s: %s", message.uid, message.room, error)
+                    await uow.outbox.mark_parked(message.id, str(error))
+                    await self._parked(uow, message, str(error))
                 else:
                     wait = (
                         timedelta(seconds=error.retry_after)
@@ -104,20 +156,54 @@ class Delivery:
         partnership = await uow.partnerships.get(room.partnership_id)
         if partnership is None:
             return
-        people = await roles.coordinators(uow, partnership)
         notice = self.catalog.para(
             partnership.language,
             "delivery.room_lost",
             room=room.name,
-            platform=self.catalog.text(partnership.language, f"platform.{room.ref.platform}"),
-            coordinators=", ".join(p.display_name for p in people) or "-",
+            platform=self._platform(partnership, room.ref.platform),
+            coordinators=await self._coordinators(uow, partnership),
         )
         for other in await uow.rooms.of_partnership(partnership.id):
             if other.active and other.id != room.id:
-                await uow.outbox.add(partnership.id, other.ref, Reply.of(notice), self.clock.now())
+                await uow.outbox.add(
+                    partnership.id, other.ref, Reply.of(notice), self.clock.now(), kind="notice"
+                )
+
+    async def _parked(self, uow: UnitOfWork, message: OutboxMessage, error: str) -> None:
+        """Tell the coordinators in every room of the partnership (the message's own room
+        included: it still works). A notice that is parked itself tells nobody again."""
+        if message.kind == "notice" or message.partnership_id is None:
+            return
+        partnership = await uow.partnerships.get(message.partnership_id)
+        if partnership is None:
+            return
+        room = await uow.rooms.find(message.room)
+        start = " ".join(render_plain(Reply(message.reply.blocks)).split())
+        notice = self.catalog.para(
+            partnership.language,
+            "delivery.parked",
+            room=room.name if room is not None else message.room.room_id,
+            platform=self._platform(partnership, message.room.platform),
+            attempts=message.attempts + 1,
+            start=start[:QUOTE] + ("…" if len(start) > QUOTE else ""),
+            error=error[:QUOTE],
+            coordinators=await self._coordinators(uow, partnership),
+        )
+        for other in await uow.rooms.of_partnership(partnership.id):
+            if other.active:
+                await uow.outbox.add(
+                    partnership.id, other.ref, Reply.of(notice), self.clock.now(), kind="notice"
+                )
+
+    def _platform(self, partnership: Partnership, platform: str) -> str:
+        return self.catalog.text(partnership.language, f"platform.{platform}")
+
+    async def _coordinators(self, uow: UnitOfWork, partnership: Partnership) -> str:
+        people = await roles.coordinators(uow, partnership)
+        return ", ".join(p.display_name for p in people) or "-"
 
     async def run(self, wake: asyncio.Event) -> None:
-        """Deliver forever: after every change, and when the next retry falls due."""
+        """Deliver forever: after every change (woken at once), and when a retry falls due."""
         while True:
             wake.clear()
             try:

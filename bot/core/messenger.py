@@ -9,17 +9,36 @@ from bot.core.reply import Reply
 
 
 class DeliveryError(Exception):
-    """Sending failed. `permanent` means it never will work (the bot was removed)."""
+    """Sending failed. `permanent` means it never will work in this room (the bot was
+    removed); `rejected` means this message never will (the room is fine: park it)."""
 
-    def __init__(self, reason: str, permanent: bool = False, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        rejected: bool = False,
+    ):
         super().__init__(reason)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.rejected = rejected
+
+
+class TooLarge(DeliveryError):
+    """The message does not fit the platform even in its allowed number of parts: the
+    outbox sends it as a file with a short message instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, rejected=True)
 
 
 class Messenger(Protocol):
     platform: str
 
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
-        """Deliver `reply`; `txn_id` is stable per outbox row so a resend can be a no-op."""
+    async def send(
+        self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
+        """Deliver `reply`; `txn_id` is stable per outbox row so a resend can be a no-op;
+        `answers` is the platform's id of the message a direct reply quotes."""
         ...
