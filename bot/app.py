@@ -132,12 +132,10 @@ class App:
         self, event: Event, *, answers: str | None = None, deliver: bool = True
     ) -> Reply | None:
         """One event in; its direct reply, if any, is written to the outbox (quoting the
-        platform's message `answers`) and returned for information. Never raises for user
-        input. `deliver=False` only returns the reply (a platform shows it otherwise).
-
-        An event the adapter may have delivered before a crash is applied and answered only
-        if it was not handled yet (its record and its reply share one transaction); a replay
-        returns None. Observers are told of it with the outcome "replayed"."""
+        platform's message `answers`; with `deliver=False` only returned). Never raises for
+        user input. An event the adapter may have delivered before a crash is applied and
+        answered only if it was not handled yet (its record and its reply share one
+        transaction); a replay returns None; the observers hear of it as "replayed"."""
         if (parsed := self._parse(event)) is None:
             return None
         handled = self._report(event, parsed)
@@ -145,6 +143,10 @@ class App:
         if event.maybe_replayed and event.event_id:
             async with self.uow_factory() as uow:
                 before = await uow.handled_events.find(event.room.platform, event.event_id)
+                if before is not None and before.handled_at < self.clock.now() - KEEP_HANDLED:
+                    before = None  # an id the platform gave out again: the record goes
+                    await uow.handled_events.prune(self.clock.now() - KEEP_HANDLED)
+                    await uow.commit()
                 if before is not None:
                     await self._replay_seen(uow, event, handled)
             if before is not None:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.core.clock import Clock
-from bot.core.messenger import DeliveryError, Messenger, TooLarge
+from bot.core.messenger import Connected, DeliveryError, Messenger, TooLarge
 from bot.core.model import OutboxMessage, Partnership
 from bot.core.render import render_plain
 from bot.core.reply import Attachment, Paragraph, Reply
@@ -30,6 +30,8 @@ from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+OFFLINE_BACKOFF = timedelta(minutes=1)
+"""At most this long between attempts while a platform is unreachable."""
 MAX_ATTEMPTS = 12
 """Attempts before a message is parked: with the backoff, about an hour and a half of
 failing (a platform's flood waits do not count)."""
@@ -67,7 +69,7 @@ class Delivery:
                 batch = [
                     m
                     for m in await uow.outbox.due(self.clock.now(), limit=50)
-                    if m.room.platform in self.messengers
+                    if self._ready(m.room.platform)
                 ]
             if not batch:
                 return sent
@@ -75,6 +77,10 @@ class Delivery:
             # while each room keeps its order; the messengers keep each platform's pace
             errors = await asyncio.gather(*(self._send(m) for m in batch))
             sent += await self._record(list(zip(batch, errors, strict=True)))
+
+    def _ready(self, platform: str) -> bool:
+        messenger = self.messengers.get(platform)
+        return messenger is not None and (not isinstance(messenger, Connected) or messenger.ready())
 
     async def _send(self, message: OutboxMessage) -> DeliveryError | None:
         try:
@@ -131,9 +137,7 @@ class Delivery:
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
-                elif error.rejected or (
-                    error.retry_after is None and message.attempts + 1 >= self.max_attempts
-                ):
+                elif error.rejected or self._worn_out(message, error):
                     log.warning("parking %s to %s: %s", message.uid, message.room, error)
                     await uow.outbox.mark_parked(message.id, str(error))
                     await self._parked(uow, message, str(error))
@@ -143,9 +147,18 @@ class Delivery:
                         if error.retry_after is not None
                         else backoff(message.attempts)
                     )
+                    if error.offline:
+                        wait = min(wait, OFFLINE_BACKOFF)
                     await uow.outbox.mark_retry(message.id, now + wait, str(error))
             await uow.commit()
         return sum(1 for _, error in outcomes if error is None)
+
+    def _worn_out(self, message: OutboxMessage, error: DeliveryError) -> bool:
+        """Failed too often, for reasons of its own: flood waits and an unreachable platform
+        are not the message's fault (every message of the platform would be parked)."""
+        if error.offline or error.retry_after is not None:
+            return False
+        return message.attempts + 1 >= self.max_attempts
 
     async def _room_lost(self, uow: UnitOfWork, message: OutboxMessage) -> None:
         """The room is gone for the bot: mark it inactive and tell the coordinators elsewhere."""
@@ -214,6 +227,7 @@ class Delivery:
                 next_at = await uow.outbox.next_due_at()
             timeout = 30.0
             if next_at is not None:
-                timeout = max(0.05, min(timeout, (next_at - self.clock.now()).total_seconds()))
+                # due but not sent: its platform is not connected (it wakes us when it is)
+                timeout = max(1.0, min(timeout, (next_at - self.clock.now()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout)

@@ -97,7 +97,7 @@ class Sender:
         large; the first quotes `answers`), then each attachment as m.file."""
         client = self.client
         if client is None or not self.ready.is_set():
-            raise DeliveryError("not connected to the Matrix homeserver yet")
+            raise DeliveryError("not connected to the Matrix homeserver yet", retry_after=2.0)
         room = client.rooms.get(room_id)
         if room is None:
             raise DeliveryError(f"the bot is not in the Matrix room {room_id}", permanent=True)
@@ -127,7 +127,9 @@ class Sender:
                 ignore_unverified_devices=self.trust == "all",
             )
         except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
+            raise DeliveryError(
+                f"Matrix homeserver unreachable ({type(error).__name__})", offline=True
+            ) from None
         except (SendRetryError, LocalProtocolError) as error:
             if room_id not in client.rooms:
                 raise DeliveryError(str(error), permanent=True) from None
@@ -149,7 +151,9 @@ class Sender:
                 filesize=len(attachment.data),
             )
         except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
+            raise DeliveryError(
+                f"Matrix homeserver unreachable ({type(error).__name__})", offline=True
+            ) from None
         if isinstance(answer, UploadError):
             raise delivery_error(answer.status_code, answer.message, answer.retry_after_ms)
         if encrypt and keys is not None:
@@ -171,6 +175,9 @@ class MatrixMessenger:
 
     def __init__(self, sender: Sender) -> None:
         self._sender = sender
+
+    def ready(self) -> bool:
+        return self._sender.client is not None and self._sender.ready.is_set()
 
     async def send(
         self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None

@@ -144,6 +144,7 @@ class MatrixService:
         since = await self._position.load()
         await retrying("first sync", lambda: self._first_sync(since), self.max_backoff)
         self._sender.ready.set()
+        app.outbox_changed.set()  # what waited for the connection goes out now
         self._sync_task = asyncio.create_task(self._sync_forever(), name="matrix sync")
         log.info(
             "Matrix: %s (device %s) is connected to %s",

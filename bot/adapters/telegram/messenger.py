@@ -17,6 +17,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 
 from bot.adapters.telegram.pace import Pacer
@@ -60,7 +61,10 @@ def delivery_error(error: TelegramError) -> DeliveryError:
     if isinstance(error, InvalidToken):
         return DeliveryError(f"Telegram refused the token: {error.message}")
     if isinstance(error, NetworkError):
-        return DeliveryError(f"network: {error.message}")
+        # a timeout or no connection at all (httpx's errors) is the network's, not the
+        # message's fault; an error status of the server may be the message's
+        offline = isinstance(error, TimedOut) or error.message.startswith("httpx.")
+        return DeliveryError(f"network: {error.message}", offline=offline)
     return DeliveryError(f"Telegram: {error.message}")
 
 
@@ -79,6 +83,9 @@ class TelegramMessenger:
         self.moved: dict[int, int] = {}
         """Groups that became supergroups: old chat id -> new one."""
 
+    def ready(self) -> bool:
+        return self.bot is not None
+
     async def send(
         self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
     ) -> None:
@@ -89,7 +96,7 @@ class TelegramMessenger:
         self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
     ) -> None:
         if self.bot is None:
-            raise DeliveryError("Telegram is not connected yet")
+            raise DeliveryError("Telegram is not connected yet", retry_after=2.0)
         try:
             chat_id = int(room.room_id)
         except ValueError:

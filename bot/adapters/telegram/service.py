@@ -138,6 +138,7 @@ class TelegramService:
         else:
             self._poller = asyncio.create_task(self._poll(), name="telegram polling")
         log.info("Telegram: connected as @%s (%s)", bot.username, self.section.mode)
+        app.outbox_changed.set()  # what waited for the connection goes out now
 
     async def stop(self) -> None:
         """Lets the update in hand finish; Telegram is told what was taken (else it would
@@ -162,6 +163,7 @@ class TelegramService:
             self._webhook_runner = None
         await application.shutdown()
         self.application = None
+        self._messenger.bot = None
 
     async def publish_menus(self) -> None:
         """The command menu in German and English; coordinator commands for administrators."""
