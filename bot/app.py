@@ -143,10 +143,6 @@ class App:
         if event.maybe_replayed and event.event_id:
             async with self.uow_factory() as uow:
                 before = await uow.handled_events.find(event.room.platform, event.event_id)
-                if before is not None and before.handled_at < self.clock.now() - KEEP_HANDLED:
-                    before = None  # an id the platform gave out again: the record goes
-                    await uow.handled_events.prune(self.clock.now() - KEEP_HANDLED)
-                    await uow.commit()
                 if before is not None:
                     await self._replay_seen(uow, event, handled)
             if before is not None:

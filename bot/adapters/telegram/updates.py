@@ -114,11 +114,15 @@ class Updates:
             await self.app.handle(event)
 
     def _stamped(self, event: _E | None, update: Update, part: str = "") -> _E | None:
-        """The event with the update's id (`part` tells apart several events of one update)."""
+        """The event with the update's id (`part` tells apart several events of one update)
+        and its date: Telegram may start its ids anew after a quiet week, and a record of
+        the old id must not make a new update look like a replay."""
         if event is None:
             return None
         replayed = update.update_id <= self.replayable_until
-        return replace(event, event_id=f"{update.update_id}{part}", maybe_replayed=replayed)
+        when = _date(update)
+        stamp = f"{update.update_id}{part}" + (f"@{when}" if when is not None else "")
+        return replace(event, event_id=stamp, maybe_replayed=replayed)
 
     async def _on_text(self, message: Message, update: Update, answered: bool) -> bool:
         admin_ids: frozenset[int] | None = None
@@ -237,3 +241,12 @@ class Updates:
             return False
         await self.app.say(room_of(chat_id), self._not_admin(lang))
         return True
+
+
+def _date(update: Update) -> int | None:
+    """When the update happened (seconds), if it says."""
+    for source in (update.effective_message, update.chat_member, update.my_chat_member):
+        date = getattr(source, "date", None)
+        if date is not None:
+            return int(date.timestamp())
+    return None
