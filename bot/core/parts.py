@@ -65,8 +65,9 @@ def split_reply(
     if not reply.blocks or size(reply) <= limit:
         return [reply]
     units = _units(reply)
-    # measured one by one, so the whole costs one measurement per unit; a unit alone
-    # carries the message's fixed overhead, so the sum overestimates a part, safely
+    # measured one by one, so the whole costs one measurement per unit; the sum is close
+    # (a unit alone carries the message's fixed overhead, the joints are left out), and
+    # each part is measured once more and halved where it is still too large
     costs = [size(Reply(_blocks([u]))) for u in units]
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
@@ -79,8 +80,17 @@ def split_reply(
         used += cost
     if current:
         groups.append(current)
+    groups = [piece for group in groups for piece in _fitting(group, size, limit)]
     if len(groups) > max_parts:
         raise TooLarge(f"{len(groups)} parts, more than {max_parts}")
     parts = [Reply(_blocks(g)) for g in groups]
     parts[-1] = Reply(parts[-1].blocks, reply.attachments, reply.buttons)
     return parts
+
+
+def _fitting(group: list[_Unit], size: Callable[[Reply], int], limit: int) -> list[list[_Unit]]:
+    """The group itself if it fits, else its halves (recursively; a unit stays whole)."""
+    if len(group) == 1 or size(Reply(_blocks(group))) <= limit:
+        return [group]
+    half = len(group) // 2
+    return _fitting(group[:half], size, limit) + _fitting(group[half:], size, limit)
