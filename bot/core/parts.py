@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.messenger import TooLarge
-from bot.core.reply import Block, BulletList, Reply
+from bot.core.reply import Block, BulletList, Paragraph, Reply
 
 MAX_PARTS = 10
 """More parts than this flood a room: such a reply goes out as a file instead."""
@@ -65,17 +65,20 @@ def split_reply(
     if not reply.blocks or size(reply) <= limit:
         return [reply]
     units = _units(reply)
-    # measured one by one, so the whole costs one measurement per unit; the sum is close
-    # (a unit alone carries the message's fixed overhead, the joints are left out), and
-    # each part is measured once more and halved where it is still too large
-    costs = [size(Reply(_blocks([u]))) for u in units]
+    # measured one by one (less an empty message's overhead, plus a joint), so the whole
+    # costs one measurement per unit; as that is an estimate (escaping may differ), each
+    # part is measured once more and halved where it is still too large
+    empty = Paragraph(())
+    base = size(Reply((empty,)))
+    joint = size(Reply((empty, empty))) - base
+    costs = [size(Reply(_blocks([u]))) - base + joint for u in units]
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
-    used = 0
+    used = base
     for unit, cost in zip(units, costs, strict=True):
         if current and used + cost > limit:
             groups.append(current)
-            current, used = [], 0
+            current, used = [], base
         current.append(unit)
         used += cost
     if current:
