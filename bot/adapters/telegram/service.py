@@ -1,11 +1,12 @@
 """The Telegram connection: python-telegram-bot started by hand inside our event loop.
 
 Updates are taken here (long polling or a webhook), one at a time, and handled in `updates`
-(translation in `translate`, into `App.handle`; the direct reply goes back through the
-messenger). The marks of what was taken and answered are kept in `marks`.
+(translation in `translate`, into `App.handle`, which writes the direct reply to the outbox;
+the outbox delivery sends it through the messenger). The marks of what was taken and
+answered are kept in `marks`.
 
-An update is done for Telegram only once it was handled and answered (see `_take`): nothing
-is lost in a crash, and nothing answered is answered again after it.
+An update is done for Telegram only once it was handled and its reply kept (see `_take`):
+nothing is lost in a crash, and nothing answered is answered again after it.
 """
 
 from __future__ import annotations
