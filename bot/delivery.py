@@ -133,7 +133,7 @@ class Delivery:
         async with self.uow_factory() as uow:
             for message, error in outcomes:
                 if error is None:
-                    await uow.outbox.mark_sent(message.id, now)
+                    await uow.outbox.mark_sent(message.id, now, forget=message.kind == "reply")
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)

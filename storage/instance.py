@@ -109,11 +109,14 @@ class SqlOutbox(SqlRepository):
         )
         return [_outbox(r) for r in rows]
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
+    async def mark_sent(self, message_id: int, now: datetime, forget: bool = False) -> None:
+        values: dict[str, object] = {"status": "sent", "sent_at": now}
+        if forget:
+            values["payload"] = reply_to_json(Reply(()))
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == message_id)
-            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+            .values(attempts=OutboxRow.attempts + 1, **values)
         )
 
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:

@@ -92,8 +92,10 @@ class FakeOutbox(Repository):
             for name, value in values.items():
                 setattr(message, name, utc(value))
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
+    async def mark_sent(self, message_id: int, now: datetime, forget: bool = False) -> None:
         self._attempt(message_id, status="sent")
+        if forget and message_id in self._t.outbox:
+            self._t.outbox[message_id].reply = Reply(())
 
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
         self._attempt(message_id, next_attempt_at=next_attempt_at, last_error=error[:1000])

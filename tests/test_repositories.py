@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.events import Identity, RoomRef
 from bot.core.model import HandledEvent, LinkCode
+from bot.core.render import render_plain
 from bot.core.reply import Attachment, Paragraph, Reply
 from storage.database import Database
 
@@ -209,6 +210,14 @@ async def test_a_parked_message_keeps_its_reply_answer_and_kind_and_blocks_no_ro
         assert await uow.outbox.failed() == []
         assert [m.kind for m in await uow.outbox.pending()] == ["message", "notice"]
         assert [m.uid for m in await uow.outbox.pending()][-1] == notice
+        sent, _ = await uow.outbox.pending()
+        await uow.outbox.mark_sent(sent.id, NOW, forget=True)
+        await uow.commit()
+    async with database.uow() as uow:
+        # a sent reply keeps no text (it may name people)
+        assert sent.id not in [m.id for m in await uow.outbox.pending()]
+        raw = await uow.outbox.parked()
+        assert render_plain(raw[0].reply) == "lang"
 
 
 async def test_adapter_state_survives(database: Database) -> None:
