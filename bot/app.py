@@ -1,8 +1,8 @@
-"""The application core: turns neutral events into replies and outbox messages.
+"""The application core: turns neutral events into outbox messages.
 
-Adapters call `handle(event)` and send the direct reply it returns; everything the bot says
-on its own (announcements) was written to the outbox in the same transaction and is sent
-by `Delivery`.
+Adapters call `handle(event)`; the direct reply and everything the command announces are
+written to the outbox in the command's transaction and sent by `Delivery`, with the same
+retries for both: a crash loses nothing, and a replayed event is not answered twice.
 """
 
 from __future__ import annotations
@@ -13,22 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from bot import confirm
+from bot import answers, confirm
 from bot.core.clock import Clock
 from bot.core.context import Context
-from bot.core.errors import Asked, AskFirst, UserError
+from bot.core.domain_events import DomainEvent
+from bot.core.errors import AskFirst, UserError
 from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
-from bot.core.reply import Command as CommandSpan
-from bot.core.reply import Paragraph, Reply, Text, command_or_code
-from bot.core.router import Command, ParsedCommand, Router, UnknownSubcommand, parse_command_line
+from bot.core.reply import Reply
+from bot.core.router import ParsedCommand, Router, UnknownSubcommand, parse_command_line
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.i18n.texts import Texts
 from bot.observers import ChangeHook, EventObserver, EventReport, Timer
 from bot.usecases import roles
-from bot.usecases.base import Actor, Call, NotAllowed, check, refusal
+from bot.usecases.base import Actor, Call, check, refusal
 from bot.usecases.base import Facts as _Facts
 from bot.usecases.partnership import of_room
 from bot.usecases.people import identify
@@ -85,7 +85,6 @@ class App:
         confirm.register(self.router)
 
     # -- what adapters ask besides handling events (minimal; no other lookups in adapters) --
-
     def links_room(self, event: MessageEvent) -> bool:
         """Whether the message is a command that may link its room to a partnership (/setup,
         /link): an adapter may then check the bot's rights in the room."""
@@ -101,8 +100,8 @@ class App:
         return partnership.language if partnership is not None else None
 
     async def room_moved(self, old: RoomRef, new: RoomRef) -> bool:
-        """The platform gave a room a new id (a Telegram group became a supergroup): its link
-        moves along. False if the old id was not linked or the new one is already."""
+        """A room's new id (a Telegram group became a supergroup): its link moves along.
+        False if the old id was not linked or the new one is already."""
         async with self.uow_factory() as uow:
             room = await uow.rooms.find(old)
             if room is None or await uow.rooms.find(new) is not None:
@@ -120,18 +119,25 @@ class App:
             await timer.fire_due()
         self.outbox_changed.set()
 
-    async def handle(self, event: Event) -> Reply | None:
-        """One event in, at most one direct reply out. Never raises for user input.
+    async def say(self, room: RoomRef, reply: Reply) -> None:
+        """Something an adapter has to tell a room on its own (about the bot's rights)."""
+        async with self.uow_factory() as uow:
+            _, partnership = await of_room(uow, room)
+            pid = partnership.id if partnership else None
+            await uow.outbox.add(pid, room, reply, self.clock.now(), kind="notice")
+            await uow.commit()
+        self.outbox_changed.set()
 
-        An event the adapter may have delivered before a crash is applied only if it was not
-        handled yet; if it was, the reply it got then is returned again (the adapter resends
-        it under the same transaction id, which the platform drops if it arrived). Observers
-        are told of such a replay with the outcome "replayed"."""
-        parsed: ParsedCommand | None = None
-        if isinstance(event, MessageEvent):
-            parsed = self._command_line(event)
-            if parsed is None:
-                return None
+    async def handle(
+        self, event: Event, *, answers: str | None = None, deliver: bool = True
+    ) -> Reply | None:
+        """One event in; its direct reply, if any, is written to the outbox (quoting the
+        platform's message `answers`; with `deliver=False` only returned). Never raises for
+        user input. An event the adapter may have delivered before a crash is applied and
+        answered only if it was not handled yet (its record and its reply share one
+        transaction); a replay returns None; the observers hear of it as "replayed"."""
+        if (parsed := self._parse(event)) is None:
+            return None
         handled = self._report(event, parsed)
         started = perf_counter()
         if event.maybe_replayed and event.event_id:
@@ -142,13 +148,13 @@ class App:
             if before is not None:
                 log.info("event %s was handled before a restart; not applied again", event.event_id)
                 self._tell(handled, started)
-                return before.reply
+                return None
         for observer in self.observers:
             observer.event_started(handled)
         try:
-            if parsed is not None:
+            if isinstance(parsed, ParsedCommand):
                 assert isinstance(event, MessageEvent)
-                return await self._message(event, parsed, handled)
+                return await self._message(event, parsed, handled, answers, deliver)
             assert isinstance(event, JoinEvent | LeaveEvent)
             await self._membership(event, handled)
             return None
@@ -163,21 +169,22 @@ class App:
     async def replayed(self, event: Event) -> None:
         """An event the adapter knows was handled and answered before a restart, delivered
         again and dropped there: nothing is applied or answered, the observers are told."""
-        parsed: ParsedCommand | None = None
-        if isinstance(event, MessageEvent):
-            parsed = self._command_line(event)
-            if parsed is None:
-                return
+        if (parsed := self._parse(event)) is None:
+            return
         handled = self._report(event, parsed)
         started = perf_counter()
         async with self.uow_factory() as uow:
             await self._replay_seen(uow, event, handled)
         self._tell(handled, started)
 
+    def _parse(self, event: Event) -> ParsedCommand | bool | None:
+        """A message's command line (None: not for the bot); True for joins and leaves."""
+        return self._command_line(event) if isinstance(event, MessageEvent) else True
+
     @staticmethod
-    def _report(event: Event, parsed: ParsedCommand | None) -> EventReport:
+    def _report(event: Event, parsed: ParsedCommand | bool) -> EventReport:
         if isinstance(event, MessageEvent):
-            assert parsed is not None
+            assert isinstance(parsed, ParsedCommand)
             return EventReport("message", event.room, parsed.word.casefold())
         return EventReport("join" if isinstance(event, JoinEvent) else "leave", event.room)
 
@@ -205,52 +212,41 @@ class App:
             return None
         return parsed
 
-    def _usage_line(self, lang: str, command: Command) -> str:
-        german = lang == "de"
-        args_key = f"{command.key}.args"
-        args = self.catalog.text(lang, args_key) if self.catalog.has(lang, args_key) else ""
-        return (command.invocation(german) + (" " + args if args else "")).strip()
-
-    def error_reply(self, lang: str, error: UserError, command: Command | None) -> Reply:
-        if isinstance(error, Asked):
-            return cast(Reply, error.reply)
-        params = dict(error.params)
-        if isinstance(error, NotAllowed):
-            params.setdefault("who", Texts(self.catalog, lang, "UTC").who(error.permission))
-        message = self.catalog.para(lang, error.key, **params)
-        if error.example and command is not None:
-            example = self.catalog.text(lang, f"{command.key}.example")
-            example_span = command_or_code(example)
-            message = message + self.catalog.para(lang, "common.example", example=example_span)
-        return Reply.of(message)
-
     async def _message(
-        self, event: MessageEvent, parsed: ParsedCommand, handled: EventReport
-    ) -> Reply | None:
+        self, event: MessageEvent, parsed: ParsedCommand, handled: EventReport,
+        answers: str | None, deliver: bool,
+    ) -> Reply | None:  # fmt: skip
         async with self.uow_factory() as uow:
             room, partnership = await of_room(uow, event.room)
             handled.partnership_id = partnership.id if partnership else None
-            reply, keep = await self._dispatch(
+            reply, keep, events = await self._dispatch(
                 uow, event, parsed, room, partnership, confirmed=False
             )
-            changed = keep and uow.changed
+            changed = keep and (uow.changed or bool(events))
+            answered = deliver and reply is not None
+            if deliver and reply is not None:  # before the announcements: it is read first
+                pid, now = handled.partnership_id, self.clock.now()
+                await uow.outbox.add(pid, event.room, reply, now, answers=answers, kind="reply")
+            if keep:
+                await self.notifier.publish(uow, events, self.clock.now())
             if changed:
                 await self._run_change_hooks(uow, event, partnership)
-                await self._remember_handled(uow, event, reply)
+            if changed or answered:
+                await self._remember_handled(uow, event)
                 await uow.commit()
         handled.outcome = "ok" if keep else "refused"
         if changed:
             self.changes += 1
+        if changed or answered:
             self.outbox_changed.set()
         return reply
 
-    async def _remember_handled(self, uow: UnitOfWork, event: Event, reply: Reply | None) -> None:
-        """Record the event in the transaction of its change, so a replay can be recognised;
-        old records are pruned now and then."""
+    async def _remember_handled(self, uow: UnitOfWork, event: Event) -> None:
+        """Record the event with its change and reply, against replays; prune now and then."""
         if not event.event_id:
             return
         now = self.clock.now()
-        await uow.handled_events.add(HandledEvent(event.room.platform, event.event_id, now, reply))
+        await uow.handled_events.add(HandledEvent(event.room.platform, event.event_id, now))
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
             await uow.handled_events.prune(now - KEEP_HANDLED)
             self._pruned_at = now
@@ -277,26 +273,20 @@ class App:
         room: Room | None,
         partnership: Partnership | None,
         confirmed: bool,
-    ) -> tuple[Reply | None, bool]:
-        """Run one command line; returns the reply and whether to keep what it changed."""
+    ) -> tuple[Reply | None, bool, list[DomainEvent]]:
+        """Run one command line; returns the reply, whether to keep what it changed, and the
+        domain events to publish."""
         lang = partnership.language if partnership else self.config.default_language
         try:
             match = self.router.resolve(parsed)
         except UnknownSubcommand as unknown:
-            return self._family_usage(lang, unknown.family), False
+            return answers.subcommands(self.catalog, lang, unknown.family), False, []
         if match is None:
             similar = self.router.closest(parsed.word, lang == "de")
-            key = "common.unknown_command_similar" if similar else "common.unknown_command"
-            message = self.catalog.para(
-                lang,
-                key,
-                command=CommandSpan(parsed.word),
-                similar=CommandSpan(similar or ""),
-            )
-            return Reply.of(message), False
+            return answers.unknown(self.catalog, lang, parsed.word, similar), False, []
         command = match.command
         if command.needs_partnership and partnership is None:
-            return Reply.of(self.catalog.para(lang, "common.not_linked")), False
+            return Reply.of(self.catalog.para(lang, "common.not_linked")), False, []
         person = await identify(uow, event.sender)
         if room is not None:
             await uow.presence.enter(room.id, person.id, self.clock.now())
@@ -317,36 +307,27 @@ class App:
             reply = await command.handler(ctx)
             if command.confirm and not confirmed:
                 await uow.rollback()
-                return await confirm.ask(ctx, event), True
-            await self.notifier.publish(uow, ctx.call.events, self.clock.now())
+                return await confirm.ask(ctx, event), True, []
         except AskFirst as question:
             await uow.rollback()
             asked = self.catalog.para(lang, question.key, **question.params)
-            return await confirm.ask(ctx, event, asked), True
+            return await confirm.ask(ctx, event, asked), True, []
         except UserError as error:
             await uow.rollback()
-            return self.error_reply(lang, error, command), False
-        return reply, True
+            return answers.refusal(self.catalog, lang, error, command), False, []
+        return reply, True, list(ctx.call.events)
 
-    async def _answer_question(self, ctx: Context, yes: bool) -> tuple[Reply | None, bool]:
+    async def _answer_question(
+        self, ctx: Context, yes: bool
+    ) -> tuple[Reply | None, bool, list[DomainEvent]]:
         answer = await confirm.answer(ctx, yes)
         if isinstance(answer, Reply):
-            return answer, True
+            return answer, True, list(ctx.call.events)
         parsed = parse_command_line(answer.text)
         assert parsed is not None
         return await self._dispatch(
             ctx.call.uow, answer, parsed, ctx.room, ctx.call.room_partnership, confirmed=True
         )
-
-    def _family_usage(self, lang: str, family: list[Command]) -> Reply:
-        name = family[0].invocation(lang == "de").split(" ")[0]
-        head = self.catalog.para(lang, "common.choose_subcommand", command=CommandSpan(name[1:]))
-        lines = [
-            Paragraph((Text("• "), command_or_code(self._usage_line(lang, c))))
-            for c in family
-            if c.sub is not None
-        ]
-        return Reply.of(head, *lines)
 
     def _context(
         self,
@@ -389,7 +370,7 @@ class App:
             await self.notifier.publish(uow, ctx.call.events, self.clock.now())
             for change_hook in self.change_hooks:
                 await change_hook(uow, partnership)
-            await self._remember_handled(uow, event, None)
+            await self._remember_handled(uow, event)
             await uow.commit()
         handled.outcome = "ok"
         self.changes += 1

@@ -59,7 +59,7 @@ async def bootstrap(
 
     `change_hooks` run in the transaction of every change, after the reminders are re-planned
     (tests use one to watch progress). `senders`, for tests, changes what the delivery sends
-    through; replies go through the adapters, which are not built here."""
+    through (direct replies go through the outbox too)."""
     if not isinstance(database, Database):
         database = Database(database)
         await database.upgrade()
@@ -83,6 +83,10 @@ async def bootstrap(
         observers=observers(database, router) if observers is not None else (),
     )
     delivery = Delivery(
-        database.uow, clock, senders(messengers) if senders else messengers, catalog
+        database.uow,
+        clock,
+        senders(messengers) if senders else messengers,
+        catalog,
+        default_language=app.config.default_language,
     )
     return Runtime(database, catalog, router, notifier, app, delivery, scheduler)

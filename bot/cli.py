@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a config file and say what is wrong")
     check.add_argument("--config", help="partnerbot.toml")
 
-    outbox = sub.add_parser("outbox", help="show pending and failed outgoing messages")
+    outbox = sub.add_parser(
+        "outbox", help="show pending, failed and parked (given up) outgoing messages"
+    )
     outbox.add_argument("--db", help=db_help)
     outbox.add_argument("--config", help="take the database from this partnerbot.toml")
 
@@ -177,10 +179,11 @@ async def _outbox(args: argparse.Namespace) -> int:
         async with database.uow() as uow:
             pending = await uow.outbox.pending()
             failed = await uow.outbox.failed()
+            parked = await uow.outbox.parked()
     finally:
         await database.close()
-    print(f"pending: {len(pending)}, failed: {len(failed)}")
-    for message in [*pending, *failed]:
+    print(f"pending: {len(pending)}, failed: {len(failed)}, parked: {len(parked)}")
+    for message in [*pending, *failed, *parked]:
         text = render_plain(message.reply).split("\n")[0][:60]
         print(
             f"{message.status:8} {message.uid}  {message.room.platform}:{message.room.room_id}"

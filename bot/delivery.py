@@ -1,9 +1,13 @@
-"""The outbox sender: delivers what the core wrote, retries, and gives up only for good reason.
+"""The outbox sender: delivers what the core wrote (announcements and direct replies alike),
+retries, and never lets one message block its room.
 
 A message is marked sent only after its platform accepted it, so a crash in between sends
 it again after the restart; Matrix makes that resend a no-op through the stable txn id.
 Different rooms are served side by side; within a room, messages go out one at a time, in
-the order they were written.
+the order they were written. A message too large for its platform goes out in parts (the
+messenger cuts it) or, beyond a few parts, as a file with a short message. One that keeps
+failing, or that the platform refuses as it is, is parked: the room's next messages go
+out, and the coordinators are told in the partnership's rooms.
 """
 
 from __future__ import annotations
@@ -15,16 +19,24 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from bot.core.clock import Clock
-from bot.core.messenger import DeliveryError, Messenger
-from bot.core.model import OutboxMessage
-from bot.core.reply import Reply
-from bot.i18n import Catalog
+from bot.core.messenger import Connected, DeliveryError, Messenger, TooLarge
+from bot.core.model import OutboxMessage, Partnership
+from bot.core.render import render_plain
+from bot.core.reply import Attachment, Paragraph, Reply
+from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.usecases import roles
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+OFFLINE_BACKOFF = timedelta(minutes=1)
+"""At most this long between attempts while a platform is unreachable."""
+MAX_ATTEMPTS = 12
+"""Attempts before a message is parked: with the backoff, about an hour and a half of
+failing (a platform's flood waits do not count)."""
+QUOTE = 80
+"""How much of a parked message the coordinators' notice quotes."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,11 +51,15 @@ class Delivery:
         clock: Clock,
         messengers: Mapping[str, Messenger],
         catalog: Catalog,
+        default_language: str = DEFAULT_LANGUAGE,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.catalog = catalog
         self.uow_factory = uow_factory
         self.clock = clock
         self.messengers = messengers
+        self.default_language = default_language
+        self.max_attempts = max_attempts
 
     async def deliver_due(self) -> int:
         """Send everything due now, oldest first; returns how many were sent."""
@@ -53,7 +69,7 @@ class Delivery:
                 batch = [
                     m
                     for m in await uow.outbox.due(self.clock.now(), limit=50)
-                    if m.room.platform in self.messengers
+                    if self._ready(m.room.platform)
                 ]
             if not batch:
                 return sent
@@ -62,11 +78,18 @@ class Delivery:
             errors = await asyncio.gather(*(self._send(m) for m in batch))
             sent += await self._record(list(zip(batch, errors, strict=True)))
 
+    def _ready(self, platform: str) -> bool:
+        messenger = self.messengers.get(platform)
+        return messenger is not None and (not isinstance(messenger, Connected) or messenger.ready())
+
     async def _send(self, message: OutboxMessage) -> DeliveryError | None:
         try:
-            await self.messengers[message.room.platform].send(
-                message.room, message.reply, message.uid
-            )
+            try:
+                await self._send_as(message, message.reply, message.uid)
+            except TooLarge as error:
+                log.info("%s is too large (%s); sending it as a file", message.uid, error)
+                as_file = self._as_file(message.reply, await self._language(message))
+                await self._send_as(message, as_file, message.uid + ".file")
         except DeliveryError as error:
             log.warning("delivery of %s to %s failed: %s", message.uid, message.room, error)
             return error
@@ -75,25 +98,67 @@ class Delivery:
             return DeliveryError(type(error).__name__)
         return None
 
+    async def _send_as(self, message: OutboxMessage, reply: Reply, txn_id: str) -> None:
+        messenger = self.messengers[message.room.platform]
+        if message.answers is None:
+            await messenger.send(message.room, reply, txn_id)
+        else:
+            await messenger.send(message.room, reply, txn_id, answers=message.answers)
+
+    async def _language(self, message: OutboxMessage) -> str:
+        if message.partnership_id is None:
+            return self.default_language
+        async with self.uow_factory() as uow:
+            partnership = await uow.partnerships.get(message.partnership_id)
+        return partnership.language if partnership else self.default_language
+
+    def _as_file(self, reply: Reply, lang: str) -> Reply:
+        """The whole text as a file, with its opening paragraph and a word of why."""
+        text = render_plain(Reply(reply.blocks))
+        head = reply.blocks[0] if reply.blocks else None
+        short = (
+            head
+            if isinstance(head, Paragraph) and len(render_plain(Reply((head,)))) < 300
+            else None
+        )
+        file = Attachment(
+            self.catalog.text(lang, "delivery.file_name"), "text/plain", text.encode() + b"\n"
+        )
+        notice = self.catalog.para(lang, "delivery.as_file")
+        return Reply.of(short, notice, attachments=(file, *reply.attachments))
+
     async def _record(self, outcomes: list[tuple[OutboxMessage, DeliveryError | None]]) -> int:
         """What a batch's sends came to, in one transaction (one commit, not one per room)."""
         now = self.clock.now()
         async with self.uow_factory() as uow:
             for message, error in outcomes:
                 if error is None:
-                    await uow.outbox.mark_sent(message.id, now)
+                    await uow.outbox.mark_sent(message.id, now, forget=message.kind == "reply")
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
+                elif error.rejected or self._worn_out(message, error):
+                    log.warning("parking %s to %s: %s", message.uid, message.room, error)
+                    await uow.outbox.mark_parked(message.id, str(error))
+                    await self._parked(uow, message, str(error))
                 else:
                     wait = (
                         timedelta(seconds=error.retry_after)
                         if error.retry_after is not None
                         else backoff(message.attempts)
                     )
+                    if error.offline:
+                        wait = min(wait, OFFLINE_BACKOFF)
                     await uow.outbox.mark_retry(message.id, now + wait, str(error))
             await uow.commit()
         return sum(1 for _, error in outcomes if error is None)
+
+    def _worn_out(self, message: OutboxMessage, error: DeliveryError) -> bool:
+        """Failed too often, for reasons of its own: flood waits and an unreachable platform
+        are not the message's fault (every message of the platform would be parked)."""
+        if error.offline or error.retry_after is not None:
+            return False
+        return message.attempts + 1 >= self.max_attempts
 
     async def _room_lost(self, uow: UnitOfWork, message: OutboxMessage) -> None:
         """The room is gone for the bot: mark it inactive and tell the coordinators elsewhere."""
@@ -104,20 +169,54 @@ class Delivery:
         partnership = await uow.partnerships.get(room.partnership_id)
         if partnership is None:
             return
-        people = await roles.coordinators(uow, partnership)
         notice = self.catalog.para(
             partnership.language,
             "delivery.room_lost",
             room=room.name,
-            platform=self.catalog.text(partnership.language, f"platform.{room.ref.platform}"),
-            coordinators=", ".join(p.display_name for p in people) or "-",
+            platform=self._platform(partnership, room.ref.platform),
+            coordinators=await self._coordinators(uow, partnership),
         )
         for other in await uow.rooms.of_partnership(partnership.id):
             if other.active and other.id != room.id:
-                await uow.outbox.add(partnership.id, other.ref, Reply.of(notice), self.clock.now())
+                await uow.outbox.add(
+                    partnership.id, other.ref, Reply.of(notice), self.clock.now(), kind="notice"
+                )
+
+    async def _parked(self, uow: UnitOfWork, message: OutboxMessage, error: str) -> None:
+        """Tell the coordinators in every room of the partnership (the message's own room
+        included: it still works). A notice that is parked itself tells nobody again."""
+        if message.kind == "notice" or message.partnership_id is None:
+            return
+        partnership = await uow.partnerships.get(message.partnership_id)
+        if partnership is None:
+            return
+        room = await uow.rooms.find(message.room)
+        start = " ".join(render_plain(Reply(message.reply.blocks)).split())
+        notice = self.catalog.para(
+            partnership.language,
+            "delivery.parked",
+            room=room.name if room is not None else message.room.room_id,
+            platform=self._platform(partnership, message.room.platform),
+            attempts=message.attempts + 1,
+            start=start[:QUOTE] + ("…" if len(start) > QUOTE else ""),
+            error=error[:QUOTE],
+            coordinators=await self._coordinators(uow, partnership),
+        )
+        for other in await uow.rooms.of_partnership(partnership.id):
+            if other.active:
+                await uow.outbox.add(
+                    partnership.id, other.ref, Reply.of(notice), self.clock.now(), kind="notice"
+                )
+
+    def _platform(self, partnership: Partnership, platform: str) -> str:
+        return self.catalog.text(partnership.language, f"platform.{platform}")
+
+    async def _coordinators(self, uow: UnitOfWork, partnership: Partnership) -> str:
+        people = await roles.coordinators(uow, partnership)
+        return ", ".join(p.display_name for p in people) or "-"
 
     async def run(self, wake: asyncio.Event) -> None:
-        """Deliver forever: after every change, and when the next retry falls due."""
+        """Deliver forever: after every change (woken at once), and when a retry falls due."""
         while True:
             wake.clear()
             try:
@@ -128,6 +227,7 @@ class Delivery:
                 next_at = await uow.outbox.next_due_at()
             timeout = 30.0
             if next_at is not None:
-                timeout = max(0.05, min(timeout, (next_at - self.clock.now()).total_seconds()))
+                # due but not sent: its platform is not connected (it wakes us when it is)
+                timeout = max(1.0, min(timeout, (next_at - self.clock.now()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout)

@@ -29,12 +29,21 @@ def _outbox(row: OutboxRow) -> OutboxMessage:
         attempts=row.attempts,
         status=row.status,
         last_error=row.last_error,
+        answers=row.answers,
+        kind=row.kind,
     )
 
 
 class SqlOutbox(SqlRepository):
     async def add(
-        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
+        self,
+        partnership_id: int | None,
+        room: RoomRef,
+        reply: Reply,
+        now: datetime,
+        *,
+        answers: str | None = None,
+        kind: str = "message",
     ) -> str:
         uid = uuid.uuid4().hex
         self.session.add(
@@ -49,6 +58,8 @@ class SqlOutbox(SqlRepository):
                 attempts=0,
                 status="pending",
                 last_error="",
+                answers=answers,
+                kind=kind,
             )
         )
         await self.session.flush()
@@ -87,16 +98,25 @@ class SqlOutbox(SqlRepository):
         return [_outbox(r) for r in rows]
 
     async def failed(self) -> list[OutboxMessage]:
+        return await self._with_status("failed")
+
+    async def parked(self) -> list[OutboxMessage]:
+        return await self._with_status("parked")
+
+    async def _with_status(self, status: str) -> list[OutboxMessage]:
         rows = await self.session.scalars(
-            select(OutboxRow).where(OutboxRow.status == "failed").order_by(OutboxRow.id)
+            select(OutboxRow).where(OutboxRow.status == status).order_by(OutboxRow.id)
         )
         return [_outbox(r) for r in rows]
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
+    async def mark_sent(self, message_id: int, now: datetime, forget: bool = False) -> None:
+        values: dict[str, object] = {"status": "sent", "sent_at": now}
+        if forget:
+            values["payload"] = reply_to_json(Reply(()))
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == message_id)
-            .values(status="sent", sent_at=now, attempts=OutboxRow.attempts + 1)
+            .values(attempts=OutboxRow.attempts + 1, **values)
         )
 
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
@@ -111,10 +131,16 @@ class SqlOutbox(SqlRepository):
         )
 
     async def mark_failed(self, message_id: int, error: str) -> None:
+        await self._give_up(message_id, "failed", error)
+
+    async def mark_parked(self, message_id: int, error: str) -> None:
+        await self._give_up(message_id, "parked", error)
+
+    async def _give_up(self, message_id: int, status: str, error: str) -> None:
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == message_id)
-            .values(status="failed", last_error=error[:1000], attempts=OutboxRow.attempts + 1)
+            .values(status=status, last_error=error[:1000], attempts=OutboxRow.attempts + 1)
         )
 
     async def next_due_at(self) -> datetime | None:
@@ -145,17 +171,12 @@ class SqlHandledEvents(SqlRepository):
         row = await self.session.get(HandledEventRow, (platform, event_id))
         if row is None:
             return None
-        reply = reply_from_json(row.reply) if row.reply is not None else None
-        return HandledEvent(row.platform, row.event_id, row.handled_at, reply)
+        return HandledEvent(row.platform, row.event_id, row.handled_at)
 
     async def add(self, event: HandledEvent) -> None:
-        reply = reply_to_json(event.reply) if event.reply is not None else None
         self.session.add(
             HandledEventRow(
-                platform=event.platform,
-                event_id=event.event_id,
-                handled_at=event.handled_at,
-                reply=reply,
+                platform=event.platform, event_id=event.event_id, handled_at=event.handled_at
             )
         )
         await self.session.flush()

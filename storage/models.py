@@ -185,6 +185,9 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """The platform's id of the message this one answers (quoted as a reply), if any."""
+    kind: Mapped[str] = mapped_column(String(16), default="message", server_default="message")
 
     __table_args__ = (
         # "the oldest pending message of each room" stays cheap with a large backlog
@@ -203,7 +206,6 @@ class HandledEventRow(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class MeetingRow(Base):

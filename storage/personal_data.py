@@ -163,9 +163,9 @@ def forget_person(
 
 
 UNOWNED_SCRUBBED = {"outbox", "handled_event"}
-"""Tables outside a partnership's own rows that a scoped forget scrubs too. The outbox names
-its partnership. The week-long record of replies against replays names none, so it is
-scrubbed everywhere: a reply resent after a crash then reads with the placeholder."""
+"""Tables outside a partnership's own rows that a scoped forget scrubs too. The outbox (the
+direct replies included) names its partnership. The week-long record of events against
+replays names none, so it is scrubbed everywhere."""
 
 
 def _in_scope(table: Table, scope: dict[str, list[dict[str, Any]]]) -> Any:
@@ -219,7 +219,7 @@ def _scrub(
             conn.execute(update(table).where(match).values(changes))
 
 
-REPLY_COLUMNS = {("outbox", "payload"), ("handled_event", "reply")}
+REPLY_COLUMNS = {("outbox", "payload")}
 """Columns holding a serialised Reply, whose attachments (minutes, calendar files) are
 base64 and so invisible to a plain text search."""
 

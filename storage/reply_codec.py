@@ -89,15 +89,18 @@ def _span_from_dict(data: dict[str, Any]) -> Span:
 
 def _block_to_dict(block: Block) -> dict[str, Any]:
     if isinstance(block, BulletList):
-        return {
+        data: dict[str, Any] = {
             "list": [[_span_to_dict(s) for s in item] for item in block.items],
             "ordered": block.ordered,
         }
+        if block.start != 1:
+            data["start"] = block.start
+        return data
     return {"p": [_span_to_dict(s) for s in block.spans]}
 
 
 def _block_from_dict(data: dict[str, Any]) -> Block:
     if "list" in data:
         items = tuple(tuple(_span_from_dict(s) for s in item) for item in data["list"])
-        return BulletList(items, bool(data.get("ordered")))
+        return BulletList(items, bool(data.get("ordered")), int(data.get("start", 1)))
     return Paragraph(tuple(_span_from_dict(s) for s in data["p"]))

@@ -44,13 +44,22 @@ class FakeAudit(Repository):
 
 class FakeOutbox(Repository):
     async def add(
-        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
+        self,
+        partnership_id: int | None,
+        room: RoomRef,
+        reply: Reply,
+        now: datetime,
+        *,
+        answers: str | None = None,
+        kind: str = "message",
     ) -> str:
         uid = uuid.uuid4().hex
         reply = reply_from_json(reply_to_json(reply))  # what the sender would read back
         self._insert(
             self._t.outbox,
-            lambda i: OutboxMessage(i, uid, partnership_id, room, reply, now, now, 0, "pending"),
+            lambda i: OutboxMessage(
+                i, uid, partnership_id, room, reply, now, now, 0, "pending", "", answers, kind
+            ),
         )
         return uid
 
@@ -71,6 +80,10 @@ class FakeOutbox(Repository):
         found = (m for m in self._t.outbox.values() if m.status == "failed")
         return ordered(found, lambda m: m.id)
 
+    async def parked(self) -> list[OutboxMessage]:
+        found = (m for m in self._t.outbox.values() if m.status == "parked")
+        return ordered(found, lambda m: m.id)
+
     def _attempt(self, message_id: int, **values: Any) -> None:
         self._wrote()
         message = self._t.outbox.get(message_id)
@@ -79,14 +92,19 @@ class FakeOutbox(Repository):
             for name, value in values.items():
                 setattr(message, name, utc(value))
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
+    async def mark_sent(self, message_id: int, now: datetime, forget: bool = False) -> None:
         self._attempt(message_id, status="sent")
+        if forget and message_id in self._t.outbox:
+            self._t.outbox[message_id].reply = Reply(())
 
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
         self._attempt(message_id, next_attempt_at=next_attempt_at, last_error=error[:1000])
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         self._attempt(message_id, status="failed", last_error=error[:1000])
+
+    async def mark_parked(self, message_id: int, error: str) -> None:
+        self._attempt(message_id, status="parked", last_error=error[:1000])
 
     async def next_due_at(self) -> datetime | None:
         times = [m.next_attempt_at for m in self._t.outbox.values() if m.status == "pending"]

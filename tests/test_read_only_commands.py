@@ -1,6 +1,7 @@
-"""A command that changes nothing commits nothing, wakes no outbox sender and runs no change
-hooks; a command that changes something does all three (the Matrix adapter relies on
-`App.changes` to know whether replaying an event could matter)."""
+"""A command that changes nothing counts as no change and runs no change hooks; its reply
+alone is committed (an outbox row) and wakes the sender. A command that changes something
+does all of it (the Matrix adapter relies on `App.changes` to know whether replaying an
+event could matter)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,10 @@ async def test_read_only_commands_leave_no_trace(database: Database) -> None:
     app.outbox_changed.clear()
     for text in ("/next", "/members", "/rules", "/help", "/nonsense"):
         await say(text)
-    assert (app.changes, app.outbox_changed.is_set(), hooked) == (1, False, ["Klima-Bund"])
+    assert (app.changes, app.outbox_changed.is_set(), hooked) == (1, True, ["Klima-Bund"])
+    async with database.uow() as uow:
+        pending = await uow.outbox.pending()
+    assert [m.kind for m in pending][-5:] == ["reply"] * 5
     await say("/member add Aachen")
     assert (app.changes, app.outbox_changed.is_set()) == (2, True)
     assert hooked == ["Klima-Bund", "Klima-Bund"]

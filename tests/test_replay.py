@@ -1,6 +1,7 @@
-"""Exactly once across a crash: an event that changed something is recorded with its change,
-so the same event delivered again after a restart (marked `maybe_replayed` by the adapter)
-is answered with the reply it got then, and not applied a second time."""
+"""Exactly once across a crash: an event that changed something or was answered is recorded
+with its change and its reply (an outbox row of the same transaction), so the same event
+delivered again after a restart (marked `maybe_replayed` by the adapter) is neither applied
+nor answered a second time: its reply is in the outbox already."""
 
 from __future__ import annotations
 
@@ -62,22 +63,29 @@ async def _outbox(database: Database) -> int:
         return len(await uow.outbox.pending())
 
 
+async def _replies(database: Database) -> list[str]:
+    async with database.uow() as uow:
+        return [render_plain(m.reply) for m in await uow.outbox.pending() if m.kind == "reply"]
+
+
 async def _recorded(database: Database, event_id: str) -> bool:
     async with database.uow() as uow:
         return await uow.handled_events.find("matrix", event_id) is not None
 
 
-async def test_a_replayed_command_is_answered_again_but_not_applied_twice(
+async def test_a_replayed_command_is_answered_once_and_not_applied_twice(
     database: Database,
 ) -> None:
     app = await _app(database, ManualClock(NOW))
     add = "/tagesordnung neu Radwege"
     first = await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege"))
     changes = app.changes
+    replies = await _replies(database)
 
     again = await app.handle(MessageEvent(ROOM, ANNA, add, "", "$radwege", maybe_replayed=True))
 
-    assert "Radwege" in _text(first) and _text(again) == _text(first)
+    assert "Radwege" in _text(first) and again is None
+    assert replies[-1] == _text(first) and await _replies(database) == replies
     assert await _agenda(database) == ["Radwege"]
     assert app.changes == changes
     # The same text as a new event is a new command.
@@ -117,11 +125,18 @@ async def test_a_possibly_replayed_event_that_was_never_handled_is_applied(
     assert await _recorded(database, "$kalkar")
 
 
-async def test_read_only_commands_and_console_events_are_not_recorded(database: Database) -> None:
+async def test_answered_read_only_commands_are_recorded_console_events_not(
+    database: Database,
+) -> None:
+    """A read-only command's reply is an outbox row now: its record keeps a replay from
+    answering twice."""
     app = await _app(database, ManualClock(NOW))
     await app.handle(MessageEvent(ROOM, ANNA, "/mitglieder", "", "$list"))
     await app.handle(MessageEvent(ROOM, ANNA, "/mitglied neu Emmerich"))
-    assert not await _recorded(database, "$list")
+    replies = await _replies(database)
+    assert await _recorded(database, "$list")
+    assert await app.handle(MessageEvent(ROOM, ANNA, "/mitglieder", "", "$list", True)) is None
+    assert await _replies(database) == replies
     assert await _recorded(database, "$setup")
     async with database.uow() as uow:
         assert await uow.handled_events.find("matrix", "") is None

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.events import Identity, RoomRef
 from bot.core.model import HandledEvent, LinkCode
+from bot.core.render import render_plain
 from bot.core.reply import Attachment, Paragraph, Reply
 from storage.database import Database
 
@@ -208,6 +209,38 @@ async def test_outbox_lifecycle(database: Database) -> None:
         assert await uow.outbox.next_due_at() is None
 
 
+async def test_a_parked_message_keeps_its_reply_answer_and_kind_and_blocks_no_room(
+    database: Database,
+) -> None:
+    room = RoomRef("telegram", "-100")
+    async with database.uow() as uow:
+        stuck = await uow.outbox.add(1, room, Reply.of(Paragraph.of("lang")), NOW, answers="42")
+        after = await uow.outbox.add(1, room, Reply.of(Paragraph.of("danach")), NOW)
+        notice = await uow.outbox.add(None, room, Reply.of(Paragraph.of("!")), NOW, kind="notice")
+        await uow.commit()
+    async with database.uow() as uow:
+        (first,) = await uow.outbox.due(NOW)
+        assert (first.uid, first.answers, first.kind) == (stuck, "42", "message")
+        await uow.outbox.mark_parked(first.id, "M_TOO_LARGE")
+        await uow.commit()
+    async with database.uow() as uow:
+        assert [m.uid for m in await uow.outbox.due(NOW)] == [after]
+        (parked,) = await uow.outbox.parked()
+        assert (parked.uid, parked.status, parked.attempts) == (stuck, "parked", 1)
+        assert parked.last_error == "M_TOO_LARGE" and parked.answers == "42"
+        assert await uow.outbox.failed() == []
+        assert [m.kind for m in await uow.outbox.pending()] == ["message", "notice"]
+        assert [m.uid for m in await uow.outbox.pending()][-1] == notice
+        sent, _ = await uow.outbox.pending()
+        await uow.outbox.mark_sent(sent.id, NOW, forget=True)
+        await uow.commit()
+    async with database.uow() as uow:
+        # a sent reply keeps no text (it may name people)
+        assert sent.id not in [m.id for m in await uow.outbox.pending()]
+        raw = await uow.outbox.parked()
+        assert render_plain(raw[0].reply) == "lang"
+
+
 async def test_adapter_state_survives(database: Database) -> None:
     async with database.uow() as uow:
         assert await uow.state.get("matrix.since") is None
@@ -218,17 +251,16 @@ async def test_adapter_state_survives(database: Database) -> None:
         assert await uow.state.get("matrix.since") == "s2"
 
 
-async def test_handled_events_keep_their_reply_until_pruned(database: Database) -> None:
-    reply = Reply.of(Paragraph.of("Erledigt ✓"))
-    answered = HandledEvent("matrix", "$1", NOW, reply)
-    silent = HandledEvent("telegram", "$1", NOW + timedelta(hours=1), None)
+async def test_handled_events_are_kept_until_pruned(database: Database) -> None:
+    answered = HandledEvent("matrix", "$1", NOW)
+    silent = HandledEvent("telegram", "$1", NOW + timedelta(hours=1))
     async with database.uow() as uow:
         await uow.handled_events.add(answered)
         await uow.handled_events.add(silent)
         await uow.commit()
     with pytest.raises(IntegrityError):
         async with database.uow() as uow:
-            await uow.handled_events.add(HandledEvent("matrix", "$1", NOW, None))
+            await uow.handled_events.add(HandledEvent("matrix", "$1", NOW))
     async with database.uow() as uow:
         assert await uow.handled_events.find("matrix", "$1") == answered
         assert await uow.handled_events.find("telegram", "$1") == silent

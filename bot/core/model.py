@@ -104,18 +104,24 @@ class OutboxMessage:
     next_attempt_at: datetime
     attempts: int
     status: str
+    """pending, sent, failed (the room is gone) or parked (kept failing; the room goes on)"""
     last_error: str = ""
+    answers: str | None = None
+    """The platform's id of the message this one answers (a direct reply), if any."""
+    kind: str = "message"
+    """message (an announcement), reply (to a command) or notice (about delivery itself:
+    when a notice is parked, nobody is told again)"""
 
 
 @dataclass
 class HandledEvent:
-    """A platform event that changed something, with the direct reply it got: kept a few
-    days so the same event delivered again after a crash is answered, not applied again."""
+    """A platform event that was handled (a change, or a reply written to the outbox): kept a
+    few days so the same event delivered again after a crash is neither applied nor answered
+    again; its reply is in the outbox already, written in the same transaction."""
 
     platform: str
     event_id: str
     handled_at: datetime
-    reply: Reply | None
 
 
 @dataclass

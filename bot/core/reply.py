@@ -79,10 +79,12 @@ class Paragraph:
 class BulletList:
     items: tuple[tuple[Span, ...], ...]
     ordered: bool = False
+    start: int = 1
+    """The number of the first item (a long list split into messages keeps counting)."""
 
     def markers(self) -> list[str]:
         if self.ordered:
-            return [f"{n}. " for n in range(1, len(self.items) + 1)]
+            return [f"{n}. " for n in range(self.start, self.start + len(self.items))]
         return ["• "] * len(self.items)
 
 

@@ -130,9 +130,17 @@ class AuditRepository(Protocol):
 
 class OutboxRepository(Protocol):
     async def add(
-        self, partnership_id: int | None, room: RoomRef, reply: Reply, now: datetime
+        self,
+        partnership_id: int | None,
+        room: RoomRef,
+        reply: Reply,
+        now: datetime,
+        *,
+        answers: str | None = None,
+        kind: str = "message",
     ) -> str:
-        """Stores the message (serialising is storage's job); returns its uid."""
+        """Stores the message (serialising is storage's job); returns its uid. `answers` is
+        the platform's id of the message a direct reply quotes; `kind` see `OutboxMessage`."""
         ...
 
     async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
@@ -141,9 +149,18 @@ class OutboxRepository(Protocol):
 
     async def pending(self) -> list[OutboxMessage]: ...
     async def failed(self) -> list[OutboxMessage]: ...
-    async def mark_sent(self, message_id: int, now: datetime) -> None: ...
+    async def parked(self) -> list[OutboxMessage]:
+        """Messages given up after too many attempts; their rooms went on without them."""
+        ...
+
+    async def mark_sent(self, message_id: int, now: datetime, forget: bool = False) -> None:
+        """`forget`: keep no text once sent (a direct reply may name people; nothing needs
+        it afterwards, and a forgotten person's name must not stay behind in it)."""
+        ...
+
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None: ...
     async def mark_failed(self, message_id: int, error: str) -> None: ...
+    async def mark_parked(self, message_id: int, error: str) -> None: ...
     async def next_due_at(self) -> datetime | None: ...
 
 
@@ -155,7 +172,7 @@ class KeyValueRepository(Protocol):
 
 
 class HandledEventRepository(Protocol):
-    """Platform events that changed something (see `HandledEvent`)."""
+    """Platform events that changed something or were answered (see `HandledEvent`)."""
 
     async def find(self, platform: str, event_id: str) -> HandledEvent | None: ...
     async def add(self, event: HandledEvent) -> None: ...

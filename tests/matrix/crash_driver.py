@@ -19,6 +19,7 @@ import signal
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot.adapters.matrix.service import MatrixService
 from bot.app import App, AppConfig
@@ -51,13 +52,13 @@ async def advance(app: App, clock: ManualClock, target: datetime) -> None:
 def log_handled(app: App, log: Path, die: Path) -> None:
     """Append each event id to `log` once the app returned; with the file `die` present,
     SIGKILL this process right after the next change was committed (the narrowest window:
-    before the sync position is saved and before the reply is sent)."""
+    before the sync position is saved and before the reply is sent from the outbox)."""
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     handle = app.handle
 
-    async def handled(event: Event) -> Reply | None:
+    async def handled(event: Event, **options: Any) -> Reply | None:
         changes = app.changes
-        reply = await handle(event)
+        reply = await handle(event, **options)
         os.write(fd, f"{event.event_id}\n".encode())
         if app.changes != changes and die.exists():
             die.unlink()

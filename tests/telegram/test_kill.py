@@ -106,12 +106,13 @@ async def test_killed_at_the_moments_that_matter_nothing_is_lost_or_answered_twi
         await bot.start()
         await answered(fake, "„Radwege“")
 
-        # After the reply, before Telegram learns the update was taken.
+        # After the reply was written, before Telegram learns the update was taken (the
+        # outbox sends the reply before or after that moment; either way, once).
         members = await fake.say(GROUP, ANNA, "/mitglieder")
         confirming = fake.hold("getUpdates", lambda p: int(p.get("offset") or 0) > members)
         await bot.kill_at(confirming)
-        assert answers(fake, "keine Mitglieder") == 1
         await bot.start()
+        await answered(fake, "keine Mitglieder")
         await fake.say(GROUP, ANNA, "/tagesordnung neu Busse")
         await answered(fake, "„Busse“")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from bot.adapters.telegram.translate import room_of
@@ -42,10 +43,10 @@ async def test_setup_in_a_group(world: World) -> None:
 async def test_setup_warns_when_the_bot_is_no_administrator(world: World) -> None:
     world.fake.group(GROUP, "Klima-Allianz", ANNA, bot_admin=False)
     out = await world.say(GROUP, ANNA, "/gruenden Klima-Allianz")
-    assert len(out) == 1
+    assert len(out) == 2  # the answer, then the warning
     assert "gegründet" in out[0]
-    assert "Ich bin in dieser Gruppe kein Administrator" in out[0]
-    assert "Bitte machen Sie mich zum Administrator" in out[0]
+    assert "Ich bin in dieser Gruppe kein Administrator" in out[1]
+    assert "Bitte machen Sie mich zum Administrator" in out[1]
     assert world.fake.ok_calls("getChatMember")
     # a second /setup fails (already linked) and does not warn again
     again = await world.say(GROUP, ANNA, "/setup Noch eine")
@@ -230,7 +231,9 @@ async def test_flood_wait_is_honoured_by_the_outbox(world: World) -> None:
 async def test_flood_wait_for_a_direct_reply_is_waited_out(world: World) -> None:
     await founded(world)
     world.fake.flood(GROUP, retry_after=1)
-    out = await world.say(GROUP, ANNA, "/members")
+    assert await world.say(GROUP, ANNA, "/members") == []
+    world.advance(seconds=1)
+    out = await world.act(asyncio.sleep(0))
     assert len(out) == 1
     attempts = [c for c in world.fake.calls if c.method == "sendMessage"][-2:]
     assert [c.ok for c in attempts] == [False, True]

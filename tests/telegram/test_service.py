@@ -85,7 +85,8 @@ async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
     fake.group(GROUP, "Klima-Allianz", ANNA)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     service = webhook_service(fake, tmp_path)
-    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
+    runtime = await bootstrap(sqlite_database, clock, {"telegram": service.messenger})
+    app = runtime.app
     await service.start(app)
     try:
         assert service.connected()
@@ -98,6 +99,7 @@ async def test_webhook_mode(sqlite_database: Database, tmp_path: Path) -> None:
         (incoming,) = fake.updates
         assert await deliver(service, incoming) == 403  # without Telegram's secret header
         assert await deliver(service, incoming, secret) == 200
+        assert await runtime.delivery.deliver_due() == 1
         assert fake.sent(GROUP)[0].startswith("Dieser Raum gehört noch zu keiner Partnerschaft.")
         # Asked once at the start, for what was pending, while no webhook was set.
         assert len(fake.ok_calls("getUpdates")) == 1
@@ -114,24 +116,29 @@ async def test_webhook_answers_telegram_after_the_reply_and_knows_what_it_answer
     sqlite_database: Database, tmp_path: Path
 ) -> None:
     """Telegram sends an update again until it got the answer 200: the answer comes once the
-    update was handled and answered, so a crash loses nothing; sent again after a restart
-    (the 200 was lost), it is not answered twice."""
+    update was handled and its reply written to the outbox, so a crash loses nothing; sent
+    again after a restart (the 200 was lost), it is not answered twice."""
     fake = FakeBotAPI()
     await fake.start()
     fake.group(GROUP, "Klima-Allianz", ANNA)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
     first = webhook_service(fake, tmp_path)
+    messengers = {"telegram": first.messenger}
+    runtime = await bootstrap(sqlite_database, clock, messengers, AppConfig())
+    app = runtime.app
     await first.start(app)
     try:
         await fake.say(GROUP, ANNA, "/setup Klima-Allianz")
         (setup,) = fake.updates
         assert fake.webhook is not None
         assert await deliver(first, setup, fake.webhook["secret_token"]) == 200
-        assert len(fake.sent(GROUP)) == 1  # already out when Telegram got its answer
+        async with sqlite_database.uow() as uow:  # already kept when Telegram got its answer
+            assert [m.kind for m in await uow.outbox.pending()] == ["reply"]
+        assert await runtime.delivery.deliver_due() == 1
     finally:
         await first.stop()
     again = webhook_service(fake, tmp_path)
+    messengers["telegram"] = again.messenger
     await again.start(app)
     try:
         await fake.say(GROUP, ANNA, "/mitglieder")
@@ -140,6 +147,7 @@ async def test_webhook_answers_telegram_after_the_reply_and_knows_what_it_answer
         assert await deliver(again, setup, secret) == 200
         assert await deliver(again, members, secret) == 200
         assert await deliver(again, members, secret) == 200  # a lost 200, in one process
+        await runtime.delivery.deliver_due()
         texts = fake.sent(GROUP)
         assert len(texts) == 2 and texts[0].startswith("Die Partnerschaft Klima-Allianz ist")
         assert "keine Mitglieder" in texts[1]

@@ -34,7 +34,9 @@ class ConsoleMessenger:
     def __init__(self, write: Callable[[str], None]) -> None:
         self.write = write
 
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
+    async def send(
+        self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
         self.write(format_output(room.room_id, reply))
 
 
@@ -85,9 +87,8 @@ class Console:
             return
         if isinstance(step, Say):
             event = MessageEvent(self._ref(), self._sender(step.user), step.text, self.room)
-            reply = await self.app.handle(event)
-            if reply is not None:
-                self.write(format_output(self.room, reply))
+            # the reply is printed by the outbox delivery below, in the room's order
+            await self.app.handle(event)
         elif step.name == "admin":
             self.admins.setdefault(self.room, set()).add(step.argument)
         elif step.name == "room":

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from nio import AsyncClient, JoinError, MessageDirection, RoomGetStateResponse, RoomMessagesError
 from nio import Event as NioEvent
 
 from bot.adapters.matrix.login import UNREACHABLE
-from bot.adapters.matrix.translate import TIMELINE_LIMIT, is_own_join, reply_txn_id
+from bot.adapters.matrix.translate import TIMELINE_LIMIT, is_own_join
 from bot.core.events import Event
-from bot.core.reply import Reply
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -25,36 +22,29 @@ log = logging.getLogger(__name__)
 
 MAX_BACKFILL_PAGES = 50
 
-SendReply = Callable[[str, Reply, str, str], Coroutine[Any, Any, None]]
-"""(room id, reply, transaction id, the event it answers)"""
-
 
 class RoomWorker:
-    """One room's events, handled in order off the sync loop; each reply is sent in its own
-    task as soon as it is ready (see `service` for why)."""
+    """One room's events, handled in order off the sync loop. Each reply is written to the
+    outbox in the transaction of its command and sent from there, so the sync position may
+    pass an event as soon as it was handled."""
 
-    def __init__(self, app: App, send_reply: SendReply, room_id: str) -> None:
+    def __init__(self, app: App, room_id: str) -> None:
         self.app = app
-        self.send_reply = send_reply
         self.room_id = room_id
         self.queue: asyncio.Queue[tuple[Event, str, asyncio.Future[bool]]] = asyncio.Queue()
-        self.sending: set[asyncio.Task[None]] = set()
         self.tasks = (asyncio.create_task(self._handle(), name=f"matrix handle {room_id}"),)
 
     def submit(self, event: Event, event_id: str) -> asyncio.Future[bool]:
-        """The future tells, once the event was handled and answered, whether it changed
-        anything."""
+        """The future tells, once the event was handled, whether it changed anything."""
         handled: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.queue.put_nowait((event, event_id, handled))
         return handled
 
     async def drain(self) -> None:
         await self.queue.join()
-        while self.sending:
-            await asyncio.gather(*self.sending, return_exceptions=True)
 
     def cancel(self) -> list[asyncio.Task[None]]:
-        tasks = [*self.tasks, *self.sending]
+        tasks = list(self.tasks)
         for task in tasks:
             task.cancel()
         return tasks
@@ -64,37 +54,16 @@ class RoomWorker:
             event, event_id, handled = await self.queue.get()
             app = self.app
             changes = app.changes
-            sending: asyncio.Task[None] | None = None
             try:
-                reply = await app.handle(event)
-                if reply is not None:
-                    sending = self._send(reply, event_id)
+                # the reply quotes its command (`m.in_reply_to`)
+                await app.handle(event, answers=event_id)
             except Exception:
                 log.exception("handling a Matrix event in %s failed", self.room_id)
                 changes = -1
             finally:
-                changed = app.changes != changes
-                if sending is None:
-                    _resolve(handled, changed)
-                else:
-                    # The sync position passes the event only once its reply is out: a crash
-                    # before that replays the event, and the app answers it again.
-                    sending.add_done_callback(functools.partial(_resolve, handled, changed))
+                if not handled.done():
+                    handled.set_result(app.changes != changes)
                 self.queue.task_done()
-
-    def _send(self, reply: Reply, event_id: str) -> asyncio.Task[None]:
-        task = asyncio.create_task(
-            self.send_reply(self.room_id, reply, reply_txn_id(event_id), event_id),
-            name=f"matrix reply {event_id}",
-        )
-        self.sending.add(task)
-        task.add_done_callback(self.sending.discard)
-        return task
-
-
-def _resolve(handled: asyncio.Future[bool], changed: bool, _sent: object = None) -> None:
-    if not handled.done():
-        handled.set_result(changed)
 
 
 async def backfill(

@@ -1,17 +1,20 @@
-"""Sending replies into Matrix rooms: direct replies (retried under the same transaction id)
-and the outbox's messages (`MatrixMessenger`); text as m.notice, attachments as m.file."""
+"""Sending the outbox's messages into Matrix rooms (`MatrixMessenger`): text as m.notice,
+cut into events that fit the homeserver's size limit, attachments as m.file. Retries are
+the outbox's; every event has a transaction id derived from its row's, so a resend is a
+no-op."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import logging
 from typing import Any
 
 from nio import AsyncClient, LocalProtocolError, RoomSendError, SendRetryError, UploadError
 
 from bot.adapters.matrix.crypto import Keys
-from bot.adapters.matrix.login import UNREACHABLE, backoff
+from bot.adapters.matrix.login import UNREACHABLE
 from bot.adapters.matrix.translate import (
     PLATFORM,
     delivery_error,
@@ -21,10 +24,51 @@ from bot.adapters.matrix.translate import (
     reply_content,
 )
 from bot.core.events import RoomRef
-from bot.core.messenger import DeliveryError
+from bot.core.messenger import DeliveryError, TooLarge
+from bot.core.parts import split_reply
 from bot.core.reply import Attachment, Reply
 
 log = logging.getLogger(__name__)
+
+MAX_EVENT = 65_536
+"""Synapse refuses a larger event (`M_TOO_LARGE`), for good."""
+PLAIN_BUDGET = 60_000
+"""For a part's content, measured as sent (JSON, non-ASCII escaped), leaving room for the
+event's envelope (ids, signatures, hashes)."""
+ENCRYPTED_BUDGET = 44_000
+"""In an encrypted room the whole event is encrypted and base64-encoded (a third larger)."""
+
+
+def content_size(content: dict[str, Any]) -> int:
+    """Bytes of the content as the homeserver receives it (the JSON escaping included)."""
+    return len(json.dumps(content).encode())
+
+
+def text_contents(reply: Reply, answers: str | None, budget: int) -> list[dict[str, Any]]:
+    """The m.notice contents of a reply's text, each within `budget` (see `split_reply`);
+    `TooLarge` if that takes too many events or one paragraph alone does not fit."""
+    text = Reply(reply.blocks)
+
+    def size(part: Reply) -> int:
+        content = reply_content(part)
+        return content_size(in_reply_to(content, answers)) if content is not None else 0
+
+    contents: list[dict[str, Any]] = []
+    for index, part in enumerate(split_reply(text, size, budget)):
+        content = reply_content(part)
+        if content is None:
+            continue
+        if index == 0:
+            content = in_reply_to(content, answers)
+        if content_size(content) > budget:
+            raise TooLarge(f"a paragraph alone is {content_size(content)} bytes")
+        contents.append(content)
+    return contents
+
+
+def text_txn_id(txn_id: str, index: int) -> str:
+    """Text part 0 keeps the row's id (as before parts existed); attachments use `.1`..."""
+    return part_txn_id(txn_id, 0) if index == 0 else f"{txn_id}.t{index}"
 
 
 class Sender:
@@ -46,45 +90,20 @@ class Sender:
         self.ready.clear()
         self.client = self.keys = None
 
-    async def send_reply(
-        self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
-    ) -> None:
-        """A direct reply (to the event `answers`): retried with the same transaction id
-        until it is accepted."""
-        for attempt in range(12):
-            try:
-                await self.deliver(room_id, reply, txn_id, answers)
-                return
-            except DeliveryError as error:
-                if error.permanent:
-                    log.warning("Matrix: reply to %s dropped: %s", room_id, error)
-                    return
-                wait = (
-                    error.retry_after
-                    if error.retry_after is not None
-                    else backoff(attempt, self.max_backoff)
-                )
-                log.info(
-                    "Matrix: reply to %s failed (%s); retrying in %.1f s", room_id, error, wait
-                )
-                await asyncio.sleep(wait)
-        log.warning("Matrix: gave up sending a reply to %s", room_id)
-
     async def deliver(
         self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
     ) -> None:
-        """One reply into one room: the text as m.notice, then each attachment as m.file;
-        with `answers`, each part is a Matrix reply to that event."""
+        """One reply into one room: the text as m.notice events (cut where it would be too
+        large; the first quotes `answers`), then each attachment as m.file."""
         client = self.client
         if client is None or not self.ready.is_set():
-            raise DeliveryError("not connected to the Matrix homeserver yet")
-        if room_id not in client.rooms:
+            raise DeliveryError("not connected to the Matrix homeserver yet", retry_after=2.0)
+        room = client.rooms.get(room_id)
+        if room is None:
             raise DeliveryError(f"the bot is not in the Matrix room {room_id}", permanent=True)
-        content = reply_content(reply)
-        if content is not None:
-            await self._send_event(
-                client, room_id, in_reply_to(content, answers), part_txn_id(txn_id, 0)
-            )
+        budget = ENCRYPTED_BUDGET if room.encrypted else PLAIN_BUDGET
+        for index, content in enumerate(text_contents(reply, answers, budget)):
+            await self._send_event(client, room_id, content, text_txn_id(txn_id, index))
         for part, attachment in enumerate(reply.attachments, start=1):
             file = await self._upload(client, room_id, attachment)
             await self._send_event(
@@ -108,7 +127,9 @@ class Sender:
                 ignore_unverified_devices=self.trust == "all",
             )
         except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
+            raise DeliveryError(
+                f"Matrix homeserver unreachable ({type(error).__name__})", offline=True
+            ) from None
         except (SendRetryError, LocalProtocolError) as error:
             if room_id not in client.rooms:
                 raise DeliveryError(str(error), permanent=True) from None
@@ -130,7 +151,9 @@ class Sender:
                 filesize=len(attachment.data),
             )
         except UNREACHABLE as error:
-            raise DeliveryError(f"Matrix homeserver unreachable ({type(error).__name__})") from None
+            raise DeliveryError(
+                f"Matrix homeserver unreachable ({type(error).__name__})", offline=True
+            ) from None
         if isinstance(answer, UploadError):
             raise delivery_error(answer.status_code, answer.message, answer.retry_after_ms)
         if encrypt and keys is not None:
@@ -153,5 +176,10 @@ class MatrixMessenger:
     def __init__(self, sender: Sender) -> None:
         self._sender = sender
 
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
-        await self._sender.deliver(room.room_id, reply, txn_id)
+    def ready(self) -> bool:
+        return self._sender.client is not None and self._sender.ready.is_set()
+
+    async def send(
+        self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
+        await self._sender.deliver(room.room_id, reply, txn_id, answers)

@@ -15,20 +15,19 @@ only move data between the homeserver, matrix-nio and the core:
 - A limited timeline (more events than one sync returns) is back-filled with `/messages`
   from its `prev_batch` down to the previous sync token, so no command is missed.
 - Events are handled by one task per room, in order, never inside the sync loop; each
-  direct reply is sent at once in its own task, as a Matrix reply (`m.in_reply_to`) to its
-  command. The sync loop reconnects with exponential backoff while the homeserver is away.
+  direct reply is written to the outbox with its command and sent by the outbox delivery
+  (woken at once), as a Matrix reply (`m.in_reply_to`) to its command. The sync loop
+  reconnects with exponential backoff while the homeserver is away.
 
-Why handling stays one-at-a-time per room while sending does not: a command's effects
-depend on the commands before it in the same room (`/member add X` then `/member remove X`,
-`/agenda add` then `/agenda move`, a question and its `/ja`), and each runs in its own
-transaction, so running them side by side could apply them out of order or make them
-conflict. Handling takes a few milliseconds; sending takes a round trip to the homeserver.
-Sending concurrently removes the round trip from the queue while the order of effects is
-kept; each reply names the command it answers, so a reply that overtakes another is still
-unambiguous. Announcements go through the outbox, which keeps each room's order. Rooms are
-independent and are handled side by side. (Measured with `bench/matrix_latency.py`: handling
-a room's commands concurrently did not raise the burst rate either; the limit is CPU, the
-database work per command, shared with the homeserver.)
+Why handling stays one-at-a-time per room: a command's effects depend on the commands
+before it in the same room (`/member add X` then `/member remove X`, `/agenda add` then
+`/agenda move`, a question and its `/ja`), and each runs in its own transaction, so running
+them side by side could apply them out of order or make them conflict. Handling takes a few
+milliseconds; sending, a round trip to the homeserver, happens in the outbox delivery,
+outside the room's queue; it keeps each room's order, replies and announcements alike.
+Rooms are independent and are handled side by side. (Measured with
+`bench/matrix_latency.py`: handling a room's commands concurrently did not raise the burst
+rate either; the limit is CPU, the database work per command, shared with the homeserver.)
 """
 
 from __future__ import annotations
@@ -60,7 +59,6 @@ from bot.adapters.matrix.translate import (
     to_neutral,
 )
 from bot.config import MatrixSection
-from bot.core.reply import Reply
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -149,6 +147,7 @@ class MatrixService:
         since = await self._position.load()
         await retrying("first sync", lambda: self._first_sync(since), self.max_backoff)
         self._sender.ready.set()
+        app.outbox_changed.set()  # what waited for the connection goes out now
         self._sync_task = asyncio.create_task(self._sync_forever(), name="matrix sync")
         log.info(
             "Matrix: %s (device %s) is connected to %s",
@@ -182,12 +181,6 @@ class MatrixService:
         if self._client is not None:
             await self._client.close()
             self._client = None
-
-    async def send_reply(
-        self, room_id: str, reply: Reply, txn_id: str, answers: str | None = None
-    ) -> None:
-        """A direct reply (to the event `answers`), retried until it is accepted."""
-        await self._sender.send_reply(room_id, reply, txn_id, answers)
 
     async def _login(self) -> None:
         await log_in(self.client, self.section, self.store_path)
@@ -314,7 +307,7 @@ class MatrixService:
     def _worker(self, room_id: str) -> RoomWorker:
         worker = self._workers.get(room_id)
         if worker is None:
-            worker = RoomWorker(self.app, self._sender.send_reply, room_id)
+            worker = RoomWorker(self.app, room_id)
             self._workers[room_id] = worker
         return worker
 

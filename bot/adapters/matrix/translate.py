@@ -7,7 +7,6 @@ homeserver. Keeping the two apart lets these rules be tested without a server.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from html import escape
@@ -243,16 +242,11 @@ def file_content(
 
 
 def in_reply_to(content: dict[str, Any], event_id: str | None) -> dict[str, Any]:
-    """The content as a Matrix reply to the command event (`m.in_reply_to`): direct replies
-    are sent concurrently, so the thread, not the arrival order, says what answers what."""
+    """The content as a Matrix reply to the command event (`m.in_reply_to`): the thread says
+    what answers what, also after other messages came in between."""
     if not event_id:
         return content
     return {**content, "m.relates_to": {"m.in_reply_to": {"event_id": event_id}}}
-
-
-def reply_txn_id(event_id: str) -> str:
-    """The transaction id of the direct reply to one event: a resend is a no-op."""
-    return "pbr-" + hashlib.sha256(event_id.encode()).hexdigest()[:32]
 
 
 def part_txn_id(txn_id: str, part: int) -> str:
@@ -287,6 +281,9 @@ def delivery_error(
     if code == "M_LIMIT_EXCEEDED":
         seconds = (retry_after_ms if retry_after_ms is not None else 5000) / 1000
         return DeliveryError(reason, retry_after=seconds)
+    if code in ("M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"):
+        # This message will never be accepted; the room is fine: the outbox parks it.
+        return DeliveryError(reason, rejected=True)
     if code == "M_FORBIDDEN":
         # Not (or no longer) in the room: this will never work.
         return DeliveryError(reason, permanent=True)

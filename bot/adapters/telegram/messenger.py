@@ -17,13 +17,15 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 
 from bot.adapters.telegram.pace import Pacer
 from bot.adapters.telegram.split import strip_tags
 from bot.adapters.telegram.translate import PLATFORM, DocumentPart, TextPart, outgoing
 from bot.core.events import RoomRef
-from bot.core.messenger import DeliveryError
+from bot.core.messenger import DeliveryError, TooLarge
+from bot.core.parts import MAX_PARTS
 from bot.core.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -53,15 +55,24 @@ def delivery_error(error: TelegramError) -> DeliveryError:
         return DeliveryError(f"not allowed to write there: {error.message}", permanent=True)
     if isinstance(error, BadRequest) and any(g in error.message.lower() for g in _GONE):
         return DeliveryError(f"the chat is gone: {error.message}", permanent=True)
+    if isinstance(error, BadRequest):
+        # Telegram will refuse this message as it is every time; the chat is fine
+        return DeliveryError(f"Telegram refused the message: {error.message}", rejected=True)
     if isinstance(error, InvalidToken):
         return DeliveryError(f"Telegram refused the token: {error.message}")
     if isinstance(error, NetworkError):
-        return DeliveryError(f"network: {error.message}")
+        # a timeout or no connection at all (httpx's errors) is the network's, not the
+        # message's fault; an error status of the server may be the message's
+        offline = isinstance(error, TimedOut) or error.message.startswith("httpx.")
+        return DeliveryError(f"network: {error.message}", offline=offline)
     return DeliveryError(f"Telegram: {error.message}")
 
 
 class TelegramMessenger:
-    """`send` delivers a reply; a retry after a partial failure resumes where it stopped."""
+    """`send` delivers a reply, its text cut into messages of at most 4,096 characters at
+    line ends (between paragraphs and list items); a retry after a partial failure resumes
+    where it stopped (Telegram has no idempotent send: each part is sent once per process).
+    Beyond `MAX_PARTS` messages, `TooLarge` makes the outbox send a file instead."""
 
     platform = PLATFORM
 
@@ -72,14 +83,20 @@ class TelegramMessenger:
         self.moved: dict[int, int] = {}
         """Groups that became supergroups: old chat id -> new one."""
 
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str) -> None:
-        await self.deliver(room, reply, txn_id)
+    def ready(self) -> bool:
+        return self.bot is not None
+
+    async def send(
+        self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
+        reply_to = int(answers) if answers is not None and answers.isdigit() else None
+        await self.deliver(room, reply, txn_id, reply_to)
 
     async def deliver(
         self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
     ) -> None:
         if self.bot is None:
-            raise DeliveryError("Telegram is not connected yet")
+            raise DeliveryError("Telegram is not connected yet", retry_after=2.0)
         try:
             chat_id = int(room.room_id)
         except ValueError:
@@ -87,6 +104,9 @@ class TelegramMessenger:
             raise DeliveryError(reason, permanent=True) from None
         chat_id = self.moved.get(chat_id, chat_id)
         parts = outgoing(reply)
+        texts = sum(1 for p in parts if isinstance(p, TextPart))
+        if texts > MAX_PARTS:
+            raise TooLarge(f"{texts} Telegram messages, more than {MAX_PARTS}")
         done = self._progress.get(txn_id, 0)
         for index in range(done, len(parts)):
             await self.pacer.wait(chat_id)

@@ -1,11 +1,12 @@
 """The Telegram connection: python-telegram-bot started by hand inside our event loop.
 
 Updates are taken here (long polling or a webhook), one at a time, and handled in `updates`
-(translation in `translate`, into `App.handle`; the direct reply goes back through the
-messenger). The marks of what was taken and answered are kept in `marks`.
+(translation in `translate`, into `App.handle`, which writes the direct reply to the outbox;
+the outbox delivery sends it through the messenger). The marks of what was taken and
+answered are kept in `marks`.
 
-An update is done for Telegram only once it was handled and answered (see `_take`): nothing
-is lost in a crash, and nothing answered is answered again after it.
+An update is done for Telegram only once it was handled and its reply kept (see `_take`):
+nothing is lost in a crash, and nothing answered is answered again after it.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class TelegramService:
             await self._start_webhook()
         else:
             self._poller = asyncio.create_task(self._poll(), name="telegram polling")
+        app.outbox_changed.set()  # what waited for the connection goes out now
 
     async def stop(self) -> None:
         """Lets the update in hand finish; Telegram is told what was taken (else it would
@@ -195,6 +197,7 @@ class TelegramService:
             self._webhook_runner = None
         await application.shutdown()
         self.application = None
+        self._messenger.bot = None
 
     async def publish_menus(self) -> None:
         """The command menu in German and English; coordinator commands for administrators."""

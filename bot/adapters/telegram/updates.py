@@ -1,11 +1,11 @@
-"""One Telegram update into the core: translated (`translate`), handed to `App.handle`, and
-the direct reply sent back. Besides translating, this only asks Telegram what the core needs
-to know: who administers a group (cached), and whether the bot itself can see joins and
-leaves (after /setup or /link, and when it loses its rights)."""
+"""One Telegram update into the core: translated (`translate`) and handed to `App.handle`,
+which writes the direct reply to the outbox (sent from there, quoting the command).
+Besides translating, this only asks Telegram what the core needs to know: who administers
+a group (cached), and whether the bot itself can see joins and leaves (after /setup or
+/link, and when it loses its rights)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -30,7 +30,6 @@ from bot.adapters.telegram.translate import (
     room_of,
 )
 from bot.core.events import Event, MessageEvent
-from bot.core.messenger import DeliveryError
 from bot.core.reply import Reply
 
 if TYPE_CHECKING:
@@ -39,9 +38,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _E = TypeVar("_E", bound=Event)
-
-MAX_REPLY_WAIT = 10.0
-"""Longer flood waits are not waited out for a direct reply (it would hold up every chat)."""
 
 
 class Updates:
@@ -65,8 +61,8 @@ class Updates:
         """Updates up to this id were pending at the start (see `TelegramService`)."""
 
     async def handle(self, update: Update, answered: bool = False) -> bool:
-        """Whether anything was said in reply. An update `answered` before a restart is only
-        reported to the app, to be counted."""
+        """Whether anything was said in reply (written to the outbox). An update `answered`
+        before a restart is only reported to the app, to be counted."""
         if update.chat_member is not None:
             change = update.chat_member
             self.admins.forget(change.chat.id)
@@ -118,11 +114,15 @@ class Updates:
             await self.app.handle(event)
 
     def _stamped(self, event: _E | None, update: Update, part: str = "") -> _E | None:
-        """The event with the update's id (`part` tells apart several events of one update)."""
+        """The event with the update's id (`part` tells apart several events of one update)
+        and its date: Telegram may start its ids anew after a quiet week, and a record of
+        the old id must not make a new update look like a replay."""
         if event is None:
             return None
         replayed = update.update_id <= self.replayable_until
-        return replace(event, event_id=f"{update.update_id}{part}", maybe_replayed=replayed)
+        when = _date(update)
+        stamp = f"{update.update_id}{part}" + (f"@{when}" if when is not None else "")
+        return replace(event, event_id=stamp, maybe_replayed=replayed)
 
     async def _on_text(self, message: Message, update: Update, answered: bool) -> bool:
         admin_ids: frozenset[int] | None = None
@@ -140,12 +140,12 @@ class Updates:
             return False
         links_room = command and self.app.links_room(event)
         linked_before = links_room and await self.app.room_language(event.room) is not None
-        reply = await self.app.handle(event)
+        reply = await self.app.handle(event, answers=str(message.message_id))
         if reply is None:
             return False
         if links_room and not linked_before and is_group(message):
-            reply = await self._with_rights_warning(event, reply)
-        return await self._reply(event, reply, message.message_id)
+            await self._warn_if_no_rights(event)
+        return True
 
     async def _on_press(self, query: CallbackQuery, update: Update, answered: bool) -> bool:
         """A button under a question: the core decides, as if the presser had typed it.
@@ -170,18 +170,17 @@ class Updates:
         if event is None or not isinstance(message, Message):
             await self._answer_press(query, None)
             return False
-        reply = await self.app.handle(event)
         asker = question_asker(message)
         if asker is not None and asker != event.sender.identity:
+            reply = await self.app.handle(event, deliver=False)
             return await self._answer_press(query, callback_answer(reply))
+        reply = await self.app.handle(event, answers=str(message.message_id))
         await self._answer_press(query, None)
         try:
             await self.bot.edit_message_reply_markup(message.chat.id, message.message_id)
         except TelegramError as error:
             log.info("Telegram: could not remove the buttons of a question: %s", error)
-        if reply is None:
-            return False
-        return await self._reply(event, reply, message.message_id)
+        return reply is not None
 
     async def _answer_press(self, query: CallbackQuery, text: str | None) -> bool:
         """Whether a notice was shown (an empty answer only stops the button's spinner)."""
@@ -236,48 +235,33 @@ class Updates:
             self.app.catalog.para(lang, "telegram.not_admin.how"),
         )
 
-    async def _with_rights_warning(self, event: MessageEvent, reply: Reply) -> Reply:
-        """After a room was linked: warn if the bot is no administrator of the group."""
+    async def _warn_if_no_rights(self, event: MessageEvent) -> None:
+        """After a room was linked: warn (after the reply) if the bot is no administrator of
+        the group."""
         lang = await self.app.room_language(event.room)
         if lang is None:
-            return reply
+            return
         try:
             me = await self.bot.get_chat_member(int(event.room.room_id), self.bot.id)
         except TelegramError as error:
             log.warning("Telegram: cannot check my own rights: %s", error)
-            return reply
-        if is_admin_status(me):
-            return reply
-        return Reply((*reply.blocks, *self._not_admin(lang).blocks), reply.attachments)
+            return
+        if not is_admin_status(me):
+            await self.app.say(event.room, self._not_admin(lang))
 
     async def _warn_not_admin(self, chat_id: int) -> bool:
         """The bot lost its administrator rights in a linked group: say what that costs."""
         lang = await self.app.room_language(room_of(chat_id))
         if lang is None:
             return False
-        try:
-            await self.messenger.deliver(
-                room_of(chat_id), self._not_admin(lang), f"demoted:{chat_id}"
-            )
-        except DeliveryError as error:
-            log.warning("Telegram: could not warn group %s: %s", chat_id, error)
-            return False
+        await self.app.say(room_of(chat_id), self._not_admin(lang))
         return True
 
-    async def _reply(self, event: MessageEvent, reply: Reply, reply_to: int) -> bool:
-        """The direct answer, and whether it went out; a short flood wait is waited out here,
-        once or twice."""
-        txn_id = f"direct:{event.room.room_id}:{reply_to}"
-        for _attempt in range(3):
-            try:
-                await self.messenger.deliver(event.room, reply, txn_id, reply_to=reply_to)
-                return True
-            except DeliveryError as error:
-                wait = error.retry_after
-                if error.permanent or wait is None or wait > MAX_REPLY_WAIT:
-                    log.warning("Telegram: reply to %s failed: %s", event.room.room_id, error)
-                    return False
-                log.info("Telegram: asked to wait %ss before replying", wait)
-                await asyncio.sleep(wait)
-        log.warning("Telegram: gave up replying to %s", event.room.room_id)
-        return False
+
+def _date(update: Update) -> int | None:
+    """When the update happened (seconds), if it says."""
+    for source in (update.effective_message, update.chat_member, update.my_chat_member):
+        date = getattr(source, "date", None)
+        if date is not None:
+            return int(date.timestamp())
+    return None
