@@ -1,0 +1,204 @@
+"""The reminder kinds pinned: action items (planned at 09:00 three days before and on the
+due date, their texts for a person and for a member, switched by their setting), minutes
+reminders for every held meeting that lacks minutes (one meeting left out does not stop
+the later ones), and the keys the kinds store (a changed key would plan a reminder that was
+already sent a second time after an upgrade)."""
+
+from __future__ import annotations
+
+from bot.core.model import Reminder
+from storage.database import Database
+from tests.harness import ConsoleBot, heads
+from tests.test_reminders import SETUP, pending
+
+SESSION = """
+@anna: /termin 24.11. 10 Uhr
+:time 2026-11-24 10:00
+@bernd: /sitzungsbeginn
+@bernd: /aufgabe Goch Angebote einholen bis 15.12.2026
+@bernd: /aufgabe carla Entwurf schicken bis 1.12.2026
+@bernd: /aufgabe Kleve ohne Datum
+@bernd: /sitzungsende
+"""
+"""A meeting hosted by Goch on 24.11., its minutes written in the session, three action
+items: one for the member Goch, one for the person carla, one without a due date."""
+
+
+async def reminders(database: Database, kind: str) -> list[Reminder]:
+    async with database.uow() as uow:
+        return [r for r in await uow.reminders.of_partnership(1) if r.kind == kind]
+
+
+def about(out: list[str], word: str) -> list[str]:
+    return [message for message in out if word in message]
+
+
+async def test_action_items_are_reminded_three_days_before_and_on_the_day(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + SESSION)
+    assert [p for p in await pending(sqlite_database) if p[0] == "action_due"] == [
+        ("action_due", "28.11.2026 09:00"),
+        ("action_due", "01.12.2026 09:00"),
+        ("action_due", "12.12.2026 09:00"),
+        ("action_due", "15.12.2026 09:00"),
+    ]
+    assert about(await bot.say(":time 2026-11-28 08:59"), "Aufgabe") == []
+    assert about(await bot.say(":time 2026-11-28 09:00"), "Aufgabe") == [
+        "[main] bot: Aufgabe 2 für carla ist in 3 Tagen fällig (01.12.2026): Entwurf schicken\n"
+        "  An: carla"
+    ]
+    assert about(await bot.say(":time 2026-12-01 09:00"), "Aufgabe") == [
+        "[main] bot: Aufgabe 2 für carla ist heute fällig (01.12.2026): Entwurf schicken\n"
+        "  An: carla"
+    ]
+    assert about(await bot.say(":time 2026-12-12 09:00"), "Aufgabe") == [
+        "[main] bot: Aufgabe 1 für Goch ist in 3 Tagen fällig (15.12.2026): Angebote einholen\n"
+        "  An: bernd"
+    ]
+    assert about(await bot.say(":time 2026-12-15 09:00"), "Aufgabe") == [
+        "[main] bot: Aufgabe 1 für Goch ist heute fällig (15.12.2026): Angebote einholen\n"
+        "  An: bernd"
+    ]
+    assert {r.status for r in await reminders(sqlite_database, "action_due")} == {"sent"}
+
+
+async def test_action_reminders_in_english(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
+    await bot.say(
+        ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Goch\n"
+        "@bernd: /iam Goch\n@anna: /schedule 24 Nov 10am\n:time 2026-11-24 10:00\n"
+        "@bernd: /startmeeting\n@bernd: /action Goch get offers until 1 Dec 2026\n"
+        "@bernd: /endmeeting"
+    )
+    out = about(await bot.say(":time 2026-12-01 09:00"), "Action item")
+    assert heads(out) == [
+        "[main] bot: Action item 1 for Goch is due in 3 days (1 Dec 2026): get offers",
+        "[main] bot: Action item 1 for Goch is due today (1 Dec 2026): get offers",
+    ]
+
+
+async def test_action_reminders_follow_their_setting(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + SESSION)
+    await bot.say("@anna: /einstellungen erinnerungen aufgaben 5, 1")
+    assert [p for p in await pending(sqlite_database) if p[0] == "action_due"] == [
+        ("action_due", "26.11.2026 09:00"),
+        ("action_due", "30.11.2026 09:00"),
+        ("action_due", "10.12.2026 09:00"),
+        ("action_due", "14.12.2026 09:00"),
+    ]
+    await bot.say("@anna: /einstellungen erinnerungen aufgaben aus")
+    assert [p for p in await pending(sqlite_database) if p[0] == "action_due"] == []
+    assert about(await bot.say(":time 2026-12-15 09:00"), "Aufgabe") == []
+
+
+async def test_a_done_action_item_is_not_reminded(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + SESSION + "@carla: /erledigt 2")
+    assert [p for p in await pending(sqlite_database) if p[0] == "action_due"] == [
+        ("action_due", "12.12.2026 09:00"),
+        ("action_due", "15.12.2026 09:00"),
+    ]
+    assert about(await bot.say(":time 2026-12-02 09:00"), "Aufgabe") == []
+
+
+async def test_the_keys_of_the_planned_kinds_stay_as_stored(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + SESSION + "@anna: /termin 10.12. 14 Uhr\n:time 2026-11-24 10:30")
+    async with sqlite_database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1, ("pending",))
+    assert sorted((r.kind, r.key, r.payload) for r in rows if r.kind != "action_due") == [
+        ("agenda_deadline", "2@20261203T1300Z-2d", {
+            "meeting": 2, "deadline": "20261203T1300Z", "days": 2}),
+        ("agenda_posted", "2@20261203T1300Z", {"meeting": 2, "deadline": "20261203T1300Z"}),
+        ("checkpoint", "2@20261210T1300Z", {"meeting": 2}),
+        ("meeting_ahead", "2@20261210T1300Z-14d", {
+            "meeting": 2, "starts_at": "20261210T1300Z", "days": 14}),
+        ("meeting_ahead", "2@20261210T1300Z-1d", {
+            "meeting": 2, "starts_at": "20261210T1300Z", "days": 1}),
+    ]  # fmt: skip
+    actions = sorted((r.key, r.payload) for r in rows if r.kind == "action_due")
+    assert actions == [
+        ("1@2026-12-15-0d", {"action": 1, "due": "2026-12-15", "days": 0}),
+        ("1@2026-12-15-3d", {"action": 1, "due": "2026-12-15", "days": 3}),
+        ("2@2026-12-01-0d", {"action": 2, "due": "2026-12-01", "days": 0}),
+        ("2@2026-12-01-3d", {"action": 2, "due": "2026-12-01", "days": 3}),
+    ]
+
+
+async def test_schedule_and_minutes_keys_stay_as_stored(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30")
+    async with sqlite_database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1, ("pending",))
+    assert sorted((r.kind, r.key, r.payload) for r in rows) == [
+        ("minutes_due", "1-10d", {"meeting": 1, "days": 10}),
+        ("minutes_due", "1-3d", {"meeting": 1, "days": 3}),
+        ("schedule_next", "1/2027-3-0/2026-11-27", {"member": 1}),
+    ]
+
+
+# --- minutes: every held meeting without minutes, whatever comes before it ----------------
+
+
+async def minutes_pending(database: Database) -> list[tuple[str, str]]:
+    return [p for p in await pending(database) if p[0] == "minutes_due"]
+
+
+async def test_minutes_written_for_one_meeting_still_plans_them_for_the_next(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + SESSION + "@anna: /termin 1.12. 10 Uhr\n:time 2026-12-01 10:30")
+    assert await minutes_pending(sqlite_database) == [
+        ("minutes_due", "04.12.2026 10:00"),
+        ("minutes_due", "11.12.2026 10:00"),
+    ]
+    out = await bot.say(":time 2026-12-04 10:00")
+    assert heads(about(out, "Protokoll")) == [
+        "[main] bot: Das Protokoll des Treffens vom Di., 01.12.2026, 10:00 fehlt noch. Kleve hat "
+        "eingeladen und schreibt es, zum Beispiel mit: /protokoll neu Anwesend: Goch, Kleve …"
+    ]
+
+
+async def test_an_old_meeting_left_out_still_plans_minutes_for_a_later_one(
+    sqlite_database: Database,
+) -> None:
+    """The first meeting is past the horizon of the latest minutes reminder (10 days)."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30")
+    await bot.say("@anna: /termin 8.12. 10 Uhr\n:time 2026-12-08 10:30")
+    assert await minutes_pending(sqlite_database) == [
+        ("minutes_due", "11.12.2026 10:00"),
+        ("minutes_due", "18.12.2026 10:00"),
+    ]
+
+
+async def test_a_host_who_left_still_plans_minutes_for_the_next_host(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(
+        SETUP + "@anna: /mitglied neu Xanten\n@anna: /termin 24.11. 10 Uhr\n"
+        ":time 2026-11-24 10:30\n@anna: /mitglied entfernen Goch Austritt\n@anna: /ja"
+    )
+    assert await minutes_pending(sqlite_database) == []
+    await bot.say("@anna: /termin 1.12. 10 Uhr\n:time 2026-12-01 10:30")
+    assert await minutes_pending(sqlite_database) == [
+        ("minutes_due", "04.12.2026 10:00"),
+        ("minutes_due", "11.12.2026 10:00"),
+    ]
+
+
+async def test_minutes_reminders_follow_their_setting(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30")
+    await bot.say("@anna: /einstellungen erinnerungen protokoll 1, 20")
+    assert await minutes_pending(sqlite_database) == [
+        ("minutes_due", "25.11.2026 10:00"),
+        ("minutes_due", "14.12.2026 10:00"),
+    ]
+    await bot.say("@anna: /einstellungen erinnerungen protokoll aus")
+    assert await minutes_pending(sqlite_database) == []
