@@ -1,0 +1,144 @@
+"""Each kind's rule for a reminder fired late (the bot was down), pinned at its boundary:
+exactly at the limit it is still sent, a second later it is dropped."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.core.model import Reminder
+from storage.database import Database
+from tests.harness import ConsoleBot
+from tests.test_reminders import BERLIN, SETUP
+
+SECOND = timedelta(seconds=1)
+LATE = pytest.mark.parametrize(("after", "status"), [(timedelta(0), "sent"), (SECOND, "dropped")])
+
+
+async def started(database: Database, script: str) -> ConsoleBot:
+    bot = await ConsoleBot.start(database)
+    await bot.say(SETUP + script)
+    return bot
+
+
+async def fire_at(bot: ConsoleBot, when: datetime) -> list[str]:
+    """Jump to `when` (the bot was down since) and fire what is due, as after a restart."""
+    start = len(bot.output)
+    bot.clock.set(when)
+    await bot.scheduler.fire_all()
+    await bot.delivery.deliver_due()
+    return bot.output[start:]
+
+
+async def find(database: Database, kind: str, due: str) -> Reminder:
+    """The reminder of `kind` due at the local time `due` (dd.mm.yyyy hh:mm)."""
+    async with database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1)
+    (found,) = [
+        r
+        for r in rows
+        if r.kind == kind
+        and r.status == "pending"
+        and r.due_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M") == due
+    ]
+    return found
+
+
+async def _status(database: Database, reminder: Reminder) -> str:
+    async with database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1)
+    return next(r.status for r in rows if r.id == reminder.id)
+
+
+def local(text: str) -> datetime:
+    return datetime.strptime(text, "%d.%m.%Y %H:%M").replace(tzinfo=BERLIN)
+
+
+@LATE
+async def test_an_adhoc_reminder_is_sent_up_to_a_day_late(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "@bernd: /erinnern morgen 10 Uhr Bericht schicken")
+    reminder = await find(sqlite_database, "adhoc", "24.11.2026 10:00")
+    out = await fire_at(bot, local("25.11.2026 10:00") + after)
+    sent = [m for m in out if "Bericht schicken" in m]
+    assert await _status(sqlite_database, reminder) == status
+    assert sent == (
+        [
+            "[main] bot: Erinnerung von bernd: Bericht schicken\n"
+            "  (verspätet – fällig war Di., 24.11.2026, 10:00)"
+        ]
+        if not after
+        else []
+    )
+
+
+@LATE
+async def test_schedule_next_is_sent_up_to_six_days_late(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "")
+    reminder = await find(sqlite_database, "schedule_next", "26.11.2026 09:00")
+    await fire_at(bot, local("02.12.2026 09:00") + after)
+    assert await _status(sqlite_database, reminder) == status
+
+
+@LATE
+async def test_minutes_due_is_sent_up_to_seven_days_late(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30")
+    first = await find(sqlite_database, "minutes_due", "27.11.2026 10:00")
+    second = await find(sqlite_database, "minutes_due", "04.12.2026 10:00")
+    out = await fire_at(bot, local("04.12.2026 10:00") + after)
+    assert await _status(sqlite_database, first) == status
+    assert await _status(sqlite_database, second) == "sent"
+    assert len([m for m in out if "Das Protokoll des Treffens" in m]) == (2 if not after else 1)
+
+
+@LATE
+async def test_an_action_item_is_reminded_up_to_a_day_after_its_due_date(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(
+        sqlite_database,
+        "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:00\n@bernd: /sitzungsbeginn\n"
+        "@bernd: /aufgabe carla Entwurf schicken bis 1.12.2026\n@bernd: /sitzungsende",
+    )
+    before = await find(sqlite_database, "action_due", "28.11.2026 09:00")
+    on_the_day = await find(sqlite_database, "action_due", "01.12.2026 09:00")
+    out = await fire_at(bot, local("02.12.2026 09:00") + after)
+    assert await _status(sqlite_database, before) == status
+    assert await _status(sqlite_database, on_the_day) == status
+    assert len([m for m in out if "Entwurf schicken" in m]) == (2 if not after else 0)
+
+
+@pytest.mark.parametrize(("after", "status"), [(-SECOND, "sent"), (timedelta(0), "dropped")])
+async def test_the_agenda_deadline_reminder_is_dropped_once_the_deadline_passed(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "@anna: /termin 10.12. 14 Uhr")
+    reminder = await find(sqlite_database, "agenda_deadline", "01.12.2026 14:00")
+    await fire_at(bot, local("03.12.2026 14:00") + after)
+    assert await _status(sqlite_database, reminder) == status
+
+
+@pytest.mark.parametrize(("after", "status"), [(-SECOND, "sent"), (timedelta(0), "dropped")])
+async def test_the_agenda_posted_reminder_is_dropped_once_the_meeting_started(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "@anna: /termin 10.12. 14 Uhr")
+    reminder = await find(sqlite_database, "agenda_posted", "03.12.2026 14:00")
+    await fire_at(bot, local("10.12.2026 14:00") + after)
+    assert await _status(sqlite_database, reminder) == status
+
+
+@pytest.mark.parametrize(("after", "status"), [(-SECOND, "sent"), (timedelta(0), "dropped")])
+async def test_the_meeting_ahead_reminder_is_dropped_once_the_meeting_started(
+    sqlite_database: Database, after: timedelta, status: str
+) -> None:
+    bot = await started(sqlite_database, "@anna: /termin 10.12. 14 Uhr")
+    reminder = await find(sqlite_database, "meeting_ahead", "09.12.2026 14:00")
+    await fire_at(bot, local("10.12.2026 14:00") + after)
+    assert await _status(sqlite_database, reminder) == status
