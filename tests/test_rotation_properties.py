@@ -187,3 +187,18 @@ def test_hosting_by_a_member_out_of_turn_counts_its_place_as_passed() -> None:
         "Bonn",
         "Goch",
     ]
+
+
+def test_the_furthest_place_hosted_this_round_counts_as_passed() -> None:
+    """Kleve hosted out of turn, then Aachen: the round has passed Kleve's place, not only
+    Aachen's, so Goch (between them) joining now waits for the next round."""
+    events: list[RotationEvent] = [Joined(m, T0) for m in (1, 3, 7, 9)]
+    events += [Hosted(7, T0), Hosted(1, T0), Joined(6, T0)]
+    assert names(replay(NAMES, events).upcoming(6)) == [
+        "Bonn",
+        "Xanten",
+        "Aachen",
+        "Bonn",
+        "Goch",
+        "Kleve",
+    ]
