@@ -202,3 +202,81 @@ async def test_minutes_reminders_follow_their_setting(sqlite_database: Database)
     ]
     await bot.say("@anna: /einstellungen erinnerungen protokoll aus")
     assert await minutes_pending(sqlite_database) == []
+
+
+async def test_minutes_reminders_survive_a_replan_between_their_offsets(
+    sqlite_database: Database,
+) -> None:
+    """Five days after the meeting the 10-day reminder is still wanted: any change re-plans,
+    and the horizon is the largest offset, not the smallest."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-29 10:00")
+    await bot.say("@anna: /mitglied neu Xanten")
+    assert await minutes_pending(sqlite_database) == [("minutes_due", "04.12.2026 10:00")]
+
+
+# --- the rest of the kinds: texts, weekly repetition, settings -----------------------------
+
+
+async def test_schedule_next_repeats_weekly_until_a_meeting_is_set(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + ":time 2026-11-26 09:00")
+    assert await pending(sqlite_database) == [("schedule_next", "03.12.2026 09:00")]
+
+
+async def test_a_state_met_exactly_at_a_weekly_slot_plans_the_next_one(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database, now="2026-11-26 09:00")
+    await bot.say(SETUP)
+    assert await pending(sqlite_database) == [("schedule_next", "03.12.2026 09:00")]
+
+
+async def test_meeting_and_agenda_reminders_say_everything(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 10.12. 14 Uhr im Rathaus Goch")
+    out = await bot.say(":time 2026-12-01 14:00")
+    assert out == [
+        "[main] bot: Erinnerung: In 14 Tagen trifft sich die Partnerschaft Klima-Allianz "
+        "Niederrhein: Do., 10.12.2026, 14:00, Rathaus Goch.\n  Gastgeber und Protokoll: Goch.",
+        "[main] bot: Noch bis Do., 03.12.2026, 14:00 können Tagesordnungspunkte für das Treffen "
+        "am Do., 10.12.2026, 14:00 vorgeschlagen werden, zum Beispiel: /tagesordnung neu "
+        "Radverkehrskonzept abstimmen #mobilität. Bisher vorgeschlagen:\n  (noch keine Punkte)",
+    ]
+
+
+async def test_the_settings_show_each_group_and_keep_its_bounds(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP)
+    assert await bot.text("@anna: /einstellungen erinnerungen") == (
+        "[main] bot: Automatische Erinnerungen:\n"
+        "  • Treffen steht an (treffen): 14, 1 Tage vorher\n"
+        "  • Frist für die Tagesordnung (tagesordnung): 2 Tage vorher\n"
+        "  • Protokoll fehlt (protokoll): 3, 10 Tage danach\n"
+        "  • Nächstes Treffen planen (terminplanung): wöchentlich ab 6 Wochen vorher\n"
+        "  • Aufgaben fällig (aufgaben): 3, 0 Tage vorher\n"
+        "  Ändern (Koordination): /einstellungen erinnerungen <Art> an|aus|<Tage>, zum "
+        "Beispiel /einstellungen erinnerungen treffen 14,1"
+    )
+    refused = {
+        "treffen 61": "höchstens 5 Zahlen von 1 bis 60",
+        "tagesordnung 0": "höchstens 5 Zahlen von 1 bis 14",
+        "tagesordnung 15": "höchstens 5 Zahlen von 1 bis 14",
+        "protokoll 0": "höchstens 5 Zahlen von 1 bis 60",
+        "protokoll 61": "höchstens 5 Zahlen von 1 bis 60",
+        "terminplanung 0": "höchstens 1 Zahlen von 1 bis 26",
+        "terminplanung 27": "höchstens 1 Zahlen von 1 bis 26",
+        "aufgaben 31": "höchstens 5 Zahlen von 0 bis 30",
+    }
+    for setting, why in refused.items():
+        value = setting.split()[1]
+        assert f"„{value}“ geht nicht: {why}." in await bot.text(
+            f"@anna: /einstellungen erinnerungen {setting}"
+        )
+    accepted = ["treffen 60", "tagesordnung 14, 1", "protokoll 60", "terminplanung 26"]
+    for setting in [*accepted, "aufgaben 30, 0"]:
+        assert "eingestellt" in await bot.text(f"@anna: /einstellungen erinnerungen {setting}")
