@@ -37,7 +37,7 @@ class Recorder:
 
     platform: str
     attempts: list[tuple[str, str, str]] = field(default_factory=list)
-    failures: dict[str, list[DeliveryError]] = field(default_factory=dict)
+    failures: dict[str, list[Exception]] = field(default_factory=dict)
 
     async def send(self, room: RoomRef, reply: Reply, txn_id: str, **_: Any) -> None:
         self.attempts.append((room.room_id, txn_id, render_plain(reply)))
@@ -209,15 +209,41 @@ async def test_a_lost_room_without_coordinators_says_so(database: Database) -> N
         await uow.commit()
     matrix, telegram = Recorder("matrix"), Recorder("telegram")
     matrix.failures[LOST.room_id] = [DeliveryError("gone", permanent=True)]
-    runtime = await bootstrap(database, ManualClock(NOW), {"matrix": matrix, "telegram": telegram})
+    telegram.failures[QUIET.room_id] = [DeliveryError("timeout")]
+    clock = ManualClock(NOW)
+    runtime = await bootstrap(database, clock, {"matrix": matrix, "telegram": telegram})
     async with database.uow() as uow:
         await uow.outbox.add(p.id, LOST, Reply.of(Paragraph.of("eins")), NOW)
         await uow.commit()
+    assert await runtime.delivery.deliver_due() == 0
+    async with database.uow() as uow:
+        (notice,) = await uow.outbox.pending()
+    assert (notice.partnership_id, notice.room) == (p.id, QUIET)  # it belongs to the partnership
+    clock.set(NOW + backoff(0))
     assert await runtime.delivery.deliver_due() == 1
-    assert telegram.texts(QUIET) == [
+    assert telegram.texts(QUIET)[1:] == [
         "The room Plenum (Matrix) can no longer be reached – was I removed? Messages to it are "
         "on hold. Coordinators (-): please invite me again or unlink the room with /unlink."
     ]
+
+
+async def test_failures_are_logged_with_the_message_and_the_room(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What an operator greps for: the outbox uid, the room and the reason."""
+    uid = await world.post(SOUND, "eins")
+    world.matrix.failures[SOUND.room_id] = [DeliveryError("timeout")]
+    await world.delivery.deliver_due()
+    world.later(seconds=1)
+    world.matrix.failures[SOUND.room_id] = [RuntimeError("bug")]
+    await world.delivery.deliver_due()
+    room = "RoomRef(platform='matrix', room_id='!sound:example.org')"
+    messages = [r.getMessage() for r in caplog.records if r.name == "bot.delivery"]
+    assert messages[:2] == [
+        f"delivery of {uid} to {room} failed: timeout",
+        f"delivery of {uid} to {room} failed unexpectedly",
+    ]
+    assert await world.pending() == [("!sound:example.org", world.clock.now() + backoff(1), 2)]
 
 
 async def test_other_rooms_go_out_side_by_side_with_a_failing_one(world: World) -> None:
