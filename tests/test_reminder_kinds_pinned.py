@@ -6,10 +6,24 @@ already sent a second time after an upgrade)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
+import pytest
+
 from bot.core.model import Reminder
 from storage.database import Database
 from tests.harness import ConsoleBot, heads
 from tests.test_reminders import SETUP, pending
+
+
+@pytest.fixture(autouse=True)
+def _no_crash(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every reminder is sent or dropped by its kind's rule, never by the scheduler's safety
+    net for a reminder that crashes (which logs an error and drops it too)."""
+    yield
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
 
 SESSION = """
 @anna: /termin 24.11. 10 Uhr

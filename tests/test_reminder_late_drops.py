@@ -3,6 +3,8 @@ exactly at the limit it is still sent, a second later it is dropped."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +13,15 @@ from bot.core.model import Reminder
 from storage.database import Database
 from tests.harness import ConsoleBot
 from tests.test_reminders import BERLIN, SETUP
+
+
+@pytest.fixture(autouse=True)
+def _no_crash(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every reminder is sent or dropped by its kind's rule, never by the scheduler's safety
+    net for a reminder that crashes (which logs an error and drops it too)."""
+    yield
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
 
 SECOND = timedelta(seconds=1)
 LATE = pytest.mark.parametrize(("after", "status"), [(timedelta(0), "sent"), (SECOND, "dropped")])
