@@ -153,3 +153,45 @@ async def test_the_meeting_ahead_reminder_is_dropped_once_the_meeting_started(
     reminder = await find(sqlite_database, "meeting_ahead", "09.12.2026 14:00")
     await fire_at(bot, local("10.12.2026 14:00") + after)
     assert await _status(sqlite_database, reminder) == status
+
+
+# --- a reminder whose subject changed under it ---------------------------------------------
+
+STALE = {
+    "action done": ("action_due", {"action": 2, "due": "2026-12-01", "days": 0}),
+    "action moved": ("action_due", {"action": 1, "due": "2026-12-14", "days": 0}),
+    "action unknown": ("action_due", {"action": 99, "due": "2026-12-15", "days": 0}),
+    "meeting moved": ("meeting_ahead", {"meeting": 2, "starts_at": "20261210T1200Z", "days": 1}),
+    "meeting unknown": ("meeting_ahead", {"meeting": 99, "starts_at": "20261210T1300Z", "days": 1}),
+    "meeting held": ("meeting_ahead", {"meeting": 1, "starts_at": "20261124T0900Z", "days": 1}),
+    "deadline moved": ("agenda_deadline", {"meeting": 2, "deadline": "20261203T1200Z", "days": 2}),
+    "deadline unknown": ("agenda_deadline", {"meeting": 99, "deadline": "20261203T1300Z", "days": 2}),
+    "agenda moved": ("agenda_posted", {"meeting": 2, "deadline": "20261203T1200Z"}),
+    "agenda unknown": ("agenda_posted", {"meeting": 99, "deadline": "20261203T1300Z"}),
+    "minutes written": ("minutes_due", {"meeting": 1, "days": 3}),
+    "minutes not held": ("minutes_due", {"meeting": 2, "days": 3}),
+    "minutes unknown": ("minutes_due", {"meeting": 99, "days": 3}),
+    "schedule set": ("schedule_next", {"member": 1}),
+}  # fmt: skip
+"""Reminders the state no longer wants, as a race with a change or a row written by an older
+version could leave them pending: each kind's rule drops them (without a crash)."""
+
+
+async def test_a_reminder_whose_subject_changed_is_dropped(sqlite_database: Database) -> None:
+    bot = await started(
+        sqlite_database,
+        "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:00\n@bernd: /sitzungsbeginn\n"
+        "@bernd: /aufgabe Goch Angebote einholen bis 15.12.2026\n"
+        "@bernd: /aufgabe carla Entwurf schicken bis 1.12.2026\n@bernd: /sitzungsende\n"
+        "@carla: /erledigt 2\n@anna: /termin 10.12. 14 Uhr\n:time 2026-11-30 10:00",
+    )
+    now = bot.clock.now()
+    async with sqlite_database.uow() as uow:
+        for key, (kind, payload) in STALE.items():
+            await uow.reminders.add(1, kind, key, now, payload, now)
+        await uow.commit()
+    out = await fire_at(bot, now + timedelta(minutes=1))
+    async with sqlite_database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1)
+    assert {r.key: r.status for r in rows if r.key in STALE} == dict.fromkeys(STALE, "dropped")
+    assert out == []
