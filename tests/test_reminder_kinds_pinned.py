@@ -294,3 +294,24 @@ async def test_the_settings_show_each_group_and_keep_its_bounds(
     accepted = ["treffen 60", "tagesordnung 14, 1", "protokoll 60", "terminplanung 26"]
     for setting in [*accepted, "aufgaben 30, 0"]:
         assert "eingestellt" in await bot.text(f"@anna: /einstellungen erinnerungen {setting}")
+
+
+async def test_the_schedule_reminder_says_whom_and_how_and_only_to_the_next_host(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP)
+    now = bot.clock.now()
+    async with sqlite_database.uow() as uow:  # left over for Kleve, who is no longer next
+        await uow.reminders.add(1, "schedule_next", "stale", now, {"member": 1}, now)
+        await uow.commit()
+    assert await bot.say(":time 2026-11-26 09:00") == [
+        "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
+        "4. Quartal 2026 fällig und noch nicht geplant. Goch lädt ein.\n"
+        "  Bitte einen Termin festlegen, zum Beispiel: /termin nächsten Donnerstag 14 Uhr im "
+        "Rathaus Kleve\n"
+        "  An: bernd"
+    ]
+    async with sqlite_database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1)
+    assert [r.status for r in rows if r.key == "stale"] == ["dropped"]
