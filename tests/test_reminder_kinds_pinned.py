@@ -315,3 +315,53 @@ async def test_the_schedule_reminder_says_whom_and_how_and_only_to_the_next_host
     async with sqlite_database.uow() as uow:
         rows = await uow.reminders.of_partnership(1)
     assert [r.status for r in rows if r.key == "stale"] == ["dropped"]
+
+
+async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
+    await bot.say(
+        ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n"
+        "@anna: /member add Goch\n@bernd: /iam Goch"
+    )
+    said = [await bot.text(":time 2026-11-26 09:00")]
+    await bot.say("@anna: /schedule 10 Dec 2pm")
+    for when in ("2026-12-01 14:00", "2026-12-03 14:00", "2026-12-13 15:00"):
+        said.append(await bot.text(f":time {when}"))
+    assert said == [
+        "[main] bot: The next meeting of the partnership Climate Alliance is due in Q4 2026 and "
+        "not yet scheduled. Goch hosts it.\n  Please set a date, for example: /schedule next "
+        "Thursday 2pm at Kleve town hall\n  To: bernd",
+        "[main] bot: Reminder: the partnership Climate Alliance meets in 14 days: Thu, 10 Dec "
+        "2026, 14:00, Goch.\n  Host and minutes: Goch.\n"
+        "[main] bot: Agenda items for the meeting on Thu, 10 Dec 2026, 14:00 can be proposed "
+        "until Thu, 3 Dec 2026, 14:00, for example: /agenda add Agree on the cycling plan "
+        "#mobility. Proposed so far:\n  (no items yet)",
+        "[main] bot: The agenda for the meeting on Thu, 10 Dec 2026, 14:00 (Goch) is set:\n"
+        "  (no items yet)",
+        "[main] bot: Reminder: the partnership Climate Alliance meets tomorrow: Thu, 10 Dec 2026, "
+        "14:00, Goch.\n  Host and minutes: Goch.\n"
+        "[main] bot: The next meeting of the partnership Climate Alliance is due in Q1 2027 and "
+        "not yet scheduled. Kleve hosts it.\n  Please set a date, for example: /schedule next "
+        "Thursday 2pm at Kleve town hall\n"
+        "[main] bot: The minutes of the meeting on Thu, 10 Dec 2026, 14:00 are still missing. "
+        "Goch hosted it and writes them, for example with: /minutes add Present: Goch, Kleve …\n"
+        "  To: bernd",
+    ]
+
+
+async def test_a_left_over_minutes_reminder_for_a_host_who_left_is_dropped(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(
+        SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30\n"
+        "@anna: /mitglied entfernen Goch Austritt\n@anna: /ja"
+    )
+    now = bot.clock.now()
+    async with sqlite_database.uow() as uow:
+        await uow.reminders.add(1, "minutes_due", "stale", now, {"meeting": 1, "days": 3}, now)
+        await uow.commit()
+    assert about(await bot.say(":time 2026-11-24 11:00"), "Protokoll") == []
+    assert [
+        r.status for r in await reminders(sqlite_database, "minutes_due") if r.key == "stale"
+    ] == ["dropped"]
