@@ -365,3 +365,18 @@ async def test_a_left_over_minutes_reminder_for_a_host_who_left_is_dropped(
     assert [
         r.status for r in await reminders(sqlite_database, "minutes_due") if r.key == "stale"
     ] == ["dropped"]
+
+
+async def test_the_agenda_reminder_of_a_later_meeting_lists_only_its_own_items(
+    sqlite_database: Database,
+) -> None:
+    """An item goes to the next meeting; the one after it, reminded while the next is still
+    to come, does not list it."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(
+        SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /termin 17.12. 14 Uhr\n"
+        "@bernd: /tagesordnung neu Radverkehr\n:time 2026-12-07 14:00"
+    )
+    out = about(await bot.say(":time 2026-12-08 14:00"), "Tagesordnungspunkte")
+    assert [m.split("\n")[1:] for m in out] == [["  (noch keine Punkte)"]]
+    assert "17.12.2026" in out[0]
