@@ -324,7 +324,7 @@ async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Data
         "@anna: /member add Goch\n@bernd: /iam Goch"
     )
     said = [await bot.text(":time 2026-11-26 09:00")]
-    await bot.say("@anna: /schedule 10 Dec 2pm")
+    await bot.say("@anna: /schedule 10 Dec 2pm\n@bernd: /agenda add Cycling plan #mobility")
     for when in ("2026-12-01 14:00", "2026-12-03 14:00", "2026-12-13 15:00"):
         said.append(await bot.text(f":time {when}"))
     assert said == [
@@ -335,9 +335,9 @@ async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Data
         "2026, 14:00, Goch.\n  Host and minutes: Goch.\n"
         "[main] bot: Agenda items for the meeting on Thu, 10 Dec 2026, 14:00 can be proposed "
         "until Thu, 3 Dec 2026, 14:00, for example: /agenda add Agree on the cycling plan "
-        "#mobility. Proposed so far:\n  (no items yet)",
+        "#mobility. Proposed so far:\n  1. Cycling plan (#mobility) — Goch",
         "[main] bot: The agenda for the meeting on Thu, 10 Dec 2026, 14:00 (Goch) is set:\n"
-        "  (no items yet)",
+        "  1. Cycling plan (#mobility) — Goch",
         "[main] bot: Reminder: the partnership Climate Alliance meets tomorrow: Thu, 10 Dec 2026, "
         "14:00, Goch.\n  Host and minutes: Goch.\n"
         "[main] bot: The next meeting of the partnership Climate Alliance is due in Q1 2027 and "
