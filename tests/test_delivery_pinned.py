@@ -29,6 +29,7 @@ LOST = RoomRef("matrix", "!lost:example.org")
 SOUND = RoomRef("matrix", "!sound:example.org")
 QUIET = RoomRef("telegram", "-100200")
 ELSEWHERE = RoomRef("matrix", "!other-partnership:example.org")
+CONSOLE = RoomRef("console", "main")
 
 
 @dataclass
@@ -204,16 +205,16 @@ async def test_a_room_lost_twice_is_reported_once(world: World) -> None:
 async def test_a_lost_room_without_coordinators_says_so(database: Database) -> None:
     async with database.uow() as uow:
         p = await uow.partnerships.add("Klima-Allianz", "en", "Europe/Berlin", NOW)
-        await uow.rooms.add(p.id, LOST, "Plenum", NOW)
+        await uow.rooms.add(p.id, CONSOLE, "Plenum", NOW)
         await uow.rooms.add(p.id, QUIET, "Orga", NOW)
         await uow.commit()
-    matrix, telegram = Recorder("matrix"), Recorder("telegram")
-    matrix.failures[LOST.room_id] = [DeliveryError("gone", permanent=True)]
+    console, telegram = Recorder("console"), Recorder("telegram")
+    console.failures[CONSOLE.room_id] = [DeliveryError("gone", permanent=True)]
     telegram.failures[QUIET.room_id] = [DeliveryError("timeout")]
     clock = ManualClock(NOW)
-    runtime = await bootstrap(database, clock, {"matrix": matrix, "telegram": telegram})
+    runtime = await bootstrap(database, clock, {"console": console, "telegram": telegram})
     async with database.uow() as uow:
-        await uow.outbox.add(p.id, LOST, Reply.of(Paragraph.of("eins")), NOW)
+        await uow.outbox.add(p.id, CONSOLE, Reply.of(Paragraph.of("eins")), NOW)
         await uow.commit()
     assert await runtime.delivery.deliver_due() == 0
     async with database.uow() as uow:
@@ -222,7 +223,7 @@ async def test_a_lost_room_without_coordinators_says_so(database: Database) -> N
     clock.set(NOW + backoff(0))
     assert await runtime.delivery.deliver_due() == 1
     assert telegram.texts(QUIET)[1:] == [
-        "The room Plenum (Matrix) can no longer be reached – was I removed? Messages to it are "
+        "The room Plenum (console) can no longer be reached – was I removed? Messages to it are "
         "on hold. Coordinators (-): please invite me again or unlink the room with /unlink."
     ]
 
