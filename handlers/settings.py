@@ -8,7 +8,7 @@ from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.reply import BulletList, Reply, Text
 from bot.core.router import Router
-from bot.core.text import clean
+from bot.core.text import ascii_number, clean
 from bot.i18n import LANGUAGES
 from bot.usecases import settings
 from bot.usecases.plan import CADENCES
@@ -67,7 +67,7 @@ async def set_timezone(ctx: Context) -> None:
 
 async def set_max_contacts(ctx: Context) -> None:
     value = clean(ctx.args)
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    if not 1 <= (ascii_number(value) or 0) <= 5:
         raise UsageError("settings.bad_max_contacts", value=value[:20])
     await settings.change(ctx.call, settings.ChangeSetting("max_contacts", value))
 

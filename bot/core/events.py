@@ -1,8 +1,13 @@
-"""What the adapters hand to the core: one neutral event per platform happening."""
+"""What the adapters hand to the core: one neutral event per platform happening.
+
+Text from a platform is cleaned here, the one place every adapter's events pass: control
+characters and lone surrogates never reach a use case or the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from bot.core.text import drop_controls
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +37,9 @@ class Sender:
     display_name: str
     is_room_admin: bool = False
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", drop_controls(self.display_name))
+
 
 @dataclass(frozen=True)
 class MessageEvent:
@@ -44,6 +52,10 @@ class MessageEvent:
     maybe_replayed: bool = False
     """The adapter may have handed this event to the app before a crash (it came before the
     saved position): the app checks whether it was handled already."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", drop_controls(self.text))
+        object.__setattr__(self, "room_name", drop_controls(self.room_name))
 
 
 @dataclass(frozen=True)
