@@ -63,6 +63,17 @@ RELATIVE = (
     "am 2. März",
     "Ende des Monats",
 )
+EDGES = (
+    "31.12.9999 23:59",
+    "31.12.9999",
+    "31.12.9999 00:00",
+    "1.1.0001 00:30",
+    "1.1.0001",
+    "1.1.1 23:00",
+    "2.1.0001 00:00",
+    "30.12.9999 22:00",
+)
+"""The ends of what a datetime holds, which the partnership's zone may push beyond."""
 CADENCES = ("quarterly", "vierteljährlich", "monatlich", "half-yearly", "jährlich", "täglich")
 REMINDER_KINDS = ("treffen", "meeting", "tagesordnung", "protokoll", "terminplanung", "aufgaben")
 
@@ -140,6 +151,8 @@ class Gen:
         return self.pick(UNICODE_DIGITS) + "." + self.pick(UNICODE_DIGITS) + "."
 
     def when(self) -> str:
+        if self.rng.random() < 0.08:
+            return self.pick(EDGES)
         return (self.day() + " " + self.pick(TIMES)).strip()
 
     def zone(self) -> str:
