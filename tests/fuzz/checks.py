@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.usecases.plan import _events, _replay, current_plan
 from storage.database import Database
-from storage.models import Base
+from storage.models import Base, MeetingRow, RoomRow
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -57,6 +57,20 @@ async def read(database: Database) -> Rows:
             result = await connection.execute(select(table))
             tables[table.name] = [dict(row._mapping) for row in result]
     return tables
+
+
+async def next_meeting(database: Database, now: datetime) -> tuple[datetime, str] | None:
+    """The next scheduled meeting of any partnership, and a room of that partnership."""
+    query = (
+        select(MeetingRow.starts_at, RoomRow.external_id)
+        .join(RoomRow, RoomRow.partnership_id == MeetingRow.partnership_id)
+        .where(MeetingRow.status == "scheduled", MeetingRow.starts_at > now)
+        .order_by(MeetingRow.starts_at)
+        .limit(1)
+    )
+    async with database.engine.connect() as connection:
+        row = (await connection.execute(query)).first()
+    return (row[0], row[1]) if row else None
 
 
 def _by_id(rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
@@ -147,7 +161,10 @@ def _meetings(t: Rows, members: dict[Any, dict[str, Any]]) -> list[str]:
         ]
         if present and meeting["host_member_id"] is None:
             found.append(f"held meeting without host: {meeting}")
-    running = Counter(m["partnership_id"] for m in t["minutes"] if m["status"] == "running")
+    for minutes in t["minutes"]:
+        if minutes["status"] not in ("open", "final"):
+            found.append(f"minutes with status {minutes['status']!r}")
+    running = Counter(m["partnership_id"] for m in t["minutes"] if m["status"] == "open")
     found += [f"partnership {p} has {n} meetings running" for p, n in running.items() if n > 1]
     return found
 

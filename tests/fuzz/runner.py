@@ -34,6 +34,16 @@ another branch: (exception type, part of its message). The lead empties this lis
 merging that fix; until then such crashes are counted as known, not as failures."""
 
 RARE = {"cmd.setup": 0.3, "cmd.unlink": 0.2, "cmd.forgetme": 0.2, "cmd.forget": 0.5}
+IN_MEETING = {
+    "cmd.startmeeting",
+    "cmd.topic",
+    "cmd.info",
+    "cmd.decision",
+    "cmd.action",
+    "cmd.present",
+    "cmd.undo",
+    "cmd.endmeeting",
+}
 OFTEN = {"cmd.yes": 3.0, "cmd.no": 0.5, "cmd.schedule": 2.0, "cmd.remind": 2.0}
 
 
@@ -109,6 +119,13 @@ class Fuzzer:
         self.report = Report(seed)
         self.commands: list[Command] = list(bot.app.router.commands)
         self.weights = [RARE.get(c.key, OFTEN.get(c.key, 1.0)) for c in self.commands]
+        self.meeting_weights = [
+            w * (10 if c.key in IN_MEETING else 1)
+            for c, w in zip(self.commands, self.weights, strict=True)
+        ]
+        self.meeting_room: str | None = None
+        self.meeting_bursts = 0
+        """Bursts still to come in the room of a meeting whose day the clock moved to."""
         self.room_names = {(PLATFORM, room) for room in ROOMS}
         self.forgetting: set[tuple[str, str]] = set()
         self.tables: checks.Rows = {}
@@ -164,7 +181,10 @@ class Fuzzer:
 
     async def _burst(self, cases: int) -> tuple[str, set[int] | None]:
         """Some steps in one room; returns them and the partnerships they may change."""
-        room = self.rng.choice(ROOMS)
+        room = self.rng.choices(ROOMS, (0.5, 0.4, 0.1))[0]
+        in_meeting = self.meeting_bursts > 0 and self.meeting_room in ROOMS
+        if in_meeting:
+            room, self.meeting_bursts = self.meeting_room or room, self.meeting_bursts - 1
         before = await self._partnership_now(room)
         touched = {before} if before is not None else set()
         steps: list[str] = []
@@ -179,7 +199,7 @@ class Fuzzer:
             if self.rng.random() < 0.04:
                 steps.append(await self._membership(room, user))
                 continue
-            text = await self._say(room, user)
+            text = await self._say(room, user, in_meeting)
             steps.append(f"[{room}] @{user}: {text}")
             everyone |= self._forgets_everywhere(room, user, text)
         after = await self._partnership_now(room)
@@ -198,15 +218,16 @@ class Fuzzer:
             return True
         return False
 
-    def _next_line(self) -> tuple[str, str]:
+    def _next_line(self, in_meeting: bool) -> tuple[str, str]:
         gen = Gen(self.rng, self.world, self.bot.clock.now())
         if self.rng.random() < 0.05:
             return "-", chatter(gen)
-        command = self.rng.choices(self.commands, self.weights)[0]
+        weights = self.meeting_weights if in_meeting else self.weights
+        command = self.rng.choices(self.commands, weights)[0]
         return command.key, line(gen, command)
 
-    async def _say(self, room: str, user: str) -> str:
-        key, text = self._next_line()
+    async def _say(self, room: str, user: str, in_meeting: bool = False) -> str:
+        key, text = self._next_line(in_meeting)
         self.report.commands[key] += 1
         admin = user in ADMINS[room]
         event = MessageEvent(
@@ -257,8 +278,15 @@ class Fuzzer:
 
     async def _move_clock(self) -> str:
         self.report.cases += 1
+        now = self.bot.clock.now()
+        coming = await checks.next_meeting(self.bot.database, now)
         r = self.rng.random()
-        if r < 0.4:
+        if coming and r < 0.3:
+            # to a meeting's day, where meeting mode and the minutes can be tried
+            delta = coming[0] - now + timedelta(minutes=self.rng.randint(-90, 120))
+            delta = max(delta, timedelta(minutes=1))
+            self.meeting_room, self.meeting_bursts = coming[1], 4
+        elif r < 0.5:
             delta = timedelta(minutes=self.rng.randint(1, 600))
         elif r < 0.85:
             delta = timedelta(hours=self.rng.randint(6, 24 * 10))
