@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.context import Context
 from bot.core.errors import UsageError
@@ -54,10 +55,16 @@ async def set_language(ctx: Context) -> None:
     await settings.change(ctx.call, settings.ChangeSetting("language", _LANGUAGE_WORDS[value]))
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """The IANA names: `ZoneInfo("Europe")` opens a directory and raises IsADirectoryError."""
+    return frozenset(available_timezones())
+
+
 async def set_timezone(ctx: Context) -> None:
     value = clean(ctx.args)
     try:
-        if not value or len(value) > 64 or value.startswith(("/", ".")):
+        if not value or len(value) > 64 or value not in _zones():
             raise ValueError(value)
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as error:

@@ -98,3 +98,25 @@ async def test_nul_bytes_never_reach_the_database(database: Database) -> None:
     stored = [v for rows in (await snapshot(database)).values() for r in rows for v in r]
     assert not [v for v in stored if isinstance(v, str) and "\x00" in v]
     assert {"Bb", "Klima-Allianz", "Kleve", "R"} <= set(stored)
+
+
+async def test_a_time_zone_that_is_a_directory_is_refused(sqlite_database: Database) -> None:
+    """`ZoneInfo("Europe")` opens a directory of the zone database and raised
+    IsADirectoryError, which the handler did not expect (found by the fuzzer)."""
+    bot = await ConsoleBot.start(sqlite_database, now="2027-01-10 09:00")
+    await bot.say(MEETING)
+    for value in ("Europe", "America/Argentina", "zoneinfo"):
+        out = await bot.say(f"@anna: /einstellungen zeitzone {value}")
+        assert out == [
+            f"[main] bot: „{value}“ ist keine Zeitzone, die ich kenne. Gemeint ist ein IANA-Name"
+            " wie Europe/Berlin. Beispiel: /einstellungen zeitzone Europe/Berlin"
+        ]
+    assert "Asia/Kathmandu" in (await bot.text("@anna: /einstellungen zeitzone Asia/Kathmandu"))
+
+
+async def test_line_breaks_in_a_name_are_spaces(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database, now="2027-01-10 09:00")
+    await bot.say(MEETING)
+    await bot.app.handle(_event("/mitglied neu Kreis\nKleve\tWest\r\nNord"))
+    members = await bot.app.handle(_event("/mitglieder"))
+    assert members is not None and "Kreis Kleve West Nord" in render_plain(members)

@@ -19,14 +19,16 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def clean(text: str, multiline: bool = False) -> str:
-    """Strip control characters (keeping line breaks in multi-line text) and outer spaces.
+    """Strip control characters (keeping line breaks in multi-line text) and outer spaces;
+    in a single line, line breaks and tabs count as spaces ("Kleve\nGoch" is "Kleve Goch").
 
     Emoji, right-to-left text and zero-width characters are left alone: they are text.
     """
     kept = "".join(
         ch
         for ch in text
-        if unicodedata.category(ch) not in _CONTROL or (multiline and ch in _KEEP_IN_TEXT)
+        if unicodedata.category(ch) not in _CONTROL
+        or (ch in _KEEP_IN_TEXT if multiline else ch.isspace())
     )
     if not multiline:
         kept = " ".join(kept.split())

@@ -313,27 +313,29 @@ async def fuzz(bot: ConsoleBot, seed: int, cases: int, check_every: int = 1) -> 
     return await fuzzer.run(cases)
 
 
-async def replay(bot: ConsoleBot, log: list[tuple[str, ...]]) -> None:
-    """The steps of a run's log again, on a fresh bot after `SETUP` (to reproduce a finding)."""
+async def replay(bot: ConsoleBot, log: list[tuple[str, ...]]) -> list[str]:
+    """The steps of a run's log again, on a fresh bot after `SETUP` (to reproduce a finding);
+    returns the errors raised on the way, which do not stop it."""
     fuzzer = Fuzzer(bot, 0)
     await fuzzer.setup()
+    errors: list[str] = []
     for kind, *rest in log:
-        if kind == "time":
-            await bot.console.move_clock(rest[0])
-        elif kind == "say":
-            room, user, text = rest
-            event = MessageEvent(
-                RoomRef(PLATFORM, room),
-                Sender(Identity(PLATFORM, user), user, user in ADMINS[room]),
-                text,
-                room,
-            )
-            reply = await bot.app.handle(event)
-            if reply is not None:
-                bot.output.append(format_output(room, reply))
-        else:
-            ref, sender = RoomRef(PLATFORM, rest[0]), Sender(Identity(PLATFORM, rest[1]), rest[1])
-            await bot.app.handle(
-                JoinEvent(ref, sender) if kind == "join" else LeaveEvent(ref, sender)
-            )
-        await fuzzer._deliver()
+        try:
+            if kind == "time":
+                await bot.console.move_clock(rest[0])
+            elif kind == "say":
+                room, user, text = rest
+                sender = Sender(Identity(PLATFORM, user), user, user in ADMINS[room])
+                event = MessageEvent(RoomRef(PLATFORM, room), sender, text, room)
+                reply = await bot.app.handle(event)
+                if reply is not None:
+                    bot.output.append(format_output(room, reply))
+            else:
+                ref, who = RoomRef(PLATFORM, rest[0]), Sender(Identity(PLATFORM, rest[1]), rest[1])
+                await bot.app.handle(
+                    JoinEvent(ref, who) if kind == "join" else LeaveEvent(ref, who)
+                )
+            await fuzzer._deliver()
+        except Exception as error:
+            errors.append(f"{_signature(error)}: {error}")
+    return errors
