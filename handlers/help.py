@@ -22,7 +22,7 @@ def _line(ctx: Context, command: Command) -> tuple[Span, ...]:
 
 
 async def show_help(ctx: Context, router: Router) -> Reply:
-    if ctx.args.strip():
+    if ctx.args.strip().lstrip("/!").strip():
         return _one(ctx, router, ctx.args.strip())
     shown = [c for c in router.commands if not c.hidden]
     everyone = [c for c in shown if not c.permission.coordinators_only]

@@ -120,3 +120,11 @@ async def test_line_breaks_in_a_name_are_spaces(sqlite_database: Database) -> No
     await bot.app.handle(_event("/mitglied neu Kreis\nKleve\tWest\r\nNord"))
     members = await bot.app.handle(_event("/mitglieder"))
     assert members is not None and "Kreis Kleve West Nord" in render_plain(members)
+
+
+async def test_help_for_a_bare_slash_is_the_overview(sqlite_database: Database) -> None:
+    """`/hilfe /` raised IndexError (found by the fuzzer)."""
+    bot = await ConsoleBot.start(sqlite_database, now="2027-01-10 09:00")
+    overview = await bot.text("@anna: /hilfe")
+    for line in ("/hilfe /", "!hilfe !!", "/hilfe / "):
+        assert await bot.text(f"@anna: {line}") == overview
