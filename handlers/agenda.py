@@ -6,7 +6,7 @@ from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.reply import Reply
 from bot.core.router import Router
-from bot.core.text import clean
+from bot.core.text import ascii_number, clean
 from bot.i18n.agenda import agenda_view_blocks
 from bot.usecases import agenda
 
@@ -74,16 +74,14 @@ async def set_deadline(ctx: Context) -> None:
     """How many days before a meeting proposals are expected (0: until it starts); the
     chat channel tells every room."""
     value = clean(ctx.args).casefold().removesuffix("d").removesuffix("tage").strip()
-    if (
-        not value.isdigit()
-        or not agenda.MIN_DEADLINE_DAYS <= int(value) <= agenda.MAX_DEADLINE_DAYS
-    ):
+    days = ascii_number(value)
+    if days is None or not agenda.MIN_DEADLINE_DAYS <= days <= agenda.MAX_DEADLINE_DAYS:
         raise UsageError(
             "settings.bad_agenda_deadline",
             value=clean(ctx.args)[:20],
             max=agenda.MAX_DEADLINE_DAYS,
         )
-    await agenda.set_deadline(ctx.call, int(value))
+    await agenda.set_deadline(ctx.call, days)
 
 
 def register(router: Router) -> None:

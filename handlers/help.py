@@ -91,7 +91,7 @@ async def show_help(ctx: Context, router: Router) -> Reply:
     word = ctx.args.strip()
     if word.casefold() in ALL:
         return show_all(ctx, router)
-    if word:
+    if word.lstrip("/!").strip():
         return _one(ctx, router, word)
     situation = await help_uc.situation(ctx.call)
     name, keys = view(situation)

@@ -9,7 +9,7 @@ from bot.core.context import Context
 from bot.core.errors import UsageError, UserError
 from bot.core.reply import Attachment, BulletList, Reply, Text
 from bot.core.router import Router
-from bot.core.text import MAX_TEXT, clean
+from bot.core.text import MAX_TEXT, ascii_number, clean
 from bot.core.timefmt import local
 from bot.usecases import minutes
 from bot.usecases.minutes_render import (
@@ -21,7 +21,7 @@ from bot.usecases.minutes_render import (
 )
 
 MAX_ENTRY = 1000
-_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?$")
+_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?$", re.ASCII)
 
 
 def _entry_text(ctx: Context, missing: str) -> str:
@@ -109,7 +109,8 @@ def _read_day(ctx: Context, text: str) -> date | None:
 
 async def show(ctx: Context) -> Reply:
     wanted = clean(ctx.args)
-    if wanted and not wanted.isdigit() and _read_day(ctx, wanted) is None:
+    index = ascii_number(wanted)
+    if wanted and index is None and _read_day(ctx, wanted) is None:
         raise UsageError("minutes.bad_choice", value=wanted[:30])
     archive = await minutes.show(ctx.call)
     if not wanted:
@@ -133,8 +134,7 @@ async def show(ctx: Context) -> Reply:
             BulletList(lines, ordered=True),
             ctx.t("minutes.list_how"),
         )
-    if wanted.isdigit():
-        index = int(wanted)
+    if index is not None:
         if not 1 <= index <= len(archive):
             raise UserError("minutes.no_such", number=index, count=len(archive))
         doc = archive[index - 1]

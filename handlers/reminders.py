@@ -9,7 +9,7 @@ from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.reply import Block, Bold, BulletList, Reply, Span, Text, command_or_code
 from bot.core.router import Router
-from bot.core.text import MAX_TEXT, clean
+from bot.core.text import MAX_TEXT, ascii_number, clean
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date
 from bot.i18n.reminders import group_name, setting_text
 from bot.usecases import reminders
@@ -112,10 +112,10 @@ async def list_reminders(ctx: Context) -> Reply:
 
 
 async def cancel_reminder(ctx: Context) -> Reply:
-    number = clean(ctx.args).lstrip("#")
-    if not number.isdigit():
+    wanted = clean(ctx.args).lstrip("#")
+    if ascii_number(wanted) is None:
         raise UsageError("reminders.number_missing")
-    done = await reminders.cancel(ctx.call, reminders.CancelReminder(number))
+    done = await reminders.cancel(ctx.call, reminders.CancelReminder(wanted))
     return ctx.say("reminders.cancelled", number=done.number, text=done.text)
 
 
@@ -123,7 +123,7 @@ async def cancel_reminder(ctx: Context) -> Reply:
 
 _ON = {"on", "an", "ein", "ja", "yes"}
 _OFF = {"off", "aus", "nein", "no"}
-_NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;]\s*\d{1,3}|\s+\d{1,3})*$")
+_NUMBERS = re.compile(r"^\d{1,3}(?:\s*[,;]\s*\d{1,3}|\s+\d{1,3})*$", re.ASCII)
 
 
 def _shown_name(ctx: Context, name: str) -> str:

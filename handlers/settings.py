@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.context import Context
 from bot.core.errors import UsageError
 from bot.core.reply import BulletList, Reply, Text
 from bot.core.router import Router
-from bot.core.text import clean
+from bot.core.text import ascii_number, clean
 from bot.i18n import LANGUAGES
 from bot.usecases import settings
 from bot.usecases.plan import CADENCES
@@ -54,10 +55,16 @@ async def set_language(ctx: Context) -> None:
     await settings.change(ctx.call, settings.ChangeSetting("language", _LANGUAGE_WORDS[value]))
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """The IANA names: `ZoneInfo("Europe")` opens a directory and raises IsADirectoryError."""
+    return frozenset(available_timezones())
+
+
 async def set_timezone(ctx: Context) -> None:
     value = clean(ctx.args)
     try:
-        if not value or len(value) > 64 or value.startswith(("/", ".")):
+        if not value or len(value) > 64 or value not in _zones():
             raise ValueError(value)
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -67,7 +74,7 @@ async def set_timezone(ctx: Context) -> None:
 
 async def set_max_contacts(ctx: Context) -> None:
     value = clean(ctx.args)
-    if not value.isdigit() or not 1 <= int(value) <= 5:
+    if not 1 <= (ascii_number(value) or 0) <= 5:
         raise UsageError("settings.bad_max_contacts", value=value[:20])
     await settings.change(ctx.call, settings.ChangeSetting("max_contacts", value))
 

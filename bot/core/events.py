@@ -1,8 +1,13 @@
-"""What the adapters hand to the core: one neutral event per platform happening."""
+"""What the adapters hand to the core: one neutral event per platform happening.
+
+Text from a platform is cleaned here, the one place every adapter's events pass: control
+characters and lone surrogates never reach a use case or the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from bot.core.text import drop_controls
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +40,9 @@ class Sender:
     """The platform could not say whether they administer the room (its API failed): a
     refusal then says so, instead of "only administrators may"."""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", drop_controls(self.display_name))
+
 
 @dataclass(frozen=True)
 class MessageEvent:
@@ -47,6 +55,10 @@ class MessageEvent:
     maybe_replayed: bool = False
     """The adapter may have handed this event to the app before a crash (it came before the
     saved position): the app checks whether it was handled already."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", drop_controls(self.text))
+        object.__setattr__(self, "room_name", drop_controls(self.room_name))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import dateparser
 from bot.core.errors import UsageError, UserError
 from bot.core.model import ActionItem, Member, Partnership, Person
 from bot.core.permissions import Who
-from bot.core.text import match_key
+from bot.core.text import ascii_number, foreign_digits, match_key
 from bot.core.timefmt import local
 from bot.domain.due import read_vague_due, vague
 from bot.usecases.base import Call, use_case
@@ -66,7 +66,7 @@ def read_owner(members: list[Member], persons: list[Person], text: str) -> tuple
     raise UsageError("action.no_owner", name=(words[0] if words else "")[:60])
 
 
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4}|\d{2})?\.?$")
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(\d{4}|\d{2})?\.?$", re.ASCII)
 
 
 def _numeric_day(match: re.Match[str], today: date) -> date | None:
@@ -88,6 +88,8 @@ def read_due(text: str, now: datetime, timezone: str) -> tuple[str, date | None]
         return text, None
     wanted = match["when"].strip()
     base = local(now, timezone).replace(tzinfo=None)
+    if foreign_digits(wanted):
+        raise UsageError("action.bad_due", text=wanted[:40])
     numeric = _NUMERIC_DAY.match(wanted)
     if numeric is not None:
         day = _numeric_day(numeric, base.date())
@@ -199,9 +201,9 @@ class Closed:
 @use_case("actions.done", Who.CONTACT, Who.COORDINATOR, refusal="done.not_allowed")
 async def done(call: Call, number: str) -> Closed:
     """Close action item `number` (`#3` or `3`)."""
-    if not number.lstrip("#").isdigit():
+    wanted = ascii_number(number.lstrip("#"))
+    if wanted is None:
         raise UsageError("done.bad_number", value=number[:20])
-    wanted = int(number.lstrip("#"))
     partnership = call.partnership
     everything = await call.uow.actions.of_partnership(partnership.id)
     item = next((a for a in everything if a.number == wanted), None)

@@ -12,6 +12,7 @@ from bot.core.domain_events import DomainEvent
 from bot.core.errors import UsageError, UserError
 from bot.core.model import AgendaItem, Meeting, Member
 from bot.core.permissions import Permission, Who
+from bot.core.text import ascii_number
 from bot.i18n.agenda import agenda_blocks, standing_blocks
 from bot.usecases.agenda_queries import (
     FIELDS,
@@ -185,9 +186,9 @@ async def move(call: Call, command: MoveItem) -> Moved:
     items = current.items
     item = numbered(items, command.number)
     await call.authorize(move.permission, Facts(host=await host_of(call, current.meeting)))
-    if not command.position.isdigit() or not 1 <= int(command.position) <= len(items):
+    position = ascii_number(command.position)
+    if position is None or not 1 <= position <= len(items):
         raise UsageError("agenda.bad_position", value=command.position[:20], count=len(items))
-    position = int(command.position)
     order = [i for i in items if i.id != item.id]
     order.insert(position - 1, item)
     slots = sorted(i.position for i in items)

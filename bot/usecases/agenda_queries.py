@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from bot.core.errors import UsageError, UserError
 from bot.core.model import ActionItem, AgendaItem, Meeting, Member, Minutes, Partnership
-from bot.core.text import match_key
+from bot.core.text import ascii_number, match_key
 from bot.core.timefmt import local
 from bot.usecases.ports import UnitOfWork
 
@@ -180,9 +180,9 @@ async def coming(uow: UnitOfWork, p: Partnership, now: datetime) -> Agenda:
 
 def numbered(agenda: list[AgendaItem], number: str) -> AgendaItem:
     """The item a user means by its number on the agenda shown."""
-    if not number.isdigit():
+    index = ascii_number(number)
+    if index is None:
         raise UsageError("agenda.bad_number", value=number[:20])
-    index = int(number)
     if not 1 <= index <= len(agenda):
         raise UserError("agenda.no_such_item", number=index, count=len(agenda))
     return agenda[index - 1]

@@ -11,6 +11,7 @@ from bot.core.domain_events import DomainEvent
 from bot.core.errors import UsageError, UserError
 from bot.core.model import Meeting, Member, Minutes
 from bot.core.permissions import Permission, Who
+from bot.core.text import ascii_number
 from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.usecases import actions
 from bot.usecases.actions import owner_label
@@ -139,13 +140,14 @@ async def _running(call: Call) -> Minutes:
 async def topic(call: Call, text: str) -> TopicNoted:
     """A topic: free text, or the number of an agenda item, which counts as dealt with."""
     record = await _running(call)
-    if text.isdigit():
+    index = ascii_number(text)
+    if index is not None:
         meeting, _ = await meeting_and_host(call.uow, call.partnership, record.meeting_id, call.now)
         item = numbered(await agenda_for(call.uow, call.partnership, meeting, call.now), text)
         if item.done:
-            raise UserError("topic.already", number=int(text), text=item.text[:80])
+            raise UserError("topic.already", number=index, text=item.text[:80])
         await take_up(call.uow, record, item, call.person, call.now)
-        return TopicNoted(item.text, int(text))
+        return TopicNoted(item.text, index)
     await note(call.uow, record, "topic", text, call.person, call.now)
     return TopicNoted(text, None)
 

@@ -42,6 +42,7 @@ from bot.core.errors import UsageError, UserError
 from bot.core.model import Partnership, Reminder, ReminderSetting
 from bot.core.permissions import Who
 from bot.core.reply import Bold, Mention, Paragraph, Reply, Span, Text
+from bot.core.text import ascii_number
 from bot.core.timefmt import fmt_datetime
 from bot.i18n import Catalog
 from bot.usecases.base import Call, Facts, NotAllowed, use_case
@@ -257,7 +258,7 @@ async def list_reminders(call: Call) -> ReminderList:
 async def cancel(call: Call, command: CancelReminder) -> ReminderCancelled:
     """An ad hoc reminder before it fires, by whoever set it or a coordinator."""
     pending = await call.uow.reminders.of_partnership(call.partnership.id, ("pending",))
-    key = str(int(command.number))
+    key = str(ascii_number(command.number))
     found = next((r for r in pending if r.kind == "adhoc" and r.key == key), None)
     if found is None:
         raise UserError("reminders.not_found", number=command.number[:10])
