@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import MessageEvent
-from bot.core.reply import Button, Code, Reply
+from bot.core.reply import Button, Code, Paragraph, Reply
 from bot.core.router import Router
 from bot.usecases import confirmations
 
@@ -58,3 +58,22 @@ async def answer(ctx: Context, yes: bool) -> Reply | MessageEvent:
     if not yes:
         return ctx.say("confirm.aborted", command=Code(pending.text[:200]))
     return MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
+
+
+async def offer(ctx: Context, question: Paragraph, choices: list[tuple[str, str]]) -> Reply:
+    """Ask back instead of guessing: each choice (a button label, the command line to run)
+    is kept like a question to confirm; `/ja` alone takes the first, the best reading."""
+    assert isinstance(ctx.event, MessageEvent)
+    event = ctx.event
+    tokens: list[str] = []
+    for _, line in reversed(choices):
+        token = await confirmations.ask(
+            ctx.call.uow, event.room, event.sender.identity, ctx.person.display_name, line, ctx.now
+        )
+        tokens.insert(0, token)
+    yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    buttons = [
+        Button(label, f"{yes} {token}") for (label, _), token in zip(choices, tokens, strict=True)
+    ]
+    buttons.append(Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {tokens[0]}"))
+    return Reply.of(question, ctx.t("date.how_answer", yes=yes), buttons=tuple(buttons))

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot import confirm
 from bot.core.context import Context
 from bot.core.errors import UsageError
+from bot.core.events import MessageEvent
 from bot.core.model import Meeting, Member
 from bot.core.reply import Attachment, Bold, BulletList, Code, Paragraph, Reply, Span, Text
 from bot.core.router import Router
 from bot.core.text import MAX_NAME, MAX_TEXT, clean
-from bot.core.timefmt import fmt_date, fmt_datetime
+from bot.core.timefmt import fmt_datetime
 from bot.domain.calendar import build_ics
-from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
-from bot.i18n.meetings import calendar_event, day_text, host_line, period_text
+from bot.domain.date_notes import notes_for
+from bot.domain.dates import (
+    MAX_DATE_TEXT,
+    DateReading,
+    Problem,
+    WhenWhere,
+    read_date_and_place,
+    typed,
+)
+from bot.i18n import dates as dates_i18n
+from bot.i18n.meetings import calendar_event, host_line, period_text
 from bot.usecases import meetings
 from bot.usecases.plan import default_place
 
@@ -24,49 +36,73 @@ def when_text(ctx: Context, at: datetime) -> str:
 
 def refuse_date(ctx: Context, reading: DateReading, text: str) -> UsageError:
     """A reason that says what was understood; the command's example follows."""
-    problem = reading.problem
-    wall = reading.wall
-    if problem is Problem.TOO_LONG:
-        return UsageError("date.too_long", max=MAX_DATE_TEXT, length=len(text))
-    if problem is Problem.NO_TIME and wall is not None:
-        return UsageError("date.no_time", day=day_text(ctx.texts, wall))
-    if problem is Problem.PAST and wall is not None:
-        return UsageError("date.past", when=when_text(ctx, wall))
-    if problem is Problem.TOO_FAR and wall is not None:
-        return UsageError("date.too_far", when=when_text(ctx, wall))
-    if problem is Problem.NONEXISTENT and wall is not None:
-        return UsageError(
-            "date.nonexistent",
-            day=fmt_date(wall, ctx.lang, ctx.partnership.timezone),
-            time=f"{wall.hour:02d}:{wall.minute:02d}",
+    return dates_i18n.refusal(ctx.texts, reading, text)
+
+
+async def ask_date(ctx: Context, reading: DateReading, rest: str) -> Reply:
+    """The best reading (and a second one, for a weekday that contradicts the date) to
+    confirm with one tap; `rest` follows the date in the command to run ("| Rathaus")."""
+    assert reading.wall is not None
+    assert isinstance(ctx.event, MessageEvent)
+    command = ctx.event.text.split(" ", 1)[0]
+    line = typed(reading.wall, reading.end)
+    choices = [(dates_i18n.reading_text(ctx.texts, reading), f"{command} {line}{rest}")]
+    if reading.other is not None:
+        other = DateReading(reading.other, reading.other, end=reading.end)
+        choices.append(
+            (dates_i18n.reading_text(ctx.texts, other), f"{command} {typed(reading.other)}{rest}")
         )
-    return UsageError("date.not_understood", text=text[:80])
+    return await confirm.offer(ctx, dates_i18n.question(ctx.texts, reading, line), choices)
 
 
-def read_when(ctx: Context) -> tuple[datetime, str]:
-    """`<when> [in|at <place>]` from the arguments, or a refusal with an example."""
+def read_when(ctx: Context) -> WhenWhere:
+    """`<when> [in|at] [<place>]` from the arguments, or a refusal with an example; the
+    reading may still be unsure (asked back by the caller)."""
     text = clean(ctx.args)
     if not text:
         raise UsageError("date.missing")
     if len(text) > MAX_DATE_TEXT + MAX_NAME + 10:
         raise UsageError("date.too_long", max=MAX_DATE_TEXT, length=len(text))
-    reading, place = read_date_and_place(text, ctx.now, ctx.partnership.timezone)
-    if reading.at is None:
+    found = read_date_and_place(text, ctx.now, ctx.partnership.timezone, language=ctx.lang)
+    reading = found.reading
+    if reading.at is None and reading.problem is not Problem.UNSURE:
         raise refuse_date(ctx, reading, text)
-    if len(place) > MAX_NAME:
-        raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place))
-    return reading.at, place
+    if len(found.place) > MAX_NAME:
+        raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(found.place))
+    return found
 
 
-async def schedule(ctx: Context) -> None:
-    """Announced in every room (this one included) by the chat channel."""
-    at, place = read_when(ctx)
-    await meetings.schedule(ctx.call, meetings.ScheduleMeeting(at, place))
+def _rest(found: WhenWhere) -> str:
+    where = " ".join(part for part in (found.place, found.link) if part)
+    return f" | {where}" if where else ""
 
 
-async def move(ctx: Context) -> None:
-    at, place = read_when(ctx)
-    await meetings.move(ctx.call, meetings.MoveMeeting(at, place))
+def _notes(ctx: Context, at: datetime) -> Reply | None:
+    wall = at.astimezone(ZoneInfo(ctx.partnership.timezone))
+    notes = notes_for(wall, ctx.partnership.state, ctx.lang)
+    paragraph = dates_i18n.notes_text(ctx.texts, wall, notes)
+    return Reply.of(paragraph) if paragraph is not None else None
+
+
+async def schedule(ctx: Context) -> Reply | None:
+    """Announced in every room (this one included) by the chat channel; a weekend, a
+    holiday or a night hour is pointed out here."""
+    found = read_when(ctx)
+    if found.reading.at is None:
+        return await ask_date(ctx, found.reading, _rest(found))
+    # the lead wires found.reading.end and found.link into the meeting (h7's fields)
+    place = found.place or found.link
+    await meetings.schedule(ctx.call, meetings.ScheduleMeeting(found.reading.at, place))
+    return _notes(ctx, found.reading.at)
+
+
+async def move(ctx: Context) -> Reply | None:
+    found = read_when(ctx)
+    if found.reading.at is None:
+        return await ask_date(ctx, found.reading, _rest(found))
+    place = found.place or found.link
+    await meetings.move(ctx.call, meetings.MoveMeeting(found.reading.at, place))
+    return _notes(ctx, found.reading.at)
 
 
 async def cancel(ctx: Context) -> None:

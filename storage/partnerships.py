@@ -34,6 +34,7 @@ def _partnership(row: PartnershipRow) -> Partnership:
         created_at=row.created_at,
         cadence=row.cadence,
         agenda_deadline_days=row.agenda_deadline_days,
+        state=row.state,
     )
 
 
@@ -71,6 +72,7 @@ class SqlPartnerships(SqlRepository):
                 rules=partnership.rules,
                 cadence=partnership.cadence,
                 agenda_deadline_days=partnership.agenda_deadline_days,
+                state=partnership.state,
             )
         )
 
