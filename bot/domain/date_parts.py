@@ -142,13 +142,14 @@ def read_parts(scan: Scan, today: date, language: str) -> Parts:
     parts = Parts()
     try:
         _days(scan, parts, today, language)
-        _times(scan, parts)
-    except _NoSuchTime:
-        parts.problem = Problem.NOT_UNDERSTOOD
     except ValueError:
         parts.problem = Problem.NO_SUCH_DAY
     except OverflowError:
         parts.problem = Problem.TOO_FAR
+    try:
+        _times(scan, parts)
+    except ValueError:
+        parts.problem = parts.problem or Problem.NOT_UNDERSTOOD
     return parts
 
 
@@ -176,6 +177,10 @@ def _calendar_day(parts: Parts, today: date, day: int, month: int, year: int | N
 
 
 def _days(scan: Scan, parts: Parts, today: date, language: str) -> None:
+    # the weekday first: a short one ("Di 16.3.") is known by the date after it
+    if (m := scan.take(w.WEEKDAY)) is not None:
+        parts.weekday = w.WEEKDAYS[m["weekday"]]
+        parts.next = bool(m["which"]) and m["which"].startswith(("n", "next"))
     if (m := scan.take(w.ISO)) is not None:
         _calendar_day(parts, today, int(m["day"]), int(m["month"]), int(m["year"]))
     elif (m := scan.take(w.DOTTED)) is not None:
@@ -197,9 +202,6 @@ def _days(scan: Scan, parts: Parts, today: date, language: str) -> None:
     if (m := scan.take(w.WEEK)) is not None:
         weeks = 2 if m["which"].startswith(("ü", "ue", "the")) else 1
         parts.week_monday = today + timedelta(days=7 * weeks - today.weekday())
-    if (m := scan.take(w.WEEKDAY)) is not None:
-        parts.weekday = w.WEEKDAYS[m["weekday"]]
-        parts.next = bool(m["which"]) and m["which"].startswith(("n", "next"))
     if parts.day is None and parts.relative is None:
         if scan.take(w.NEXT_MONTH) is not None:
             parts.month = add_months(today.replace(day=1), 1)
@@ -214,8 +216,9 @@ def _days(scan: Scan, parts: Parts, today: date, language: str) -> None:
 def _relative_days(scan: Scan, parts: Parts, today: date) -> None:
     if scan.take(w.DAY_AFTER_TOMORROW) is not None:
         parts.relative = today + timedelta(days=2)
-    elif scan.take(w.TODAY) is not None:
+    elif (m := scan.take(w.TODAY)) is not None:
         parts.relative = today
+        parts.meridiem = "p" if m[0] == "tonight" else ""
     elif scan.take(w.TOMORROW) is not None:
         parts.relative = today + timedelta(days=1)
     elif (m := scan.take(w.YESTERDAY)) is not None:
@@ -234,6 +237,9 @@ def _times(scan: Scan, parts: Parts) -> None:
         parts.meridiem = "a"
     if scan.take(w.AFTERNOON) is not None:
         parts.meridiem = "a" if parts.meridiem == "a" else "p"
+    noon = scan.take(w.NOON) is not None
+    if noon:
+        parts.meridiem = parts.meridiem or "p"
     m = scan.take(w.HALF)
     if m is not None:
         _half(parts, m)
@@ -254,7 +260,7 @@ def _times(scan: Scan, parts: Parts) -> None:
                 parts.doubts.append(Doubt.FOUR_DIGITS)
             _set_time(parts, m["hour"], m["minute"], None)
             return
-    if scan.take(w.NOON) is not None:
+    if noon:
         parts.hour = 12
     elif scan.take(w.MIDNIGHT) is not None:
         parts.hour = 0

@@ -50,7 +50,9 @@ def _alternatives(names: Iterable[object]) -> str:
 _MONTH = rf"(?P<month>{_alternatives(MONTHS)})\.?"
 _LONG_WEEKDAYS = _alternatives(n for n in WEEKDAYS if n not in _SHORT and n != "sun")
 # a short weekday ("Di.", "Mo,") only with its dot or comma: "so" and "do" are words too
-_WEEKDAY = rf"(?P<weekday>{_LONG_WEEKDAYS}|(?:{_alternatives(_SHORT | {'sun'})})(?=[.,]))"
+_WEEKDAY = (
+    rf"(?P<weekday>{_LONG_WEEKDAYS}|(?:{_alternatives(_SHORT | {'sun'})})(?=[.,]|\s+\d{{1,2}}\.\d))"
+)
 _NUMBER = rf"(?:\d{{1,2}}|{_alternatives(NUMBERS)})"
 _YEAR = r"(?P<year>\d{4})"
 
@@ -117,7 +119,9 @@ RANGE = re.compile(
     rf"(?:-|–|—|\bbis\b|\bto\b|\buntil\b|\btill\b|(?(lead)\b(?:und|and)\b|(?!)))\s*{_END}"
     rf"\s*(?P<unit>uhr\b|h\b|(?P<end_meridiem>[ap])\.?\s?m\b\.?)?"
 )
-HOUR_UHR_MINUTES = re.compile(r"(?<![\d.:])(?P<hour>\d{1,2})\s*uhr\s+(?P<minute>\d{2})(?![\d.:])")
+HOUR_UHR_MINUTES = re.compile(
+    r"(?<![\d.:])(?P<hour>\d{1,2})\s*uhr\s+(?P<minute>\d{2})(?![\d.:])(?!\s*(?:uhr|h\b))"
+)
 WITH_UHR = re.compile(rf"(?<![\d.:]){_HM}\s*(?:uhr\b|h\b)")
 WITH_MERIDIEM = re.compile(rf"(?<![\d.:])(?:at\s+)?{_HM}\s*{_MERIDIEM}")
 HALF = re.compile(
@@ -147,7 +151,8 @@ DATEISH = re.compile(
     r"|uhr|today|tomorrow|yesterday|week|weeks|month|months|year|noon|midnight)\b"
     r"|\d{1,2}:\d{2}|\b\d{1,2}\s*[ap]\.?m\b"
 )
-PLACE_LEAD = re.compile(r"^\s*(?:(?:in|im|at|bei|auf)\s+|[@|\-–—]\s*)", re.I)
+PLACE_LEAD = re.compile(r"^\s*[,;:@|\-–—]?\s*(?:(?:in|im|at|bei|auf)\s+)?", re.I)
+PLACE_TAIL = re.compile(r"(?:\s+(?:und|and|oder|or|sowie|plus)|\s*[,;&+/|\-–—])+\s*$", re.I)
 
 
 def number(word: str) -> int:

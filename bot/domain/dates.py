@@ -20,7 +20,7 @@ from bot.domain.date_parts import Doubt, Parts, Problem, Scan, add_months, read_
 
 MAX_DATE_TEXT = 200
 MAX_AHEAD = timedelta(days=3 * 366)
-FAR_WITHOUT_YEAR = timedelta(days=183)
+FAR_WITHOUT_YEAR = timedelta(days=300)
 """A date without a year that lands this far ahead was perhaps meant in the past: asked."""
 _MARGIN = timedelta(days=2)
 
@@ -83,7 +83,7 @@ def read_date(
         return DateReading(None, problem=Problem.TOO_LONG)
     scan = Scan(clean(text))
     reading = _reading(scan, now, ZoneInfo(timezone), language, default_time)
-    unread = scan.unread(scan.end)
+    unread = scan.unread(len(scan.text))
     if unread:
         return _not_understood(reading, unread)
     return reading
@@ -113,7 +113,7 @@ def read_date_and_place(
         return WhenWhere(DateReading(None, problem=Problem.TOO_LONG), "", link)
     reading = _reading(scan, now, ZoneInfo(timezone), language, None)
     inside = scan.unread(scan.end)
-    place = w.PLACE_LEAD.sub("", scan.original_rest(scan.end)).strip()
+    place = w.PLACE_TAIL.sub("", w.PLACE_LEAD.sub("", scan.original_rest(scan.end))).strip()
     if inside or w.DATEISH.search(place.lower()):
         return WhenWhere(
             _not_understood(reading, " ".join((inside + " " + place).split())), "", link

@@ -70,7 +70,7 @@ def refusal(texts: Texts, reading: DateReading, text: str) -> UsageError:
     if problem is Problem.NONEXISTENT:
         return UsageError(
             "date.nonexistent",
-            day=_day(texts, wall),
+            day=format_date(wall.date(), format="medium", locale=LOCALES[texts.lang]),
             time=f"{wall.hour:02d}:{wall.minute:02d}",
         )
     key = "date.too_far" if problem is Problem.TOO_FAR else "date.past"
