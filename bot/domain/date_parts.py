@@ -248,6 +248,10 @@ def _times(scan: Scan, parts: Parts) -> None:
     if m is not None:
         _range(parts, m)
         return
+    m = scan.take(w.WORD_UHR)
+    if m is not None:
+        _set_time(parts, str(w.number(m["hour"])), None, None)
+        return
     for pattern in (w.HOUR_UHR_MINUTES, w.WITH_MERIDIEM, w.WITH_UHR, w.AFTER_WORD, w.COLON):
         m = scan.take(pattern)
         if m is not None:
@@ -302,7 +306,7 @@ def _range(parts: Parts, m: re.Match[str]) -> None:
     meridiem = m["meridiem"] or ""
     if end_meridiem and not meridiem and start <= end:
         meridiem = end_meridiem
-    _set_time(parts, m["hour"], m["minute"], meridiem or None)
+    _set_time(parts, m["hour"], m["minute"] or m["uhr_minute"], meridiem or None)
     assert parts.hour is not None
     end_hour = _hour(end, end_meridiem or ("p" if parts.hour > 12 and end < 12 else ""))
     if end_hour <= parts.hour and end_hour + 12 > parts.hour and end_hour < 12:

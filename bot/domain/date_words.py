@@ -112,10 +112,12 @@ IN_UNITS = re.compile(
 
 # --- times --------------------------------------------------------------------------------
 _HM = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?"
+_HM_UHR = r"(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2})|\s*uhr\s+(?P<uhr_minute>\d{2})(?!\d))?"
 _END = r"(?P<end_hour>\d{1,2})(?:[:.](?P<end_minute>\d{2}))?"
 _MERIDIEM = r"(?P<meridiem>[ap])\.?\s?m\b\.?"
 RANGE = re.compile(
-    rf"(?:\b(?P<lead>von|from|zwischen|between)\s+)?{_HM}\s*(?:uhr\s*)?(?:{_MERIDIEM}\s*)?"
+    rf"(?:\b(?P<lead>von|from|zwischen|between)\s+)?(?<![\d.:]){_HM_UHR}\s*(?:uhr\s*)?"
+    rf"(?:{_MERIDIEM}\s*)?"
     rf"(?:-|–|—|\bbis\b|\bto\b|\buntil\b|\btill\b|(?(lead)\b(?:und|and)\b|(?!)))\s*{_END}"
     rf"\s*(?P<unit>uhr\b|h\b|(?P<end_meridiem>[ap])\.?\s?m\b\.?)?"
 )
@@ -123,6 +125,7 @@ HOUR_UHR_MINUTES = re.compile(
     r"(?<![\d.:])(?P<hour>\d{1,2})\s*uhr\s+(?P<minute>\d{2})(?![\d.:])(?!\s*(?:uhr|h\b))"
 )
 WITH_UHR = re.compile(rf"(?<![\d.:]){_HM}\s*(?:uhr\b|h\b)")
+WORD_UHR = re.compile(rf"\b(?P<hour>{_alternatives(NUMBERS)})\s+uhr\b")
 WITH_MERIDIEM = re.compile(rf"(?<![\d.:])(?:at\s+)?{_HM}\s*{_MERIDIEM}")
 HALF = re.compile(
     rf"\b(?:(?P<half>halb)|(?P<past>viertel\s+nach)|(?P<to>viertel\s+vor|dreiviertel)"
@@ -149,7 +152,7 @@ DATEISH = re.compile(
     rf"\b(?:{_alternatives(n for n in MONTHS if len(n) > 3)}|{_LONG_WEEKDAYS}"
     r"|woche|wochen|monat|monate|monaten|jahr|tag|tage|tagen|morgen|heute|gestern"
     r"|uhr|today|tomorrow|yesterday|week|weeks|month|months|year|noon|midnight)\b"
-    r"|\d{1,2}:\d{2}|\b\d{1,2}\s*[ap]\.?m\b"
+    r"|\d{1,2}:\d{2}|\b\d{1,2}\s*[ap]\.?m\b|^\s*\d{1,4}\s*$"
 )
 PLACE_LEAD = re.compile(r"^\s*[,;:@|\-–—]?\s*(?:(?:in|im|at|bei|auf)\s+)?", re.I)
 PLACE_TAIL = re.compile(r"(?:\s+(?:und|and|oder|or|sowie|plus)|\s*[,;&+/|\-–—])+\s*$", re.I)

@@ -10,7 +10,7 @@ time-zone arithmetic, so no zone and no year can make the bot crash.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -122,8 +122,10 @@ def read_date_and_place(
 
 
 def _not_understood(reading: DateReading, unread: str) -> DateReading:
-    wall = reading.wall if reading.problem in (None, Problem.UNSURE) else None
-    return DateReading(None, wall, Problem.NOT_UNDERSTOOD, reading.end, unread=unread)
+    """Words left over: not understood, naming what was; a refusal keeps its reason."""
+    if reading.problem in (None, Problem.UNSURE) or reading.wall is None:
+        return DateReading(None, reading.wall, Problem.NOT_UNDERSTOOD, reading.end, unread=unread)
+    return replace(reading, unread=unread)
 
 
 def _reading(

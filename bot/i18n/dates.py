@@ -45,7 +45,16 @@ def _weekday(texts: Texts, number: int) -> str:
 
 
 def refusal(texts: Texts, reading: DateReading, text: str) -> UsageError:
-    """A reason that says what was understood; the command's example follows."""
+    """A reason that says what was understood (and what not); the command's example
+    follows."""
+    error = _refusal(texts, reading, text)
+    if reading.unread and error.key not in ("date.not_understood_part", "date.not_understood"):
+        reason = texts.text(error.key, **error.params)
+        return UsageError("date.with_unread", reason=reason, rest=reading.unread[:80])
+    return error
+
+
+def _refusal(texts: Texts, reading: DateReading, text: str) -> UsageError:
     problem, wall = reading.problem, reading.wall
     if problem is Problem.TOO_LONG:
         return UsageError("date.too_long", max=MAX_DATE_TEXT, length=len(text))
@@ -61,9 +70,10 @@ def refusal(texts: Texts, reading: DateReading, text: str) -> UsageError:
     if problem is Problem.NO_TIME:
         return UsageError("date.no_time", day=_day(texts, wall))
     if problem is Problem.NO_DAY:
+        clock = f", {wall.hour:02d}:{wall.minute:02d}" if (wall.hour, wall.minute) != (0, 0) else ""
         month = format_date(wall.date(), "MMMM yyyy", locale=LOCALES[texts.lang])
         return UsageError(
-            f"date.no_day_{reading.vague}", month=month, day=_day(texts, wall), text=text[:80]
+            f"date.no_day_{reading.vague}", month=month + clock, day=_day(texts, wall) + clock
         )
     if problem is Problem.BAD_RANGE:
         return UsageError("date.bad_range", when=reading_text(texts, reading))
