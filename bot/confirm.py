@@ -72,8 +72,11 @@ async def offer(ctx: Context, question: Paragraph, choices: list[tuple[str, str]
         )
         tokens.insert(0, token)
     yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
-    buttons = [
-        Button(label, f"{yes} {token}") for (label, _), token in zip(choices, tokens, strict=True)
-    ]
+    pairs = list(zip(choices, tokens, strict=True))
+    buttons = [Button(label, f"{yes} {token}") for (label, _), token in pairs]
     buttons.append(Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {tokens[0]}"))
-    return Reply.of(question, ctx.t("date.how_answer", yes=yes), buttons=tuple(buttons))
+    others = [
+        ctx.t("date.or_choice", choice=label, command=Code(f"{yes} {token}"))
+        for (label, _), token in pairs[1:]
+    ]
+    return Reply.of(question, *others, ctx.t("date.how_answer", yes=yes), buttons=tuple(buttons))
