@@ -3,6 +3,7 @@ and questions it leads to, and properties over any text, any date and any zone."
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,6 +26,8 @@ from tests.date_phrases import MON, PHRASES, Outcome
 
 CATALOG = Catalog.load()
 ZONE = "Europe/Berlin"
+EXAMPLES = 25 if os.environ.get("MUTANT_UNDER_TEST") else 300
+"""Fewer examples while mutmut runs the table against each mutant."""
 
 
 def _wall(at: datetime) -> str:
@@ -153,7 +156,7 @@ ZONES = st.sampled_from(
 WEEKDAYS_DE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.text(max_size=120), ZONES, st.sampled_from(["de", "en"]))
 def test_any_text_gives_a_reading_or_a_problem_never_an_exception(
     text: str, zone: str, lang: str
@@ -167,7 +170,7 @@ def test_any_text_gives_a_reading_or_a_problem_never_an_exception(
             assert MON < reading.at <= MON + MAX_AHEAD
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.datetimes(min_value=datetime.min, max_value=datetime.max),  # noqa: DTZ901
     ZONES,
@@ -188,7 +191,7 @@ def test_any_date_in_any_zone_is_read_or_refused(when: datetime, zone: str, patt
             assert reading.wall.date() == when.date()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.dates(min_value=date(2026, 11, 24), max_value=date(2029, 11, 1)),
     st.integers(0, 6),
