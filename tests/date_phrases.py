@@ -1,10 +1,7 @@
-"""The phrase table: how colleagues type meeting dates, and what the bot must make of each.
-
-Every row is one of: understood as exactly this (`ok`), asked back with this best reading
-and these doubts (`ask`), or refused for this reason naming what was understood (`no`).
-A row that is `ok` was checked by hand against the calendar: MON is Monday 23 November 2026,
-10:00; 12.3.2027 is a Friday, 14.3.2027 a Sunday, 16.3.2027 a Tuesday, 18.3.2027 a Thursday.
-"""
+"""How colleagues type meeting dates: each row is understood as exactly this (`ok`), asked
+back with this best reading and doubts (`ask`), or refused naming what was understood (`no`).
+`ok` rows were checked by hand: MON is Monday 23.11.2026, 10:00; 12.3.2027 is a Friday,
+14.3.2027 a Sunday, 16.3.2027 a Tuesday, 18.3.2027 a Thursday."""
 
 from __future__ import annotations
 
@@ -15,10 +12,9 @@ from zoneinfo import ZoneInfo
 from bot.domain.dates import Doubt, Problem
 
 BERLIN = ZoneInfo("Europe/Berlin")
-MON = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
-JAN11 = datetime(2027, 1, 11, 9, 0, tzinfo=BERLIN)  # a Monday
-SPRING = datetime(2027, 3, 26, 12, 0, tzinfo=BERLIN)  # Friday; clocks go forward on Sunday
-AUTUMN = datetime(2027, 10, 29, 12, 0, tzinfo=BERLIN)  # Friday; clocks go back on Sunday
+MON, JAN11 = datetime(2026, 11, 23, 10, tzinfo=BERLIN), datetime(2027, 1, 11, 9, tzinfo=BERLIN)
+# Fridays before the clocks go forward and back on Sunday
+SPRING, AUTUMN = datetime(2027, 3, 26, 12, tzinfo=BERLIN), datetime(2027, 10, 29, 12, tzinfo=BERLIN)
 
 
 @dataclass(frozen=True)
@@ -218,8 +214,21 @@ PHRASES: list[tuple[datetime, str, str, Outcome]] = [
     (
         MON,
         "de",
-        "12.3. 10 Uhr Sitzungssaal 3.12",
-        ok("2027-03-12 10:00", place="Sitzungssaal 3.12"),
+        "12.3. 10 Uhr Saal 3.12",
+        no(Problem.NOT_UNDERSTOOD, "2027-03-12 10:00", unread="Saal 3.12"),
+    ),
+    (MON, "de", "12.3. 10 Uhr | Saal 3.12", ok("2027-03-12 10:00", place="Saal 3.12")),
+    (
+        MON,
+        "de",
+        "Montag 10 Uhr den 15.",
+        no(Problem.NOT_UNDERSTOOD, "2026-11-30 10:00", unread="den 15."),
+    ),
+    (
+        MON,
+        "de",
+        "Dienstag den 16. um 10 Uhr",
+        no(Problem.NOT_UNDERSTOOD, "2026-11-24 10:00", unread="16."),
     ),
     (MON, "de", "12.3. ab 10 Uhr", ok("2027-03-12 10:00")),
     (MON, "de", "12.3. gegen 10 Uhr", ok("2027-03-12 10:00")),

@@ -153,6 +153,8 @@ DATEISH = re.compile(
     r"|woche|wochen|monat|monate|monaten|jahr|tag|tage|tagen|morgen|heute|gestern"
     r"|uhr|today|tomorrow|yesterday|week|weeks|month|months|year|noon|midnight)\b"
     r"|\d{1,2}:\d{2}|\b\d{1,2}\s*[ap]\.?m\b|^\s*\d{1,4}\s*$"
+    # "den 15.", "3.12": a day, not a room number (write "| Raum 3.12" for that)
+    r"|(?<![\w.])\d{1,2}\.(?:\d{1,2}\.?)?(?![\w.])"
 )
 PLACE_LEAD = re.compile(r"^\s*[,;:@|\-–—]?\s*(?:(?:in|im|at|bei|auf)\s+)?", re.I)
 PLACE_TAIL = re.compile(r"(?:\s+(?:und|and|oder|or|sowie|plus)|\s*[,;&+/|\-–—])+\s*$", re.I)
