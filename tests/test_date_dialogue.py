@@ -46,7 +46,7 @@ async def test_one_yes_takes_the_best_reading_and_points_out_a_sunday(
     await bot.say(SETUP)
     await bot.say("@anna: /termin Dienstag, 14.03., 9:30 Rathaus Goch")
     assert heads(await bot.say("@anna: /ja")) == [
-        "[main] bot: Hinweis: Das ist ein Sonntag.",
+        "[main] bot: Hinweis zum Termin So., 14.03.2027, 09:30: Das ist ein Sonntag.",
         "[main] bot: Neues Treffen: So., 14.03.2027, 09:30 in Rathaus Goch (eingetragen von anna).",
     ]
 
@@ -110,12 +110,13 @@ async def test_the_holidays_of_the_partnerships_bundesland_are_pointed_out(
         "[main] bot: anna hat die Einstellung „Bundesland (für Feiertage)“ auf NW gesetzt."
     ]
     assert heads(await bot.say("@anna: /verschieben 1.11.2027 11 Uhr")) == [
-        "[main] bot: Hinweis: Das ist ein Feiertag (Allerheiligen).",
+        "[main] bot: Hinweis zum Termin Mo., 01.11.2027, 11:00: Das ist ein Feiertag (Allerheiligen).",
         "[main] bot: Treffen verschoben: von Mo., 01.11.2027, 10:00 auf Mo., 01.11.2027, 11:00 "
         "in Goch (geändert von anna).",
     ]
     assert heads(await bot.say("@anna: /verschieben 24.12. 03:00")) == [
-        "[main] bot: Hinweis: An diesem Tag haben viele frei. 03:00 Uhr ist mitten in der Nacht.",
+        "[main] bot: Hinweis zum Termin Do., 24.12.2026, 03:00: An diesem Tag haben viele frei. "
+        "03:00 Uhr ist mitten in der Nacht.",
         "[main] bot: Treffen verschoben: von Mo., 01.11.2027, 11:00 auf Do., 24.12.2026, 03:00 "
         "in Goch (geändert von anna).",
     ]

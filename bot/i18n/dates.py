@@ -123,4 +123,4 @@ def notes_text(texts: Texts, wall: datetime, notes: tuple[DateNote, ...]) -> Par
         )
         for note in notes
     ]
-    return texts.t("date.notes", notes=" ".join(said))
+    return texts.t("date.notes", when=wall_text(texts, wall), notes=" ".join(said))
