@@ -89,7 +89,9 @@ TABLE: list[tuple[datetime, str, str | Problem]] = [
 ]
 
 
-@pytest.mark.parametrize(("now", "text", "expected"), TABLE, ids=[t[1][:40] for t in TABLE])
+@pytest.mark.parametrize(
+    ("now", "text", "expected"), TABLE, ids=[f"{i:02d}" for i in range(len(TABLE))]
+)
 def test_date_table(now: datetime, text: str, expected: str | Problem) -> None:
     reading = read_date(text, now, "Europe/Berlin")
     if isinstance(expected, Problem):
@@ -124,6 +126,7 @@ def test_other_zones_are_honoured() -> None:
         ("am 2. März um 10 bei Stadtwerke Goch", "2027-03-02T10:00:00+01:00", "Stadtwerke Goch"),
         ("2027-03-15 10:00", "2027-03-15T10:00:00+01:00", ""),
     ],
+    ids=["english", "drei-wochen", "raum-12", "pipe", "maerz", "no-place"],
 )
 def test_date_and_place(text: str, at: str, place: str) -> None:
     found = read_date_and_place(text, MONDAY, "Europe/Berlin")
