@@ -109,7 +109,7 @@ def read_date_and_place(
         reading = _reading(scan, now, ZoneInfo(timezone), language, None)
         unread = scan.unread(len(scan.text))
         return WhenWhere(_not_understood(reading, unread) if unread else reading, place, link)
-    if len(text) > MAX_DATE_TEXT + MAX_NAME:
+    if len(scan.original_rest(0)) > MAX_DATE_TEXT + MAX_NAME:
         return WhenWhere(DateReading(None, problem=Problem.TOO_LONG), "", link)
     reading = _reading(scan, now, ZoneInfo(timezone), language, None)
     inside = scan.unread(scan.end)
