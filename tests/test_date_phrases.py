@@ -77,6 +77,7 @@ def test_phrase(now: datetime, lang: str, text: str, expected: Outcome) -> None:
         assert reading.problem is expected.problem and reading.at is None, reading
         wall = _wall(reading.wall) if reading.wall is not None else None
         assert (wall, reading.unread) == (expected.when, expected.unread)
+        assert reading.wall is None or str(reading.wall.tzinfo) == ZONE
 
 
 REFUSED = [p for p in PHRASES if p[3].kind == "no"]

@@ -102,3 +102,17 @@ def test_a_week_and_a_day_in_it_agree_from_monday_to_sunday() -> None:
     assert read_date("nächste Woche Dienstag, 2.12. 10 Uhr", MON, ZONE).doubts == (
         Doubt.DAYS_DISAGREE,
     )
+
+
+def test_every_word_counts_and_a_refusal_keeps_the_range() -> None:
+    reading = read_date("morgen 10 Uhr Bericht", MON, ZONE)
+    assert (reading.problem, reading.unread) == (Problem.NOT_UNDERSTOOD, "Bericht")
+    assert reading.wall == datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)
+    reading = read_date("12.3. 10-12 Uhr Saal", MON, ZONE)
+    assert (reading.problem, reading.unread) == (Problem.NOT_UNDERSTOOD, "Saal")
+    assert reading.end == datetime(2027, 3, 12, 12, 0, tzinfo=BERLIN)
+    reading = read_date("12.3. von 2 bis 4 Saal", MON, ZONE)
+    assert (reading.problem, reading.end) == (
+        Problem.NOT_UNDERSTOOD,
+        datetime(2027, 3, 12, 16, 0, tzinfo=BERLIN),
+    )

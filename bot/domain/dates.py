@@ -134,9 +134,9 @@ def _reading(
     base = now.astimezone(zone).replace(tzinfo=None)
     parts = read_parts(scan, base.date(), language)
     if parts.problem is not None:
-        return DateReading(None, problem=parts.problem, weekday=parts.weekday)
+        return DateReading(None, problem=parts.problem)
     if parts.hour is None and default_time is not None:
-        parts.hour, parts.minute, parts.meridiem = default_time.hour, default_time.minute, "a"
+        parts.hour, parts.minute = default_time.hour, default_time.minute
     day, problem = _day(parts, base)
     clock = _clock(parts)
     if problem is not None or day is None:
@@ -144,7 +144,7 @@ def _reading(
         return DateReading(None, wall, problem or Problem.NOT_UNDERSTOOD, vague=parts.vague)
     if clock is None:
         wall = _aware(datetime.combine(day, time()), zone)
-        return DateReading(None, wall, Problem.NO_TIME, weekday=parts.weekday)
+        return DateReading(None, wall, Problem.NO_TIME)
     wall = datetime.combine(day, clock)
     end = datetime.combine(day, time(*parts.end)) if parts.end is not None else None
     if end is not None and end <= wall:
@@ -169,7 +169,7 @@ def _reading(
             else None,
             parts.weekday,
         )
-    return DateReading(at, at, None, aware_end, weekday=parts.weekday)
+    return DateReading(at, at, None, aware_end)
 
 
 def check(wall: datetime, base: datetime, now: datetime, zone: ZoneInfo) -> Problem | None:
