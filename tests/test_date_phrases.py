@@ -55,6 +55,7 @@ def test_phrase(now: datetime, lang: str, text: str, expected: Outcome) -> None:
     found = read_date_and_place(text, now, ZONE, language=lang)
     reading = found.reading
     end = reading.end.strftime("%H:%M") if reading.end is not None else None
+    assert reading.end is None or str(reading.end.tzinfo) == ZONE
     if expected.kind == "ok":
         assert reading.problem is None, reading
         assert reading.at is not None and reading.at == reading.wall

@@ -116,3 +116,24 @@ def test_every_word_counts_and_a_refusal_keeps_the_range() -> None:
         Problem.NOT_UNDERSTOOD,
         datetime(2027, 3, 12, 16, 0, tzinfo=BERLIN),
     )
+
+
+def test_a_pipe_separates_the_place_exactly() -> None:
+    found = read_date_and_place("15.3. 10 Uhr |Rathaus", MON, ZONE)
+    assert (found.reading.ok, found.place) == (True, "Rathaus")
+    found = read_date_and_place("3/12/2027 2:00 PM | Town hall", MON, ZONE, language="en")
+    assert (found.reading.doubts, found.place) == ((Doubt.DAY_FIRST,), "Town hall")
+
+
+def test_a_range_must_end_after_it_starts_and_a_refused_range_keeps_its_end() -> None:
+    empty = read_date("12.3. 10-10 Uhr", MON, ZONE)
+    assert (empty.problem, empty.wall, empty.end) == (
+        Problem.BAD_RANGE,
+        datetime(2027, 3, 12, 10, 0, tzinfo=BERLIN),
+        datetime(2027, 3, 12, 10, 0, tzinfo=BERLIN),
+    )
+    past = read_date("gestern 10-12 Uhr", MON, ZONE)
+    assert (past.problem, past.end) == (
+        Problem.PAST,
+        datetime(2026, 11, 22, 12, 0, tzinfo=BERLIN),
+    )

@@ -309,7 +309,7 @@ def _range(parts: Parts, m: re.Match[str]) -> None:
     _set_time(parts, m["hour"], m["minute"] or m["uhr_minute"], meridiem or None)
     assert parts.hour is not None
     end_hour = _hour(end, end_meridiem or ("p" if parts.hour > 12 and end < 12 else ""))
-    if end_hour <= parts.hour and end_hour + 12 > parts.hour and end_hour < 12:
+    if end_hour < parts.hour and end_hour + 12 > parts.hour and end_hour < 12:
         end_hour += 12
     end_minute = int(m["end_minute"] or 0)
     if end_hour > 23 or end_minute > 59:
