@@ -15,7 +15,7 @@ from bot.domain.dates import (
     read_date_and_place,
     typed,
 )
-from tests.date_phrases import BERLIN, MON
+from tests.date_phrases import BERLIN, JAN11, MON
 
 ZONE = "Europe/Berlin"
 URL = "https://zoom.us/j/42"
@@ -137,3 +137,16 @@ def test_a_range_must_end_after_it_starts_and_a_refused_range_keeps_its_end() ->
         Problem.PAST,
         datetime(2026, 11, 22, 12, 0, tzinfo=BERLIN),
     )
+
+
+def test_the_when_before_a_pipe_may_be_as_long_as_the_limit() -> None:
+    when = "15.3.2027 10:00" + " am" * 61 + " ,"
+    assert len(when) == MAX_DATE_TEXT
+    assert read_date_and_place(f"{when} | Rathaus", MON, ZONE).reading.ok
+    found = read_date_and_place(f"{when}, | Rathaus", MON, ZONE)
+    assert (found.reading.problem, found.place) == (Problem.TOO_LONG, "Rathaus")
+
+
+def test_almost_a_year_ahead_without_a_year_is_asked_from_the_300th_day_on() -> None:
+    assert read_date("7.11. 9 Uhr", JAN11, ZONE).ok
+    assert read_date("7.11. 9:01", JAN11, ZONE).doubts == (Doubt.FAR_NO_YEAR,)
