@@ -66,3 +66,26 @@ async def answer(ctx: Context, yes: bool) -> Reply | MessageEvent:
     if not yes:
         return ctx.say("confirm.aborted", command=Code(pending.text[:200]))
     return MessageEvent(ctx.event.room, ctx.event.sender, pending.text, ctx.event.room_name)
+
+
+async def offer(ctx: Context, question: Paragraph, choices: list[tuple[str, str]]) -> Reply:
+    """Ask back instead of guessing: each choice (a button label, the command line to run)
+    is kept like a question to confirm; `/ja` alone takes the first, the best reading."""
+    assert isinstance(ctx.event, MessageEvent)
+    event = ctx.event
+    tokens: list[str] = []
+    for _, line in reversed(choices):
+        token = await confirmations.ask(
+            ctx.call.uow, event.room, event.sender.identity, ctx.person.display_name, line, ctx.now
+        )
+        tokens.insert(0, token)
+    yes, no = ("/ja", "/nein") if ctx.german else ("/yes", "/no")
+    pairs = list(zip(choices, tokens, strict=True))
+    buttons = [Button(label, f"{yes} {token}") for (label, _), token in pairs]
+    buttons.append(Button(ctx.catalog.text(ctx.lang, "confirm.no"), f"{no} {tokens[0]}"))
+    others = [
+        ctx.t("date.or_choice", choice=label, command=command_or_code(f"{yes} {token}"))
+        for (label, _), token in pairs[1:]
+    ]
+    answer = ctx.t("date.how_answer", yes=command_or_code(yes, "plain"))
+    return Reply.of(question, *others, answer, buttons=tuple(buttons))

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot import confirm
 from bot.core.context import Context
 from bot.core.errors import Asked, UsageError
+from bot.core.events import MessageEvent
 from bot.core.model import Meeting, Member
 from bot.core.reply import (
     Attachment,
@@ -24,11 +27,19 @@ from bot.core.router import Router
 from bot.core.text import MAX_NAME, MAX_TEXT, clean
 from bot.core.timefmt import fmt_date, fmt_datetime
 from bot.domain.calendar import build_ics
-from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date_and_place
+from bot.domain.date_notes import notes_for
+from bot.domain.dates import (
+    MAX_DATE_TEXT,
+    DateReading,
+    Problem,
+    WhenWhere,
+    read_date_and_place,
+    typed,
+)
 from bot.domain.places import without_article
+from bot.i18n import dates as dates_i18n
 from bot.i18n.meetings import (
     calendar_event,
-    day_text,
     detail_lines,
     host_line,
     in_place,
@@ -48,26 +59,30 @@ def when_text(ctx: Context, at: datetime) -> str:
 
 def refuse_date(ctx: Context, reading: DateReading, text: str) -> UsageError:
     """A reason that says what was understood; the command's example follows."""
-    problem = reading.problem
-    wall = reading.wall
-    if problem is Problem.TOO_LONG:
-        return UsageError("date.too_long", max=MAX_DATE_TEXT, length=len(text))
-    if problem is Problem.NO_TIME and wall is not None:
-        return UsageError("date.no_time", day=day_text(ctx.texts, wall))
-    if problem is Problem.PAST and wall is not None:
-        return UsageError("date.past", when=when_text(ctx, wall))
-    if problem is Problem.TOO_FAR and wall is not None:
-        return UsageError("date.too_far", when=when_text(ctx, wall))
-    if problem is Problem.NONEXISTENT and wall is not None:
-        return UsageError(
-            "date.nonexistent",
-            day=fmt_date(wall, ctx.lang, ctx.partnership.timezone),
-            time=f"{wall.hour:02d}:{wall.minute:02d}",
+    return dates_i18n.refusal(ctx.texts, reading, text)
+
+
+async def ask_date(ctx: Context, reading: DateReading, rest: str, head: str) -> Reply:
+    """The best reading (and a second one, for a weekday that contradicts the date) to
+    confirm with one tap; `head` is the command up to the date ("/verschieben 2 auf"),
+    `rest` follows the date ("| Rathaus")."""
+    assert reading.wall is not None
+    line = typed(reading.wall, reading.end)
+    choices = [(dates_i18n.reading_text(ctx.texts, reading), f"{head} {line}{rest}")]
+    if reading.other is not None:
+        other = DateReading(reading.other, reading.other, end=reading.end)
+        choices.append(
+            (dates_i18n.reading_text(ctx.texts, other), f"{head} {typed(reading.other)}{rest}")
         )
-    return UsageError("date.not_understood", text=text[:80])
+    return await confirm.offer(ctx, dates_i18n.question(ctx.texts, reading, line), choices)
 
 
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+def typed_command(ctx: Context) -> str:
+    """The command word as typed ("/termin", "!termin@bot")."""
+    assert isinstance(ctx.event, MessageEvent)
+    return ctx.event.text.split(maxsplit=1)[0]
+
+
 _FOLLOWING = ("weiteres", "weitere", "folgendes", "another", "following")
 _TO = re.compile(r"\s+(?:auf|to)\s+|\s*(?:->|→)\s*", re.IGNORECASE)
 
@@ -81,26 +96,47 @@ class When:
     details: meetings.Details
 
 
-def read_when(ctx: Context, text: str | None = None) -> When:
-    """`<when> [in <place>[, <address>]] [<link>]`, or a refusal with an example."""
-    text = clean(ctx.args if text is None else text)
-    urls = _URL.findall(text)
-    text = clean(_URL.sub(" ", text)).strip(" |")
+def read_when(ctx: Context, text: str) -> WhenWhere:
+    """`<when> [in <place>[, <address>]] [<link>]`, or a refusal with an example; the
+    reading may still be unsure (asked back by the caller)."""
+    text = clean(text)
     if not text:
         raise UsageError("date.missing")
-    if len(text) > MAX_DATE_TEXT + MAX_NAME + 10:
+    if len(text) > MAX_DATE_TEXT + 2 * MAX_NAME + MAX_URL:
         raise UsageError("date.too_long", max=MAX_DATE_TEXT, length=len(text))
-    reading, place = read_date_and_place(text, ctx.now, ctx.partnership.timezone)
-    if reading.at is None:
-        raise refuse_date(ctx, reading, text)
-    place, _, address = place.partition(",")
+    found = read_date_and_place(text, ctx.now, ctx.partnership.timezone, language=ctx.lang)
+    if found.reading.at is None and found.reading.problem is not Problem.UNSURE:
+        raise refuse_date(ctx, found.reading, text)
+    return found
+
+
+def _when(found: WhenWhere) -> When:
+    """The meeting's start, place and details from a sure reading: after a comma the
+    address; a link is the online link, a tool's name ("Zoom", "online") the place."""
+    assert found.reading.at is not None
+    place, _, address = found.place.partition(",")
     place, address = without_article(place.strip()), address.strip()
+    url = found.link if found.link.casefold().startswith(("http://", "https://")) else ""
+    if not place and found.link and not url:
+        place = found.link
     if len(place) > MAX_NAME or len(address) > MAX_NAME:
         raise UsageError("meeting.place_too_long", max=MAX_NAME, length=len(place + address))
-    if urls and len(urls[0]) > MAX_URL:
-        raise UsageError("meeting.url_too_long", max=MAX_URL, length=len(urls[0]))
-    details = meetings.Details(reading.end, address, urls[0] if urls else "")
-    return When(reading.at, place, details)
+    if len(url) > MAX_URL:
+        raise UsageError("meeting.url_too_long", max=MAX_URL, length=len(url))
+    return When(found.reading.at, place, meetings.Details(found.reading.end, address, url))
+
+
+def _rest(found: WhenWhere) -> str:
+    where = " ".join(part for part in (found.place, found.link) if part)
+    return f" | {where}" if where else ""
+
+
+def _notes(ctx: Context, at: datetime) -> Reply | None:
+    """A weekend, a public holiday or a night hour, pointed out (never refused)."""
+    wall = at.astimezone(ZoneInfo(ctx.partnership.timezone))
+    notes = notes_for(wall, ctx.partnership.state, ctx.lang)
+    paragraph = dates_i18n.notes_text(ctx.texts, wall, notes)
+    return Reply.of(paragraph) if paragraph is not None else None
 
 
 def _command(ctx: Context, german: str, english: str) -> str:
@@ -125,17 +161,23 @@ def _which_question(ctx: Context, found: meetings.WhichMeeting, template: str) -
     return Asked(Reply.of(ctx.t("meeting.which"), BulletList(items), buttons=buttons))
 
 
-async def schedule(ctx: Context) -> None:
+async def schedule(ctx: Context) -> Reply | None:
     """Announced in every room (this one included) by the chat channel. While a meeting is
-    planned, asks first whether to move it or plan the following one."""
+    planned, asks first whether to move it or plan the following one; an unsure date is
+    asked back; a weekend, a holiday or a night hour is pointed out."""
     words = ctx.args.split(maxsplit=1)
     following = bool(words) and words[0].casefold() in _FOLLOWING
     text = words[1] if following and len(words) > 1 else ("" if following else ctx.args)
-    when = read_when(ctx, text)
+    found = read_when(ctx, text)
+    if found.reading.at is None:
+        head = typed_command(ctx) + (f" {words[0]}" if following else "")
+        return await ask_date(ctx, found.reading, _rest(found), head)
+    when = _when(found)
     command = meetings.ScheduleMeeting(when.at, when.place, when.details, following)
     result = await meetings.schedule(ctx.call, command)
     if isinstance(result, meetings.AlreadyPlanned):
         raise Asked(_already_planned(ctx, result, clean(text)))
+    return _notes(ctx, when.at)
 
 
 def _already_planned(ctx: Context, found: meetings.AlreadyPlanned, text: str) -> Reply:
@@ -177,17 +219,22 @@ def _split_which(text: str) -> tuple[str, str]:
     return "", text
 
 
-async def move(ctx: Context) -> None:
+async def move(ctx: Context) -> Reply | None:
     """`[<number>|<day> auf] <when> [in <place>] [<link>]`: the named meeting, or the only
     one planned; with several, the user is asked which."""
     which, text = _split_which(clean(ctx.args))
-    when = read_when(ctx, text)
+    to = "auf" if ctx.german else "to"
+    found = read_when(ctx, text)
+    if found.reading.at is None:
+        head = typed_command(ctx) + (f" {which} {to}" if which else "")
+        return await ask_date(ctx, found.reading, _rest(found), head)
+    when = _when(found)
     command = meetings.MoveMeeting(when.at, when.place, which, when.details)
     result = await meetings.move(ctx.call, command)
     if isinstance(result, meetings.WhichMeeting):
-        to = "auf" if ctx.german else "to"
         template = _command(ctx, "verschieben", "move") + " {n} " + f"{to} {text}"
         raise _which_question(ctx, result, template)
+    return _notes(ctx, when.at)
 
 
 def _leading_which(text: str) -> tuple[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import time
 
 from bot.core.context import Context
 from bot.core.errors import UsageError
@@ -13,8 +13,8 @@ from bot.core.text import MAX_TEXT, ascii_number, clean
 from bot.domain.dates import MAX_DATE_TEXT, DateReading, Problem, read_date
 from bot.i18n.reminders import group_name, setting_text
 from bot.usecases import reminders
-from bot.usecases.reminder_model import GROUPS, at_local_hour
-from handlers.meetings import refuse_date
+from bot.usecases.reminder_model import GROUPS, REMIND_AT_HOUR
+from handlers.meetings import ask_date, refuse_date, typed_command
 
 MAX_DATE_WORDS = 8
 LISTED_AUTOMATIC = 5
@@ -22,18 +22,18 @@ LISTED_AUTOMATIC = 5
 
 def _reading(text: str, ctx: Context) -> DateReading:
     """A date without a time means 09:00 that day."""
-    timezone = ctx.partnership.timezone
-    reading = read_date(text, ctx.now, timezone)
-    if reading.problem is Problem.NO_TIME and reading.wall is not None:
-        at = at_local_hour(reading.wall.date(), timezone)
-        if at > ctx.now:
-            return DateReading(at, at)
-        return DateReading(None, at, Problem.PAST)
-    return reading
+    return read_date(
+        text,
+        ctx.now,
+        ctx.partnership.timezone,
+        language=ctx.lang,
+        default_time=time(REMIND_AT_HOUR),
+    )
 
 
-def read_reminder(ctx: Context) -> tuple[datetime, str]:
-    """`<when> <text>` or `<when> | <text>`: the longest leading words that read as a date."""
+def read_reminder(ctx: Context) -> tuple[DateReading, str]:
+    """`<when> <text>` or `<when> | <text>`: the longest leading words that read as a date
+    (a reading still unsure is asked back by the caller, never shortened to a surer one)."""
     args = clean(ctx.args)
     if not args:
         raise UsageError("remind.missing")
@@ -41,7 +41,7 @@ def read_reminder(ctx: Context) -> tuple[datetime, str]:
         when, _, text = args.partition("|")
         candidates = [(when.strip(), text.strip())]
     else:
-        if len(args) <= MAX_DATE_TEXT and _reading(args, ctx).ok:
+        if len(args) <= MAX_DATE_TEXT and _usable(_reading(args, ctx)):
             raise UsageError("remind.text_missing")
         words = args.split(" ")
         candidates = [
@@ -53,13 +53,12 @@ def read_reminder(ctx: Context) -> tuple[datetime, str]:
         if len(when) > MAX_DATE_TEXT:
             continue
         reading = _reading(when, ctx)
-        if reading.ok:
+        if _usable(reading):
             if not text:
                 raise UsageError("remind.text_missing")
             if len(text) > MAX_TEXT:
                 raise UsageError("error.text_too_long", max=MAX_TEXT, length=len(text))
-            assert reading.at is not None
-            return reading.at, text
+            return reading, text
         if best is None or (best[0].wall is None and reading.wall is not None):
             best = (reading, when)
     if best is None:
@@ -67,8 +66,15 @@ def read_reminder(ctx: Context) -> tuple[datetime, str]:
     raise refuse_date(ctx, best[0], best[1])
 
 
+def _usable(reading: DateReading) -> bool:
+    return reading.ok or reading.problem is Problem.UNSURE
+
+
 async def remind(ctx: Context) -> Reply:
-    at, text = read_reminder(ctx)
+    reading, text = read_reminder(ctx)
+    if reading.at is None:
+        return await ask_date(ctx, reading, f" | {text}", typed_command(ctx))
+    at = reading.at
     done = await reminders.remind(ctx.call, reminders.SetReminder(at, text))
     return ctx.say("remind.set", number=done.number, when=ctx.texts.when(done.at), text=done.text)
 

@@ -10,6 +10,7 @@ from bot.core.errors import UsageError
 from bot.core.reply import BulletList, Reply, Text
 from bot.core.router import Router
 from bot.core.text import ascii_number, clean
+from bot.domain.date_notes import STATES
 from bot.i18n import LANGUAGES
 from bot.usecases import settings
 from bot.usecases.plan import CADENCES
@@ -25,6 +26,7 @@ async def show(ctx: Context) -> Reply:
         ("settings.timezone", partnership.timezone),
         ("settings.max_contacts", str(partnership.max_contacts)),
         ("settings.cadence", text(f"cadence.{partnership.cadence}")),
+        ("settings.state", partnership.state or text("settings.state_none")),
         (
             "settings.agenda_deadline",
             text("settings.agenda_deadline_value", days=partnership.agenda_deadline_days),
@@ -102,6 +104,32 @@ async def set_cadence(ctx: Context) -> None:
     await settings.change(ctx.call, settings.ChangeSetting("cadence", _CADENCE_WORDS[value]))
 
 
+_STATE_NAMES = {
+    "baden-wuerttemberg": "BW", "bayern": "BY", "bavaria": "BY", "berlin": "BE",
+    "brandenburg": "BB", "bremen": "HB", "hamburg": "HH", "hessen": "HE", "hesse": "HE",
+    "mecklenburg-vorpommern": "MV", "niedersachsen": "NI", "lower saxony": "NI",
+    "nordrhein-westfalen": "NW", "nrw": "NW", "north rhine-westphalia": "NW",
+    "rheinland-pfalz": "RP", "saarland": "SL", "sachsen": "SN", "saxony": "SN",
+    "sachsen-anhalt": "ST", "schleswig-holstein": "SH", "thueringen": "TH", "thuringia": "TH",
+}  # fmt: skip
+_NO_STATE = {"-", "keins", "keines", "kein", "none", "aus", "off"}
+
+
+async def set_state(ctx: Context) -> None:
+    """The Bundesland whose public holidays a meeting's day is checked against."""
+    typed = clean(ctx.args)
+    value = typed.casefold().replace("ä", "ae").replace("ü", "ue").replace("ö", "oe")
+    if value in _NO_STATE:
+        state = ""
+    elif value.upper() in STATES:
+        state = value.upper()
+    elif value in _STATE_NAMES:
+        state = _STATE_NAMES[value]
+    else:
+        raise UsageError("settings.bad_state", value=typed[:40], states=", ".join(STATES))
+    await settings.change(ctx.call, settings.ChangeSetting("state", state))
+
+
 def register(router: Router) -> None:
     change = settings.change
     router.add("settings", "einstellungen", uses=settings.show)(show)
@@ -116,4 +144,7 @@ def register(router: Router) -> None:
     )(set_max_contacts)
     router.add("settings", "einstellungen", sub="cadence", sub_alias="rhythmus", uses=change)(
         set_cadence
+    )
+    router.add("settings", "einstellungen", sub="state", sub_alias="bundesland", uses=change)(
+        set_state
     )

@@ -59,6 +59,7 @@ class PartnershipRow(Base):
         String(16), default="quarterly", server_default="quarterly"
     )
     agenda_deadline_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    state: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class RoomRow(Base):

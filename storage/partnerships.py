@@ -38,6 +38,7 @@ def _partnership(row: PartnershipRow) -> Partnership:
         created_at=row.created_at,
         cadence=row.cadence,
         agenda_deadline_days=row.agenda_deadline_days,
+        state=row.state,
     )
 
 
@@ -75,6 +76,7 @@ class SqlPartnerships(SqlRepository):
                 rules=partnership.rules,
                 cadence=partnership.cadence,
                 agenda_deadline_days=partnership.agenda_deadline_days,
+                state=partnership.state,
             )
         )
 

@@ -25,7 +25,7 @@ class FakePartnerships(Repository):
 
     async def save(self, partnership: Partnership) -> None:
         names = ("name", "language", "timezone", "max_contacts", "rules", "cadence")
-        self._update(self._t.partnerships, partnership, *names, "agenda_deadline_days")
+        self._update(self._t.partnerships, partnership, *names, "agenda_deadline_days", "state")
 
 
 class FakeRooms(Repository):

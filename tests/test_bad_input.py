@@ -90,7 +90,7 @@ CASES = [
     ),
     (
         "/settings farbe blau",
-        "Die Einstellung „farbe“ gibt es nicht. Es gibt: sprache, zeitzone, max-kontakte, rhythmus. "
+        "Die Einstellung „farbe“ gibt es nicht. Es gibt: sprache, zeitzone, max-kontakte, rhythmus, bundesland. "
         "Beispiel: /einstellungen",
     ),
     (

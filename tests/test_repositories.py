@@ -21,15 +21,18 @@ async def test_partnership_roundtrip_keeps_settings_and_aware_times(database: Da
         p = await uow.partnerships.add("Klima-Allianz", "de", "Europe/Berlin", NOW)
         p.rules = "Zeile 1\nZeile 2 – ÄÖÜß 🌍"
         p.max_contacts = 3
+        assert p.state == ""
+        p.state = "NW"
         await uow.partnerships.save(p)
         await uow.commit()
     async with database.uow() as uow:
         loaded = await uow.partnerships.get(p.id)
     assert loaded is not None
-    assert (loaded.name, loaded.rules, loaded.max_contacts) == (
+    assert (loaded.name, loaded.rules, loaded.max_contacts, loaded.state) == (
         "Klima-Allianz",
         "Zeile 1\nZeile 2 – ÄÖÜß 🌍",
         3,
+        "NW",
     )
     assert loaded.created_at == NOW and loaded.created_at.tzinfo is not None
 

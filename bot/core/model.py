@@ -24,6 +24,8 @@ class Partnership:
     cadence: str = "quarterly"
     agenda_deadline_days: int = 7
     """Agenda proposals are expected until this many days before a meeting."""
+    state: str = ""
+    """The Bundesland (NW, BY, ...) whose public holidays are pointed out; "" for none."""
 
 
 @dataclass

@@ -1,210 +1,267 @@
-"""Meeting dates typed by people, in German or English, read with dateparser.
+"""Meeting dates typed by people, in German or English: every typed part is used and agrees.
 
-dateparser does the real work; this module only smooths German phrases it misses ("14 Uhr",
-"um 10", "nächsten Donnerstag", "am 2. März"), decides whether a time was really given,
-and turns the wall-clock result into an aware datetime in the partnership's zone, refusing
-times that a daylight-saving change skips.
+Read by a small grammar of our own (date_words.py) instead of a general date parser, because
+a general parser drops silently what it does not know ("Dienstag" beside a Sunday's date,
+the "30" of "14 Uhr 30"). Here a part that is not understood is a problem, and parts that
+disagree or leave a choice (morning or afternoon, which Tuesday) are doubts carrying the best
+reading, for the user to confirm with one tap. Every date is range-checked here, before any
+time-zone arithmetic, so no zone and no year can make the bot crash.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import Enum
-from functools import partial
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
-from bot.core.text import clean
+from bot.core.text import MAX_NAME, clean
+from bot.domain import date_words as w
+from bot.domain.date_parts import Doubt, Parts, Problem, Scan, add_months, read_parts
 
 MAX_DATE_TEXT = 200
 MAX_AHEAD = timedelta(days=3 * 366)
-
-
-class Problem(Enum):
-    NOT_UNDERSTOOD = "not_understood"
-    NO_TIME = "no_time"
-    PAST = "past"
-    TOO_FAR = "too_far"
-    NONEXISTENT = "nonexistent"
-    TOO_LONG = "too_long"
+FAR_WITHOUT_YEAR = timedelta(days=300)
+"""A date without a year that lands this far ahead was perhaps meant in the past: asked."""
+_MARGIN = timedelta(days=2)
 
 
 @dataclass(frozen=True)
 class DateReading:
     """What a date text was read as: `at` is set exactly when it can be used.
 
-    `wall` is the local wall-clock time that was understood (also for problems), so a
-    refusal can say what the bot made of the text; for a time skipped by a daylight-saving
-    change it keeps the fields as typed."""
+    `wall` is the local wall-clock time that was understood (also for problems, where it is
+    known), so a refusal or a question can say what the bot made of the text; for a time
+    skipped by a daylight-saving change it keeps the fields as typed."""
 
     at: datetime | None
     wall: datetime | None = None
     problem: Problem | None = None
     end: datetime | None = None
+    """The end of a range ("10–12 Uhr"), on the same day."""
+    doubts: tuple[Doubt, ...] = ()
+    other: datetime | None = None
+    """A second plausible reading: the typed weekday's day nearest the typed date."""
+    weekday: int | None = None
+    """The weekday typed (0 = Monday), if any."""
+    unread: str = ""
+    """The words that were not understood."""
+    vague: str = ""
+    """For NO_DAY: "month" or "week"."""
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-_WEEKDAYS = (
-    "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag"
-    "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-)
-_PREPROCESS: list[tuple[re.Pattern[str], str]] = [
-    # "14 Uhr", "14.30 Uhr", "9:15 Uhr" -> "14:00", "14:30", "9:15"
-    (re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*uhr\b", re.I), r"\1:\2"),
-    # "um 10", "um 10.30" -> "10:00", "10:30"
-    (re.compile(r"\bum\s+(\d{1,2})(?:[:.](\d{2}))?(?![\d:.])", re.I), r"\1:\2"),
-    # "18.30", "9.45", "18.00": a dotted pair that cannot be a day and month is a time
-    (re.compile(r"(?<![\d.:])([01]?\d|2[0-3])\.(00|1[3-9]|[2-5]\d)(?![\d.:])"), r"\1:\2"),
-    # "10.12" (a day and month without the final dot) -> "10.12."
-    (re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{1,2})(?![\d.:])"), r"\1.\2."),
-    # "14h" -> "14:00"
-    (re.compile(r"\b(\d{1,2})h\b", re.I), r"\1:"),
-    # English "at 10" (without am/pm or minutes) -> "10:00"
-    (re.compile(r"\bat\s+(\d{1,2})(?![\d:.]|\s*[ap]\.?m\b)", re.I), r"\1:"),
-    # "nächsten Donnerstag", "kommenden Montag", "diesen Freitag" -> the weekday
-    (
-        re.compile(
-            r"\b(?:n(?:ä|ae)chste[nrs]?|kommende[nrs]?|diese[nmrs]?)\s+(" + _WEEKDAYS + r")\b",
-            re.I,
-        ),
-        r"\1",
-    ),
-    # filler words dateparser stumbles over: "am 2. März", "den 15.3.", "ab 10:00"
-    (re.compile(r"(?<!\d)(?<!\d\s)\b(?:am|den|ab|gegen|on)\b\s*", re.I), ""),
-]
-_MINUTES = re.compile(r"(\d{1,2}):(?=\D|$)")
-_EXPLICIT_TIME = re.compile(r"\d{1,2}:\d{2}|\d\s*[ap]\.?m\b|\b(?:noon|midnight)\b", re.I)
-_SETTINGS_BASE = {
-    "DATE_ORDER": "DMY",
-    "PREFER_DATES_FROM": "future",
-    "RETURN_AS_TIMEZONE_AWARE": False,
-}
+@dataclass(frozen=True)
+class WhenWhere:
+    """`/termin` arguments: the date, the place (may be empty) and an online link or the
+    name of the video tool ("https://…", "Zoom", "online"; empty if none)."""
+
+    reading: DateReading
+    place: str
+    link: str
 
 
-_WEEKDAY_NUMBERS = {
-    name: number % 7
-    for number, names in enumerate(
-        (
-            ("montag", "monday"),
-            ("dienstag", "tuesday"),
-            ("mittwoch", "wednesday"),
-            ("donnerstag", "thursday"),
-            ("freitag", "friday"),
-            ("samstag", "sonnabend", "saturday"),
-            ("sonntag", "sunday"),
-        )
-    )
-    for name in names
-}
-_NEXT_WEEK = r"(?:n(?:ä|ae)chste[nrs]?\s+woche|kommende[nrs]?\s+woche|next\s+week)"
-_WEEKDAY_NEXT_WEEK = re.compile(
-    rf"\b(?:{_NEXT_WEEK}\s+(?:am\s+|on\s+)?({_WEEKDAYS})|({_WEEKDAYS})\s+(?:in\s+der\s+)?{_NEXT_WEEK})\b",
-    re.I,
-)
+def typed(wall: datetime, end: datetime | None = None) -> str:
+    """The reading written so that it reads back exactly, for a confirmation to run."""
+    text = f"{wall.day:02d}.{wall.month:02d}.{wall.year:04d} {wall.hour:02d}:{wall.minute:02d}"
+    return text + (f"-{end.hour:02d}:{end.minute:02d}" if end is not None else "")
 
 
-def _weekday_of_next_week(text: str, base: datetime) -> str:
-    """ "nächste Woche Dienstag" means the Tuesday of the coming calendar week; dateparser
-    does not read it, so it is written out as a date."""
-
-    def date_of(match: re.Match[str]) -> str:
-        weekday = _WEEKDAY_NUMBERS[(match[1] or match[2]).casefold()]
-        monday = base.date() + timedelta(days=7 - base.weekday())
-        day = monday + timedelta(days=weekday)
-        return f"{day.day}.{day.month}.{day.year}"
-
-    return _WEEKDAY_NEXT_WEEK.sub(date_of, text)
-
-
-def preprocess(text: str, base: datetime | None = None) -> str:
-    """Rewrite German time phrases into forms dateparser knows."""
-    result = clean(text)
-    if base is not None:
-        result = _weekday_of_next_week(result, base)
-    for pattern, replacement in _PREPROCESS:
-        result = pattern.sub(partial(_expand, replacement=replacement), result)
-    return " ".join(result.split())
-
-
-def _expand(match: re.Match[str], *, replacement: str) -> str:
-    expanded = match.expand(replacement)
-    # a time written without minutes ("14:" from "14 Uhr") gets ":00"
-    return _MINUTES.sub(lambda m: f"{m[1]}:00", expanded) if ":" in expanded else expanded
-
-
-def _parse(text: str, base: datetime) -> datetime | None:
-    settings = {**_SETTINGS_BASE, "RELATIVE_BASE": base}
-    try:
-        return dateparser.parse(text, languages=["de", "en"], settings=settings)
-    except (ValueError, OverflowError, TypeError):
-        return None
-
-
-def read_date(text: str, now: datetime, timezone: str) -> DateReading:
-    """Read one date with time, in the future, in the zone `timezone`."""
+def read_date(
+    text: str,
+    now: datetime,
+    timezone: str,
+    *,
+    language: str = "de",
+    default_time: time | None = None,
+) -> DateReading:
+    """One date with time, in the future, in the zone `timezone`; every word must be read.
+    `default_time` stands in for a missing time (a reminder on a day means 09:00)."""
     if len(text) > MAX_DATE_TEXT:
         return DateReading(None, problem=Problem.TOO_LONG)
-    zone = ZoneInfo(timezone)
-    # dateparser reads and returns naive wall-clock times; they stay inside these lines
-    base = now.astimezone(zone).replace(tzinfo=None)
-    prepared = preprocess(text, base)
-    if not prepared:
-        return DateReading(None, problem=Problem.NOT_UNDERSTOOD)
-    parsed = _parse(prepared, base)
-    if parsed is None:
-        return DateReading(None, problem=Problem.NOT_UNDERSTOOD)
-    wall = parsed.replace(tzinfo=zone, second=0, microsecond=0)
-    if _EXPLICIT_TIME.search(prepared) is None:
-        # dateparser fills a missing time from the base or with midnight: not a meeting time
-        return DateReading(None, wall.replace(hour=0, minute=0), Problem.NO_TIME)
-    at = wall
-    if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed.replace(
-        second=0, microsecond=0
-    ):
-        return DateReading(None, wall, Problem.NONEXISTENT)
-    if at <= now:
-        return DateReading(None, wall, Problem.PAST)
-    if at - now > MAX_AHEAD:
-        return DateReading(None, wall, Problem.TOO_FAR)
-    return DateReading(at, wall)
+    scan = Scan(clean(text))
+    reading = _reading(scan, now, ZoneInfo(timezone), language, default_time)
+    unread = scan.unread(len(scan.text))
+    if unread:
+        return _not_understood(reading, unread)
+    return reading
 
 
-_PLACE_SEPARATOR = re.compile(r"\s+(?:in|im|at|bei|auf)\s+", re.I)
-_RANK = {
-    None: 4,
-    Problem.PAST: 3,
-    Problem.TOO_FAR: 3,
-    Problem.NONEXISTENT: 3,
-    Problem.NO_TIME: 2,
-    Problem.TOO_LONG: 1,
-    Problem.NOT_UNDERSTOOD: 0,
-}
-
-
-def read_date_and_place(text: str, now: datetime, timezone: str) -> tuple[DateReading, str]:
-    """`<when> [in|im|at|bei <place>]` or `<when> | <place>`.
-
-    The date may itself contain "in" ("in drei Wochen") or "at" ("at 2pm"), so every split
-    is tried, the longest date first, and the best reading wins."""
+def read_date_and_place(
+    text: str, now: datetime, timezone: str, *, language: str = "de"
+) -> WhenWhere:
+    """`<when> [in|im|at|bei] [<place>]` or `<when> | <place>`, with "online", "per Zoom" or
+    a link anywhere. The place is what follows the date; a place without a preposition is
+    fine, a place that looks like a date part is not understood."""
     text = clean(text)
-    if "|" in text:
-        when, _, place = text.partition("|")
-        return read_date(when.strip(), now, timezone), place.strip()
-    candidates = [(text, "")]
-    for match in reversed(list(_PLACE_SEPARATOR.finditer(text))):
-        candidates.append((text[: match.start()], text[match.end() :]))
-    best: tuple[DateReading, str] | None = None
-    for when, place in candidates:
-        reading = read_date(when, now, timezone)
-        if reading.ok:
-            return reading, place
-        if best is None or _RANK[reading.problem] > _RANK[best[0].problem]:
-            best = (reading, place)
-    assert best is not None
-    return best
+    if len(text) > MAX_DATE_TEXT + 2 * MAX_NAME:
+        return WhenWhere(DateReading(None, problem=Problem.TOO_LONG), "", "")
+    scan = Scan(text)
+    link = scan.take_link()
+    if "|" in scan.text:
+        cut = scan.text.index("|")
+        place = scan.original_rest(cut + 1)
+        scan.blank(cut, len(scan.text))
+        if len(scan.original_rest(0)) > MAX_DATE_TEXT:
+            return WhenWhere(DateReading(None, problem=Problem.TOO_LONG), place, link)
+        reading = _reading(scan, now, ZoneInfo(timezone), language, None)
+        unread = scan.unread(len(scan.text))
+        return WhenWhere(_not_understood(reading, unread) if unread else reading, place, link)
+    if len(scan.original_rest(0)) > MAX_DATE_TEXT + MAX_NAME:
+        return WhenWhere(DateReading(None, problem=Problem.TOO_LONG), "", link)
+    reading = _reading(scan, now, ZoneInfo(timezone), language, None)
+    inside = scan.unread(scan.end)
+    place = w.PLACE_TAIL.sub("", w.PLACE_LEAD.sub("", scan.original_rest(scan.end))).strip()
+    if inside or w.DATEISH.search(place.lower()):
+        return WhenWhere(
+            _not_understood(reading, " ".join((inside + " " + place).split())), "", link
+        )
+    return WhenWhere(reading, place, link)
+
+
+def _not_understood(reading: DateReading, unread: str) -> DateReading:
+    """Words left over: not understood, naming what was; a refusal keeps its reason."""
+    if reading.problem in (None, Problem.UNSURE) or reading.wall is None:
+        return DateReading(None, reading.wall, Problem.NOT_UNDERSTOOD, reading.end, unread=unread)
+    return replace(reading, unread=unread)
+
+
+def _reading(
+    scan: Scan, now: datetime, zone: ZoneInfo, language: str, default_time: time | None
+) -> DateReading:
+    base = now.astimezone(zone).replace(tzinfo=None)
+    parts = read_parts(scan, base.date(), language)
+    if parts.problem is not None:
+        return DateReading(None, problem=parts.problem)
+    if parts.hour is None and default_time is not None:
+        parts.hour, parts.minute = default_time.hour, default_time.minute
+    day, problem = _day(parts, base)
+    clock = _clock(parts)
+    if problem is not None or day is None:
+        wall = _aware(datetime.combine(day, clock or time()), zone) if day is not None else None
+        return DateReading(None, wall, problem or Problem.NOT_UNDERSTOOD, vague=parts.vague)
+    if clock is None:
+        wall = _aware(datetime.combine(day, time()), zone)
+        return DateReading(None, wall, Problem.NO_TIME)
+    wall = datetime.combine(day, clock)
+    end = datetime.combine(day, time(*parts.end)) if parts.end is not None else None
+    if end is not None and end <= wall:
+        return DateReading(None, _aware(wall, zone), Problem.BAD_RANGE, _aware(end, zone))
+    checked = check(wall, base, now, zone)
+    aware_end = _aware(end, zone) if end is not None else None
+    if checked is not None:
+        return DateReading(None, _aware(wall, zone), checked, aware_end)
+    at = _aware(wall, zone)
+    if parts.year_typed is False and parts.explicit and at - now > FAR_WITHOUT_YEAR:
+        parts.doubts.append(Doubt.FAR_NO_YEAR)
+    if parts.doubts:
+        other = datetime.combine(parts.other, clock) if parts.other is not None else None
+        return DateReading(
+            None,
+            at,
+            Problem.UNSURE,
+            aware_end,
+            tuple(dict.fromkeys(parts.doubts)),
+            _aware(other, zone)
+            if other is not None and check(other, base, now, zone) is None
+            else None,
+            parts.weekday,
+        )
+    return DateReading(at, at, None, aware_end)
+
+
+def check(wall: datetime, base: datetime, now: datetime, zone: ZoneInfo) -> Problem | None:
+    """The one range check: naive `wall` against the naive local `base` first, so that no
+    time-zone arithmetic runs on a year near 1 or 9999; then exactly, in the zone."""
+    if wall - base > MAX_AHEAD + _MARGIN:
+        return Problem.TOO_FAR
+    if base - wall > _MARGIN:
+        return Problem.PAST
+    at = wall.replace(tzinfo=zone)
+    if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        return Problem.NONEXISTENT
+    if at <= now:
+        return Problem.PAST
+    if at - now > MAX_AHEAD:
+        return Problem.TOO_FAR
+    return None
+
+
+def _aware(wall: datetime, zone: ZoneInfo) -> datetime:
+    return wall.replace(tzinfo=zone)
+
+
+def _clock(parts: Parts) -> time | None:
+    if parts.hour is None:
+        return None
+    return time(parts.hour, parts.minute)
+
+
+def _day(parts: Parts, base: datetime) -> tuple[date | None, Problem | None]:
+    """The day every typed part agrees on, or the best one with a doubt."""
+    today = base.date()
+    day = parts.day
+    if parts.relative is not None:
+        if day is not None and day != parts.relative:
+            parts.doubts.append(Doubt.DAYS_DISAGREE)
+        day = day or parts.relative
+    if parts.week_monday is not None:
+        if parts.weekday is None and day is not None:
+            if not 0 <= (day - parts.week_monday).days < 7:
+                parts.doubts.append(Doubt.DAYS_DISAGREE)
+        elif parts.weekday is None:
+            parts.vague = "week"
+            return parts.week_monday, Problem.NO_DAY
+        else:
+            in_week = parts.week_monday + timedelta(days=parts.weekday)
+            if day is not None and day != in_week:
+                parts.doubts.append(Doubt.DAYS_DISAGREE)
+            day = day or in_week
+    elif parts.weekday is not None:
+        if day is not None and day.weekday() != parts.weekday:
+            parts.doubts.append(Doubt.WEEKDAY)
+            parts.other = _nearest_weekday(day, parts.weekday)
+        elif day is None:
+            day = _coming_weekday(parts, today)
+    if day is None and parts.month is not None:
+        parts.vague = "month"
+        return parts.month, Problem.NO_DAY
+    if day is None and parts.hour is not None:
+        parts.doubts.append(Doubt.DAY_MISSING)
+        clock = _clock(parts)
+        assert clock is not None
+        day = today if datetime.combine(today, clock) > base else today + timedelta(days=1)
+    return day, None
+
+
+def _coming_weekday(parts: Parts, today: date) -> date:
+    assert parts.weekday is not None
+    ahead = (parts.weekday - today.weekday()) % 7 or 7
+    day = today + timedelta(days=ahead)
+    if parts.next and parts.weekday > today.weekday():
+        # "nächsten Dienstag" on a Monday: most mean next week's; asked
+        parts.doubts.append(Doubt.NEXT_WEEKDAY)
+        day += timedelta(days=7)
+    return day
+
+
+def _nearest_weekday(day: date, weekday: int) -> date:
+    shift = (weekday - day.weekday()) % 7
+    return day + timedelta(days=shift if shift <= 3 else shift - 7)
+
+
+__all__ = [
+    "MAX_AHEAD",
+    "MAX_DATE_TEXT",
+    "DateReading",
+    "Doubt",
+    "Problem",
+    "WhenWhere",
+    "add_months",
+    "check",
+    "read_date",
+    "read_date_and_place",
+    "typed",
+]

@@ -11,7 +11,7 @@ from bot.core.model import Partnership
 from bot.core.permissions import Who
 from bot.usecases.base import Call, use_case
 
-Setting = Literal["language", "timezone", "max_contacts", "cadence"]
+Setting = Literal["language", "timezone", "max_contacts", "cadence", "state"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ async def change(call: Call, command: ChangeSetting) -> SettingChanged:
         partnership.language = value
     elif command.setting == "timezone":
         partnership.timezone = value
+    elif command.setting == "state":
+        partnership.state = value
     elif command.setting == "max_contacts":
         partnership.max_contacts = int(value)
     else:
