@@ -90,12 +90,14 @@ async def member_named(call: Call, name: str) -> Member:
 
 def similar_names(a: str, b: str) -> bool:
     """Names that probably mean one municipality: one's words inside the other's ("Kleve",
-    "Stadt Kleve") or a typo apart ("Emerich", "Emmerich")."""
-    key_a, key_b = match_key(a), match_key(b)
-    words_a, words_b = set(key_a.split()), set(key_b.split())
-    if words_a and words_b and (words_a <= words_b or words_b <= words_a):
+    "Stadt Kleve") or the words they do not share a typo apart ("Emerich", "Emmerich";
+    but not "Kreis Kleve" and "Kreis Wesel", nor "Gemeinde A" and "Gemeinde B")."""
+    words_a, words_b = match_key(a).split(), match_key(b).split()
+    rest_a = " ".join(w for w in words_a if w not in words_b)
+    rest_b = " ".join(w for w in words_b if w not in words_a)
+    if words_a and words_b and (not rest_a or not rest_b):
         return True
-    return difflib.SequenceMatcher(None, key_a, key_b).ratio() >= SIMILAR
+    return difflib.SequenceMatcher(None, rest_a, rest_b).ratio() >= SIMILAR
 
 
 def closest_member(members: list[Member], text: str) -> Member | None:
