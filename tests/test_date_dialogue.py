@@ -35,7 +35,7 @@ async def test_a_weekday_that_contradicts_the_date_is_asked_with_both_days(
     assert token is not None
     out = await bot.say(f"@anna: /ja {token[1]}")
     assert heads(out) == [
-        "[main] bot: Neues Treffen: Di., 16.03.2027, 09:30 in Rathaus Goch (eingetragen von anna)."
+        "[main] bot: Neues Treffen: Di., 16.03.2027, 09:30 im Rathaus Goch (eingetragen von anna)."
     ]
 
 
@@ -47,7 +47,7 @@ async def test_one_yes_takes_the_best_reading_and_points_out_a_sunday(
     await bot.say("@anna: /termin Dienstag, 14.03., 9:30 Rathaus Goch")
     assert heads(await bot.say("@anna: /ja")) == [
         "[main] bot: Hinweis zum Termin So., 14.03.2027, 09:30: Das ist ein Sonntag.",
-        "[main] bot: Neues Treffen: So., 14.03.2027, 09:30 in Rathaus Goch (eingetragen von anna).",
+        "[main] bot: Neues Treffen: So., 14.03.2027, 09:30 im Rathaus Goch (eingetragen von anna).",
     ]
 
 
@@ -86,7 +86,7 @@ async def test_misleading_refusals_of_main_now_read_or_name_what_was_understood(
     bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP)
     assert heads(await bot.say("@anna: /termin 12.03. 10-12 Uhr Rathaus Goch")) == [
-        "[main] bot: Neues Treffen: Fr., 12.03.2027, 10:00 in Rathaus Goch (eingetragen von anna)."
+        "[main] bot: Neues Treffen: Fr., 12.03.2027, 10:00 bis 12:00 im Rathaus Goch (eingetragen von anna)."
     ]
     [asked] = await bot.say("@anna: /verschieben 12.3. 1030")
     assert (

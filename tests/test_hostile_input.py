@@ -117,7 +117,8 @@ async def test_a_time_zone_that_is_a_directory_is_refused(sqlite_database: Datab
 async def test_line_breaks_in_a_name_are_spaces(sqlite_database: Database) -> None:
     bot = await ConsoleBot.start(sqlite_database, now="2027-01-10 09:00")
     await bot.say(MEETING)
-    await bot.app.handle(_event("/mitglied neu Kreis\nKleve\tWest\r\nNord"))
+    # (in /mitglied neu, lines separate several members; a rename takes one name)
+    await bot.app.handle(_event("/mitglied umbenennen Kleve | Kreis\nKleve\tWest\r\nNord"))
     members = await bot.app.handle(_event("/mitglieder"))
     assert members is not None and "Kreis Kleve West Nord" in render_plain(members)
 

@@ -150,7 +150,7 @@ async def test_schedule_and_minutes_keys_stay_as_stored(sqlite_database: Databas
     assert sorted((r.kind, r.key, r.payload) for r in rows) == [
         ("minutes_due", "1-10d", {"meeting": 1, "days": 10}),
         ("minutes_due", "1-3d", {"meeting": 1, "days": 3}),
-        ("schedule_next", "1/2027-3-0/2026-11-27", {"member": 1}),
+        ("schedule_next", "1/2027-3-0/0/2026-12-01", {"audience": "host", "member": 1, "n": 0}),
     ]
 
 
@@ -235,9 +235,13 @@ async def test_minutes_reminders_survive_a_replan_between_their_offsets(
 async def test_schedule_next_repeats_weekly_until_a_meeting_is_set(
     sqlite_database: Database,
 ) -> None:
+    """The first nudge a week after the turn changed hands (here: the founding), then
+    weekly (tests/test_nudges.py follows the whole sequence)."""
     bot = await ConsoleBot.start(sqlite_database)
     await bot.say(SETUP + ":time 2026-11-26 09:00")
-    assert await pending(sqlite_database) == [("schedule_next", "03.12.2026 09:00")]
+    assert await pending(sqlite_database) == [("schedule_next", "30.11.2026 09:00")]
+    await bot.say(":time 2026-11-30 09:00")
+    assert await pending(sqlite_database) == [("schedule_next", "07.12.2026 09:00")]
 
 
 async def test_a_state_met_exactly_at_a_weekly_slot_plans_the_next_one(
@@ -305,11 +309,10 @@ async def test_the_schedule_reminder_says_whom_and_how_and_only_to_the_next_host
     async with sqlite_database.uow() as uow:  # left over for Kleve, who is no longer next
         await uow.reminders.add(1, "schedule_next", "stale", now, {"member": 1}, now)
         await uow.commit()
-    assert await bot.say(":time 2026-11-26 09:00") == [
+    assert await bot.say(":time 2026-11-30 09:00") == [
         "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
         "4. Quartal 2026 fällig und noch nicht geplant. Goch lädt ein.\n"
-        "  Bitte einen Termin festlegen, zum Beispiel: /termin nächsten Donnerstag 14 Uhr im "
-        "Rathaus Kleve\n"
+        "  Bitte einen Termin festlegen, zum Beispiel: /termin 22.12.2026 10 Uhr\n"
         "  An: bernd"
     ]
     async with sqlite_database.uow() as uow:
@@ -323,14 +326,12 @@ async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Data
         ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n"
         "@anna: /member add Goch\n@bernd: /iam Goch"
     )
-    said = [await bot.text(":time 2026-11-26 09:00")]
+    # (the nudge to schedule, in English too: tests/test_nudges.py)
+    said: list[str] = []
     await bot.say("@anna: /schedule 10 Dec 2pm\n@bernd: /agenda add Cycling plan #mobility")
     for when in ("2026-12-01 14:00", "2026-12-03 14:00", "2026-12-13 15:00"):
         said.append(await bot.text(f":time {when}"))
     assert said == [
-        "[main] bot: The next meeting of the partnership Climate Alliance is due in Q4 2026 and "
-        "not yet scheduled. Goch hosts it.\n  Please set a date, for example: /schedule next "
-        "Thursday 2pm at Kleve town hall\n  To: bernd",
         "[main] bot: Reminder: the partnership Climate Alliance meets in 14 days: Thu, 10 Dec "
         "2026, 14:00, Goch.\n  Host and minutes: Goch.\n"
         "[main] bot: Agenda items for the meeting on Thu, 10 Dec 2026, 14:00 can be proposed "
@@ -340,9 +341,6 @@ async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Data
         "  1. Cycling plan (#mobility) — Goch",
         "[main] bot: Reminder: the partnership Climate Alliance meets tomorrow: Thu, 10 Dec 2026, "
         "14:00, Goch.\n  Host and minutes: Goch.\n"
-        "[main] bot: The next meeting of the partnership Climate Alliance is due in Q1 2027 and "
-        "not yet scheduled. Kleve hosts it.\n  Please set a date, for example: /schedule next "
-        "Thursday 2pm at Kleve town hall\n"
         "[main] bot: The minutes of the meeting on Thu, 10 Dec 2026, 14:00 are still missing. "
         "Goch hosted it and writes them, for example with: /minutes add Present: Goch, Kleve …\n"
         "  To: bernd",
@@ -374,7 +372,7 @@ async def test_the_agenda_reminder_of_a_later_meeting_lists_only_its_own_items(
     to come, does not list it."""
     bot = await ConsoleBot.start(sqlite_database)
     await bot.say(
-        SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /termin 17.12. 14 Uhr\n"
+        SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /termin weiteres 17.12. 14 Uhr\n"
         "@bernd: /tagesordnung neu Radverkehr\n:time 2026-12-07 14:00"
     )
     out = about(await bot.say(":time 2026-12-08 14:00"), "Tagesordnungspunkte")

@@ -90,8 +90,8 @@ async def test_schedule_next_is_sent_up_to_six_days_late(
     sqlite_database: Database, after: timedelta, status: str
 ) -> None:
     bot = await started(sqlite_database, "")
-    reminder = await find(sqlite_database, "schedule_next", "26.11.2026 09:00")
-    await fire_at(bot, local("02.12.2026 09:00") + after)
+    reminder = await find(sqlite_database, "schedule_next", "30.11.2026 09:00")
+    await fire_at(bot, local("06.12.2026 09:00") + after)
     assert await _status(sqlite_database, reminder) == status
 
 

@@ -82,13 +82,16 @@ async def last_outbox_id(database: Database) -> int:
 
 
 async def outbox_since(database: Database, after: int) -> list[Row]:
-    """The rows written after row `after`, in order; each meeting's UID (random) is replaced
-    by its place in the meetings table, so two databases compare."""
+    """The announcements written after row `after`, in order; each meeting's UID (random) is
+    replaced by its place in the meetings table, so two databases compare."""
     async with database.engine.connect() as connection:
         uids = (await connection.execute(select(MeetingRow.uid).order_by(MeetingRow.id))).all()
         rows = (
             await connection.execute(
-                select(OutboxRow).where(OutboxRow.id > after).order_by(OutboxRow.id)
+                # what the rooms are told; the answers to the commands are rows too
+                select(OutboxRow)
+                .where(OutboxRow.id > after, OutboxRow.kind != "reply")
+                .order_by(OutboxRow.id)
             )
         ).all()
     found: list[Row] = []

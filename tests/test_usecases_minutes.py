@@ -53,11 +53,12 @@ Outbox = list[tuple[str, str, list[tuple[str, str, bytes]]]]
 
 
 async def _outbox_after(database: Database, last: int) -> Outbox:
-    """Room, plain text and attachments (name, type, bytes) of each row after `last`."""
+    """Room, plain text and attachments (name, type, bytes) of each announcement after
+    `last` (the answers to the commands are outbox rows too)."""
     async with database.engine.connect() as connection:
         rows = await connection.execute(
             select(OutboxRow.external_id, OutboxRow.payload)
-            .where(OutboxRow.id > last)
+            .where(OutboxRow.id > last, OutboxRow.kind != "reply")
             .order_by(OutboxRow.id)
         )
         found: Outbox = []

@@ -52,6 +52,7 @@ async def _run(
                 print(report.summary(), f"({time.monotonic() - started:.0f} s)", flush=True)
                 if report.failures() and log_dir:
                     path = Path(log_dir) / f"fuzz-{seed + done}.json"
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(json.dumps(report.log, ensure_ascii=True))
                     print(f"log: {path}", flush=True)
                 reports.append(report)

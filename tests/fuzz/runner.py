@@ -10,6 +10,7 @@ count name a run.
 from __future__ import annotations
 
 import random
+import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -197,7 +198,7 @@ class Fuzzer:
                 continue
             text = await self._say(room, user, in_meeting)
             steps.append(f"[{room}] @{user}: {text}")
-            everyone |= self._forgets_everywhere(room, user, text)
+            everyone |= self._forgets_everywhere(room, user, text) or _redeems_code(text)
         after = await self._partnership_now(room)
         touched |= {after} if after is not None else set()
         return "\n".join(steps), (None if everyone else touched)
@@ -335,3 +336,12 @@ async def replay(bot: ConsoleBot, log: list[tuple[str, ...]]) -> list[str]:
         except Exception as error:
             errors.append(f"{_signature(error)}: {error}")
     return errors
+
+
+_REDEEM = re.compile(r"^[/!](?:link|verbinden)(?:@\w+)?\s+\S", re.IGNORECASE)
+
+
+def _redeems_code(text: str) -> bool:
+    """`/link <code>` from any room: the code's partnership audits a used or expired code,
+    whichever partnership that is."""
+    return _REDEEM.match(text.strip()) is not None

@@ -89,7 +89,7 @@ async def test_homeserver_outage_loses_nothing(
     await anna.ask(room_id, bot.user_id, "!setup Ostbund")
     # A console room of the same partnership: another platform that keeps working.
     link = await anna.ask(room_id, bot.user_id, "!link")
-    code = link.body.split("!link ")[1].split()[0].rstrip(".")  # Matrix suggests !
+    code = link.body.split("!verbinden ")[1].split()[0].rstrip(".")  # Matrix suggests !
     assert bot.runtime is not None
     app = bot.runtime.app
     console = RoomRef("console", "nebenraum")

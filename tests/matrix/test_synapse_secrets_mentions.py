@@ -103,7 +103,7 @@ async def test_a_reminder_that_mentions_someone_notifies_them(
     await anna.bring_in(room_id, bernd)
     founded = await anna.ask(room_id, bot.user_id, "!setup Klima-Allianz Rhein")
     assert "!mitglied neu <Name>" in founded.body, "Matrix texts suggest ! (Element eats /)"
-    assert "/mitglied" not in founded.body and "!link" in founded.content["formatted_body"]
+    assert "/mitglied" not in founded.body and "!verbinden" in founded.content["formatted_body"]
     await anna.say(room_id, "!mitglied neu Goch")
     await anna.wait_for(room_id, bot.user_id, "Goch ist jetzt Mitglied")
     await bernd.say(room_id, "!ichbin Goch")

@@ -183,15 +183,16 @@ async def test_a_plain_http_webhook_with_a_local_bot_api_server(
     config.telegram.webhook_port = 0
     service = TelegramService(config.telegram, tmp_path)
     clock = ManualClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    app = (await bootstrap(sqlite_database, clock, {}, AppConfig())).app
-    await service.start(app)
+    runtime = await bootstrap(sqlite_database, clock, {"telegram": service.messenger}, AppConfig())
+    await service.start(runtime.app)
     try:
         assert fake.webhook is not None
         assert fake.webhook["url"] == "http://127.0.0.1:8443/telegram/hook"
         await fake.say(GROUP, ANNA, "/hilfe")
         (incoming,) = fake.updates
         assert await deliver(service, incoming, fake.webhook["secret_token"]) == 200
-        assert fake.sent(GROUP)[0].startswith("partnerbot hilft Ihrer Partnerschaft")
+        assert await runtime.delivery.deliver_due() == 1
+        assert fake.sent(GROUP)[0].startswith("Dieser Raum gehört noch zu keiner Partnerschaft.")
     finally:
         await service.stop()
         await fake.close()

@@ -100,17 +100,24 @@ async def test_the_standby_takes_over_and_every_message_arrives_once(
             assert code is not None
             linked = await fake.say(G2, ANNA, f"/link {code[1]}")
             await fake.wait_for(lambda: polled_past(fake, linked))
+            # the answer and the announcement in that group are outbox rows too
+            await arrived(fake, G2, "gehört jetzt auch zur Partnerschaft")
 
             # The announcement for the other group waits for a retry when the first dies
             # (the Bot API refused it: 429); everything else went out and was noted.
-            fake.flood(G2, retry_after=3)
+            fake.flood(G2, retry_after=12)  # long enough to be seen waiting, even under load
             kleve = await fake.say(G1, ANNA, "/mitglied neu Kleve")
             await fake.wait_for(lambda: polled_past(fake, kleve))
             await arrived(fake, G1, "Kleve ist jetzt Mitglied")
-            async with asyncio.timeout(30):
-                # another process's database: nothing to wait on but the rows themselves
-                while await waiting_in_outbox(url) != [(str(G2), 1)]:  # noqa: ASYNC110
-                    await asyncio.sleep(0.05)
+            seen: list[tuple[str, int]] = []
+            try:
+                async with asyncio.timeout(30):
+                    # another process's database: nothing to wait on but the rows themselves
+                    while (seen := await waiting_in_outbox(url)) != [(str(G2), 1)]:  # noqa: ASYNC110
+                        await asyncio.sleep(0.05)
+            except TimeoutError:
+                calls = [(c.method, c.params.get("chat_id")) for c in fake.calls][-12:]
+                raise AssertionError(f"waiting: {seen}; G2 got {fake.sent(G2)}; {calls}") from None
             # Until now the standby made no call at all: one getMe, the first's.
             assert len(fake.ok_calls("getMe")) == 1
             first.kill()
