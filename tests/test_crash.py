@@ -190,7 +190,7 @@ async def test_killed_at_random_points_every_message_arrives_exactly_once(
     finished = False
     while not finished:
         if kills < KILLS:
-            finished = await _run_until_killed(_command(tmp_path, "killed"), rng.uniform(0.05, 0.6))
+            finished = await _run_until_killed(_command(tmp_path, "killed"), rng.uniform(0.05, 0.3))
             kills += 0 if finished else 1
         else:
             finished = await _run_until_killed(_command(tmp_path, "killed"), 300)
