@@ -20,6 +20,8 @@ from bot.core.reply import (
     Link,
     Mention,
     Paragraph,
+    Poll,
+    PollAnswer,
     Reply,
     Span,
     Text,
@@ -39,6 +41,7 @@ def reply_to_json(reply: Reply) -> str:
                 for a in reply.attachments
             ],
             "buttons": [[b.label, b.command] for b in reply.buttons],
+            **({"poll": _poll_to_dict(reply.poll)} if reply.poll is not None else {}),
         },
         ensure_ascii=False,
     )
@@ -53,6 +56,27 @@ def reply_from_json(raw: str) -> Reply:
             for a in data["attachments"]
         ),
         tuple(Button(label, command) for label, command in data.get("buttons", [])),
+        _poll_from_dict(data["poll"]) if "poll" in data else None,
+    )
+
+
+def _poll_to_dict(poll: Poll) -> dict[str, Any]:
+    return {
+        "key": poll.key,
+        "question": poll.question,
+        "answers": [[a.key, a.text] for a in poll.answers],
+        "multiple": poll.multiple,
+        "closed": poll.closed,
+    }
+
+
+def _poll_from_dict(data: dict[str, Any]) -> Poll:
+    return Poll(
+        data["key"],
+        data["question"],
+        tuple(PollAnswer(key, text) for key, text in data["answers"]),
+        bool(data["multiple"]),
+        bool(data["closed"]),
     )
 
 

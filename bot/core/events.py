@@ -77,4 +77,19 @@ class LeaveEvent:
     maybe_replayed: bool = False
 
 
+@dataclass(frozen=True)
+class PollVote:
+    """A person's answer to one of the bot's polls, as the platform reported it.
+
+    The latest vote of a person counts (MSC3381's rule); `answer_keys` empty means the
+    vote was withdrawn. The adapter maps the platform's poll to the bot's `poll_key`."""
+
+    room: RoomRef
+    sender: Sender
+    poll_key: str
+    answer_keys: tuple[str, ...]
+    event_id: str = ""
+    maybe_replayed: bool = False
+
+
 Event = MessageEvent | JoinEvent | LeaveEvent

@@ -109,10 +109,35 @@ class Button:
 
 
 @dataclass(frozen=True)
+class PollAnswer:
+    key: str
+    """Stable within its poll ("1", "2", ...): votes name it."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A native poll: an MSC3381 poll in Matrix, `sendPoll` in Telegram, numbered answers in
+    the console. The Reply's blocks are its text fallback.
+
+    `key` is the bot's own id of the poll ("datepoll:12"); it is the same in every room and
+    on every platform, and every vote comes back naming it (`PollVote.poll_key`). A Reply
+    with `closed` set ends the poll of that key in the room (`m.poll.end`, `stopPoll`)
+    and shows the blocks as the result."""
+
+    key: str
+    question: str
+    answers: tuple[PollAnswer, ...]
+    multiple: bool = True
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Reply:
     blocks: tuple[Block, ...]
     attachments: tuple[Attachment, ...] = field(default=())
     buttons: tuple[Button, ...] = field(default=())
+    poll: Poll | None = None
 
     @staticmethod
     def of(
