@@ -173,7 +173,13 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 async def _outbox(args: argparse.Namespace) -> int:
-    database = Database(_operations_url(args))
+    from bot.core.secrets import Masker
+    from bot.ops.instrument import secrets_of
+
+    url = _operations_url(args)
+    # an error a platform gave may quote a token or password: never print one
+    mask = Masker(secrets_of(load_config(args.config), url) if args.config else ())
+    database = Database(url)
     try:
         await database.upgrade()
         async with database.uow() as uow:
@@ -189,7 +195,7 @@ async def _outbox(args: argparse.Namespace) -> int:
             f"{message.status:8} {message.uid}  {message.room.platform}:{message.room.room_id}"
             f"  created {message.created_at:%Y-%m-%d %H:%M}Z  attempts {message.attempts}"
             f"  next {message.next_attempt_at:%Y-%m-%d %H:%M:%S}Z  {text!r}"
-            + (f"  error: {message.last_error}" if message.last_error else "")
+            + (f"  error: {mask(message.last_error)}" if message.last_error else "")
         )
     return 0
 
