@@ -67,10 +67,13 @@ def _after(room: str) -> list[str]:
     ]
 
 
-def script(rooms: dict[str, str]) -> str:
-    """Two partnerships (room -> language), each with members, rules, a meeting held with
-    minutes (information, a decision, an action item), a next meeting with its agenda."""
+def script(rooms: dict[str, str], full: bool = True) -> str:
+    """Partnerships (room -> language), each with members, rules, a meeting held with
+    minutes (information, a decision, an action item), a next meeting with its agenda;
+    not `full`: only members and contact persons."""
     lines = [line for room, lang in rooms.items() for line in _setup(room, lang)]
+    if not full:
+        return "\n".join(line for line in lines if "/termin" not in line and "/agenda" not in line)
     lines.append(":time 2026-12-10 14:05")
     lines += [line for room in rooms for line in _meeting(room)]
     lines.append(":time 2026-12-11 09:00")
@@ -110,14 +113,18 @@ class Site:
 
 
 async def start_site(
-    database: Database, rooms: dict[str, str] | None = None, now: str = "2026-11-23 10:00"
+    database: Database,
+    rooms: dict[str, str] | None = None,
+    now: str = "2026-11-23 10:00",
+    full: bool = True,
 ) -> Site:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     bot = await ConsoleBot.start(database, now=now, web_base_url=base)
     if rooms:
-        await bot.say(script(rooms))
-    server = WebServer(WebSite(bot.app.uow_factory, bot.clock, bot.runtime.catalog), "127.0.0.1", port)
+        await bot.say(script(rooms, full))
+    web = WebSite(bot.app.uow_factory, bot.clock, bot.runtime.catalog)
+    server = WebServer(web, "127.0.0.1", port)
     await server.start()
     site = Site(bot, server, base)
     for room in rooms or {}:
