@@ -33,7 +33,9 @@ SEED = int(os.environ.get("PARTNERBOT_FUZZ_SEED", "16"))
 async def test_generated_commands_are_answered_and_keep_the_database_consistent(
     database: Database, backend: str
 ) -> None:
-    bot = await ConsoleBot.start(database, now="2027-01-10 09:00")
+    bot = await ConsoleBot.start(
+        database, now="2027-01-10 09:00", web_base_url="https://partner.example.org"
+    )
     cases = CASES // len(BACKENDS)
     report = await fuzz(bot, SEED + BACKENDS.index(backend), cases, check_every=3)
     assert report.cases == cases
