@@ -136,9 +136,11 @@ async def test_radicale_refuses_a_broken_calendar(radicale: str) -> None:
     """The oracle can fail: an event without a UID and with a start that is no date."""
     broken = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:soon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     auth = {"Authorization": "Basic " + base64.b64encode(b"anna:x").decode()}
-    async with aiohttp.ClientSession(headers=auth) as session:
-        async with session.put(f"{radicale}/anna/broken/", data=broken) as put:
-            assert put.status == 400
+    async with (
+        aiohttp.ClientSession(headers=auth) as session,
+        session.put(f"{radicale}/anna/broken/", data=broken) as put,
+    ):
+        assert put.status == 400
 
 
 async def test_the_time_zone_is_right_in_winter_and_summer(site: Site) -> None:
