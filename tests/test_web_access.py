@@ -128,10 +128,13 @@ async def test_the_link_is_shown_once_and_the_contacts_only_when_allowed(site: S
     _, body, _ = await get(site.sites["main"])
     assert "bernd" not in body and "Die Ansprechpartner*innen werden hier nicht genannt." in body
     out = await site.bot.text(":room main\n@anna: /webseite kontakte an")
-    assert out == [
-        "[main] bot: Die Webseite zeigt die Ansprechpartner*innen der Mitglieder. "
-        "Mit /webseite kontakte aus blenden Sie sie aus."
-    ][0]
+    assert (
+        out
+        == [
+            "[main] bot: Die Webseite zeigt die Ansprechpartner*innen der Mitglieder. "
+            "Mit /webseite kontakte aus blenden Sie sie aus."
+        ][0]
+    )
     _, body, _ = await get(site.sites["main"])
     assert "<strong>Goch</strong>: bernd" in body
 

@@ -101,7 +101,9 @@ async def test_moves_and_cancellations_reach_subscribers(site: Site, radicale: s
     assert {str(e["STATUS"]) for e in first.values()} == {"CONFIRMED"}
     await put_into_radicale(radicale, "before", before)
 
-    out = await site.bot.text("@anna: /verschieben 14.1. auf 21.1.2027 15:00\n@anna: /absagen 8.7.\n@anna: /ja")
+    out = await site.bot.text(
+        "@anna: /verschieben 14.1. auf 21.1.2027 15:00\n@anna: /absagen 8.7.\n@anna: /ja"
+    )
     assert "21.01.2027" in out and "abgesagt" in out, out
 
     status, after = await fetch(feed)

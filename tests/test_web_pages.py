@@ -40,8 +40,24 @@ LANG_OF = {lang: room for room, lang in ROOMS.items()}
 PAGES = ["", "meetings", "minutes", "minutes/*", "actions", "decisions", "rules"]
 """Below the site's address; `minutes/*` is the first meeting's minutes."""
 TITLES = {
-    "de": ["Übersicht", "Treffen", "Protokolle", "Protokoll vom", "Aufgaben", "Beschlüsse", "Geschäftsordnung"],
-    "en": ["Overview", "Meetings", "Minutes", "Minutes of", "Action items", "Decisions", "Rules of procedure"],
+    "de": [
+        "Übersicht",
+        "Treffen",
+        "Protokolle",
+        "Protokoll vom",
+        "Aufgaben",
+        "Beschlüsse",
+        "Geschäftsordnung",
+    ],
+    "en": [
+        "Overview",
+        "Meetings",
+        "Minutes",
+        "Minutes of",
+        "Action items",
+        "Decisions",
+        "Rules of procedure",
+    ],
 }
 
 
@@ -217,6 +233,8 @@ async def test_the_not_found_page(site: Site, browser: Browser) -> None:
     response = await page.goto(site.base + "/s/not-a-link/")
     assert response is not None and response.status == 404
     result = await Axe().run(page)
-    assert [v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")] == []
+    assert [
+        v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")
+    ] == []
     await page.screenshot(path=str(ARTIFACTS / "not-found.png"), full_page=True)
     await context.close()

@@ -227,9 +227,7 @@ SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.reminders.cancel": lambda g: g.number(),
     "cmd.settings.reminders": _reminder_setting,
     "cmd.forget": lambda g: g.person(),
-    "cmd.website.public": lambda g: " ".join(
-        g.pick(WEB_PARTS) for _ in range(g.rng.randint(0, 3))
-    ),
+    "cmd.website.public": lambda g: " ".join(g.pick(WEB_PARTS) for _ in range(g.rng.randint(0, 3))),
     "cmd.website.private": lambda g: g.pick(WEB_PARTS),
     "cmd.website.contacts": lambda g: g.pick(("an", "aus", "on", "off", "", "vielleicht")),
     "cmd.calendar.subscribe": lambda g: g.maybe(g.pick(("neu", "new", "bitte"))),
