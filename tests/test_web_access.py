@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.database import Database
+from tests.harness import ConsoleBot
 from tests.web_site import HOSTILE, Site, links, start_site
 
 ROOMS = {"main": "de", "en": "en"}
@@ -163,8 +164,6 @@ async def test_bad_input_is_answered_with_a_reason_and_changes_nothing(
 async def test_without_a_base_url_the_bot_says_the_site_is_not_set_up(
     sqlite_database: Database,
 ) -> None:
-    from tests.harness import ConsoleBot
-
     bot = await ConsoleBot.start(sqlite_database)
     out = await bot.text(":admin anna\n@anna: /setup Allianz\n@anna: /webseite")
     assert "nicht eingerichtet" in out and "[web] base_url" in out
@@ -173,3 +172,32 @@ async def test_without_a_base_url_the_bot_says_the_site_is_not_set_up(
 async def test_injection_strings_in_chat_replies_stay_as_typed(site: Site) -> None:
     out = await site.bot.text(":room main\n@anna: /webseite")
     assert f"Klima-Allianz Niederrhein {HOSTILE[0]}" in out
+
+
+async def test_a_person_who_is_forgotten_loses_their_calendar_links(site: Site) -> None:
+    out = await site.bot.text(":room main\n@bernd: /kalender abonnieren")
+    feeds = [u for u in links(out) if "/k/" in u]
+    assert len(feeds) == 1  # the https form of the partnership feed
+    assert (await get(feeds[0]))[0] == 200
+    await site.bot.say("@bernd: /vergissmich\n@bernd: /ja")
+    assert (await get(feeds[0]))[0] == 404
+
+
+async def test_a_site_that_cannot_bind_is_logged_and_the_bot_goes_on(
+    sqlite_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    import socket
+
+    from bot.config import Config
+    from bot.ops.web import start_web
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        config = Config()
+        config.web.listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        config.web.base_url = "https://p.example.org"
+        bot = await ConsoleBot.start(sqlite_database)
+        assert await start_web(bot.runtime, config) is None
+    assert "the web site cannot start" in caplog.text
+    assert "ist gegründet" in await bot.text(":admin anna\n@anna: /setup Allianz")
