@@ -33,10 +33,6 @@ _ON = {"on", "an", "ein", "ja", "yes"}
 _OFF = {"off", "aus", "nein", "no"}
 
 
-def _folded(word: str) -> str:
-    return match_key(word)
-
-
 def _parts(ctx: Context) -> frozenset[str]:
     words = [
         w for w in clean(ctx.args).replace(",", " ").split() if w.casefold() not in {"und", "and"}
@@ -45,7 +41,7 @@ def _parts(ctx: Context) -> frozenset[str]:
         raise UsageError("web.parts_missing")
     found: set[str] = set()
     for word in words:
-        key = _folded(word)
+        key = match_key(word)
         if key in _ALL:
             found |= set(PARTS)
         elif key in _PART_WORDS:
@@ -103,7 +99,7 @@ async def make_private(ctx: Context) -> Reply:
 
 
 async def contacts(ctx: Context) -> Reply:
-    word = _folded(clean(ctx.args))
+    word = match_key(clean(ctx.args))
     if word not in _ON | _OFF:
         raise UsageError("web.contacts_how")
     settings = await web.show_contacts(ctx.call, word in _ON)
@@ -111,7 +107,7 @@ async def contacts(ctx: Context) -> Reply:
 
 
 async def subscribe(ctx: Context) -> Reply:
-    word = _folded(clean(ctx.args))
+    word = match_key(clean(ctx.args))
     if word and word not in {"neu", "new"}:
         raise UsageError("calendar.subscribe_unknown", word=clean(ctx.args)[:40])
     links = await web.subscribe(ctx.call, renew=bool(word))
