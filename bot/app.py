@@ -46,6 +46,8 @@ class AppConfig:
     default_timezone: str = "Europe/Berlin"
     bot_names: set[str] = field(default_factory=set)
     """Names the bot answers to in `/cmd@name`; empty means any."""
+    web_base_url: str = ""
+    """The web site's public address (`[web] base_url`); empty: no web site."""
 
 
 KEEP_HANDLED = timedelta(days=7)
@@ -348,6 +350,7 @@ class App:
             room=room,
             source=event.room,
             default_timezone=self.config.default_timezone,
+            web_base_url=self.config.web_base_url,
             confirmed=confirmed,
         )
         timezone = partnership.timezone if partnership else self.config.default_timezone

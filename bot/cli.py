@@ -154,9 +154,17 @@ def _check_config(args: argparse.Namespace) -> int:
         for problem in config.problems:
             print(f"problem: {problem}", file=sys.stderr)
         return 1
+    if config.web.listen:
+        from bot.ops.web import bind_problem
+
+        unbound = bind_problem(config.web.listen)
+        if unbound is not None:
+            print(f"problem: {unbound}", file=sys.stderr)
+            return 1
     platforms = [name for name in ("matrix", "telegram") if getattr(config, name) is not None]
     where = mask_url(database_url(config))
-    print(f"config is fine: {', '.join(platforms)}; database {where}")
+    web = f"; web site on {config.web.listen}" if config.web.listen else ""
+    print(f"config is fine: {', '.join(platforms)}; database {where}{web}")
     return 0
 
 

@@ -74,6 +74,15 @@ class HealthSection:
 
 
 @dataclass
+class WebSection:
+    listen: str = ""
+    """host:port of the web site and calendar feeds; empty: none."""
+    base_url: str = ""
+    """The public address the links in the chat start with (behind a reverse proxy:
+    https://partner.example.org)."""
+
+
+@dataclass
 class LogSection:
     level: str = "INFO"
     format: str = "keyvalue"
@@ -87,6 +96,7 @@ class Config:
     problems: list[str] = field(default_factory=list)
     health: HealthSection = field(default_factory=HealthSection)
     log: LogSection = field(default_factory=LogSection)
+    web: WebSection = field(default_factory=WebSection)
 
 
 _SECRETS = {("matrix", "password"), ("matrix", "access_token"), ("telegram", "token")}
@@ -96,6 +106,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "telegram": TelegramSection,
     "health": HealthSection,
     "log": LogSection,
+    "web": WebSection,
 }
 
 
@@ -237,8 +248,30 @@ def _check_operations(config: Config) -> list[str]:
             parse_listen(config.health.listen)
         except ListenAddressError:
             problems.append("[health] listen must be host:port, e.g. 127.0.0.1:9108")
+    problems.extend(_check_web(config.web))
     if config.log.level.upper() not in LEVELS:
         problems.append(f"[log] level must be one of {', '.join(LEVELS)}")
     if config.log.format not in FORMATS:
         problems.append(f"[log] format must be one of {', '.join(FORMATS)}")
+    return problems
+
+
+def _check_web(web: WebSection) -> list[str]:
+    from bot.ops.health import ListenAddressError, parse_listen
+
+    problems: list[str] = []
+    if web.listen:
+        try:
+            parse_listen(web.listen)
+        except ListenAddressError:
+            problems.append("[web] listen must be host:port, e.g. 127.0.0.1:8080")
+    if web.base_url:
+        parts = urlsplit(web.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            problems.append("[web] base_url must be an address like https://partner.example.org")
+    if web.listen and not web.base_url:
+        problems.append(
+            "[web] base_url is needed with listen: the links in the chat start with it "
+            "(e.g. https://partner.example.org)"
+        )
     return problems

@@ -21,6 +21,7 @@ def build_router() -> Router:
         reminders,
         rotation,
         settings,
+        web,
     )
 
     router = Router()
@@ -39,6 +40,7 @@ def build_router() -> Router:
         reminders,
         presence,
         privacy,
+        web,
     ):
         module.register(router)
     return router

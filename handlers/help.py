@@ -53,6 +53,7 @@ AREAS = {
     "actions": "minutes",
     "reminders": "reminders",
     "privacy": "privacy",
+    "web": "partnership",
 }
 """Handler module -> area of `/hilfe alle` (`help.area.<area>`); the rest is "general"."""
 

@@ -39,6 +39,7 @@ from bot.usecases.ports import (
     PresenceRepository,
     ReminderRepository,
     RoomRepository,
+    WebRepository,
 )
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
@@ -56,6 +57,7 @@ from storage.partnerships import (
 )
 from storage.people import SqlPersons
 from storage.reminders import SqlReminders
+from storage.web import SqlWeb
 
 
 def default_database_path() -> Path:
@@ -209,6 +211,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.web: WebRepository = SqlWeb(self.session)
 
     async def __aenter__(self) -> Self:
         return self

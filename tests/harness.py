@@ -40,6 +40,7 @@ class ConsoleBot:
         now: str = "2026-11-23 10:00",
         lang: str = "de",
         tz: str = "Europe/Berlin",
+        web_base_url: str = "",
         **bootstrap_options: Any,
     ) -> ConsoleBot:
         bot = cls(database, now, lang, tz)
@@ -47,7 +48,7 @@ class ConsoleBot:
             database,
             bot.clock,
             {PLATFORM: ConsoleMessenger(bot.output.append)},
-            AppConfig(default_language=lang, default_timezone=tz),
+            AppConfig(default_language=lang, default_timezone=tz, web_base_url=web_base_url),
             **bootstrap_options,
         )
         bot.app = bot.runtime.app

@@ -19,16 +19,20 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.app import AppConfig
 from bot.bootstrap import Runtime, bootstrap
 from bot.config import Config
 from bot.core.clock import SystemClock
 from bot.ops.instrument import Instruments
+from bot.ops.web import start_web
 from bot.platform import PlatformService
 from storage.database import Database
 from storage.lock import InstanceLock
+
+if TYPE_CHECKING:
+    from bot.adapters.web.server import WebServer
 
 log = logging.getLogger("partnerbot")
 
@@ -91,10 +95,15 @@ async def _active(
         database,
         clock,
         {s.platform: s.messenger for s in services},
-        AppConfig(default_language=config.bot.language, default_timezone=config.bot.timezone),
+        AppConfig(
+            default_language=config.bot.language,
+            default_timezone=config.bot.timezone,
+            web_base_url=config.web.base_url,
+        ),
         observers=instruments.observers,
     )
     listener = await instruments.listen(runtime, config)
+    site = await start_web(runtime, config)
     background = [
         asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed), name="delivery"),
         asyncio.create_task(runtime.scheduler.run(), name="reminders"),
@@ -127,7 +136,7 @@ async def _active(
     finally:
         for task in (lost, ended, gave_up):
             task.cancel()
-        await _shut_down(runtime, services, starting, background, listener)
+        await _shut_down(runtime, services, starting, background, listener, site)
         log.info("partnerbot stopped")
     return code
 
@@ -138,6 +147,7 @@ async def _shut_down(
     starting: list[asyncio.Task[None]],
     background: list[asyncio.Task[None]],
     listener: Any,
+    site: WebServer | None = None,
 ) -> None:
     """Everything stops within STOP_WITHIN seconds, whatever state it is in."""
     for task in [*starting, *background]:
@@ -146,6 +156,8 @@ async def _shut_down(
     stops = [_bounded(f"stopping {s.platform}", s.stop) for s in services]
     if listener is not None:
         stops.append(_bounded("stopping the health listener", listener.stop))
+    if site is not None:
+        stops.append(_bounded("stopping the web site", site.stop))
     await asyncio.gather(*stops)
     await _bounded("closing the database", runtime.close, 1.5)
 

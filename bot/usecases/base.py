@@ -69,6 +69,8 @@ class Call:
     source: RoomRef | None = None
     """The room the call comes from even when it belongs to no partnership (yet)."""
     default_timezone: str = "Europe/Berlin"
+    web_base_url: str = ""
+    """The web site's public address (`[web] base_url`), for links; empty: no web site."""
     confirmed: bool = False
     """The caller confirmed this command after being asked (`AskFirst`)."""
     events: list[DomainEvent] = field(default_factory=list)

@@ -31,6 +31,7 @@ from bot.core.model import (
     Room,
     RotationOverride,
 )
+from bot.core.model_web import WebLink, WebSettings
 from bot.core.reply import Reply
 
 
@@ -277,6 +278,23 @@ class ReminderRepository(Protocol):
     async def save_setting(self, setting: ReminderSetting) -> None: ...
 
 
+class WebRepository(Protocol):
+    """The web site's secret links (by the hash of their token) and its public parts."""
+
+    async def add_link(self, link: WebLink) -> None: ...
+    async def find_link(self, token_hash: str) -> WebLink | None: ...
+    async def remove_links(
+        self, partnership_id: int, kinds: Sequence[str], person_id: int | None = None
+    ) -> int:
+        """Remove the partnership's links of these kinds (only the person's, when given)."""
+        ...
+
+    async def links(self, partnership_id: int, kind: str) -> list[WebLink]: ...
+    async def settings(self, partnership_id: int) -> WebSettings: ...
+    async def save_settings(self, settings: WebSettings) -> None: ...
+    async def by_public_id(self, public_id: str) -> WebSettings | None: ...
+
+
 class UnitOfWork(Protocol):
     partnerships: PartnershipRepository
     rooms: RoomRepository
@@ -296,6 +314,7 @@ class UnitOfWork(Protocol):
     agenda: AgendaRepository
     minutes: MinutesRepository
     actions: ActionRepository
+    web: WebRepository
 
     @property
     def changed(self) -> bool:

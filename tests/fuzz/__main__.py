@@ -46,7 +46,9 @@ async def _run(
                 database = Database(f"sqlite:///{Path(tmp) / 'fuzz.sqlite3'}")
             await database.upgrade()
             try:
-                bot = await ConsoleBot.start(database, now="2027-01-10 09:00")
+                bot = await ConsoleBot.start(
+                    database, now="2027-01-10 09:00", web_base_url="https://partner.example.org"
+                )
                 started = time.monotonic()
                 report = await fuzz(bot, seed + done, min(chunk, cases - done), check_every)
                 print(report.summary(), f"({time.monotonic() - started:.0f} s)", flush=True)

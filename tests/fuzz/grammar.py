@@ -182,6 +182,8 @@ def _reminder_setting(g: Gen) -> str:
     return f"{kind} {value}".strip()
 
 
+WEB_PARTS = ("protokolle", "beschlüsse", "alles", "minutes", "übersicht", "kekse", "regeln,")
+
 SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.help": lambda g: g.maybe(g.pick(("mitglied", "termin", "help", "quatsch", "/ja", "?"))),
     "cmd.setup": lambda g: g.pick(("Klima-Allianz", "Bündnis Süd", "Neu", "")) + g.maybe(" X"),
@@ -225,6 +227,10 @@ SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.reminders.cancel": lambda g: g.number(),
     "cmd.settings.reminders": _reminder_setting,
     "cmd.forget": lambda g: g.person(),
+    "cmd.website.public": lambda g: " ".join(g.pick(WEB_PARTS) for _ in range(g.rng.randint(0, 3))),
+    "cmd.website.private": lambda g: g.pick(WEB_PARTS),
+    "cmd.website.contacts": lambda g: g.pick(("an", "aus", "on", "off", "", "vielleicht")),
+    "cmd.calendar.subscribe": lambda g: g.maybe(g.pick(("neu", "new", "bitte"))),
     "cmd.yes": lambda g: (
         g.pick(g.world.tokens)
         if g.world.tokens and g.rng.random() < 0.3

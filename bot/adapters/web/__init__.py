@@ -1,0 +1,1 @@
+"""The web site and the calendar feeds (aiohttp, Jinja2): pages read through the use cases."""
