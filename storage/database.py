@@ -36,6 +36,7 @@ from bot.usecases.ports import (
     OverrideRepository,
     PartnershipRepository,
     PersonRepository,
+    PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
     RoomRepository,
@@ -55,6 +56,7 @@ from storage.partnerships import (
     SqlRooms,
 )
 from storage.people import SqlPersons
+from storage.poll_messages import SqlPollMessages
 from storage.reminders import SqlReminders
 
 
@@ -203,6 +205,7 @@ class SqlUnitOfWork:
         self.outbox: OutboxRepository = SqlOutbox(self.session)
         self.state: KeyValueRepository = SqlState(self.session)
         self.handled_events: HandledEventRepository = SqlHandledEvents(self.session)
+        self.poll_messages: PollMessageRepository = SqlPollMessages(self.session)
         self.meetings: MeetingRepository = SqlMeetings(self.session)
         self.overrides: OverrideRepository = SqlOverrides(self.session)
         self.reminders: ReminderRepository = SqlReminders(self.session)

@@ -39,6 +39,7 @@ from bot.usecases.ports import (
     OverrideRepository,
     PartnershipRepository,
     PersonRepository,
+    PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
     RoomRepository,
@@ -53,6 +54,7 @@ from tests.fake_people import (
     FakePresence,
     FakeRooms,
 )
+from tests.fake_polls import FakePollMessages
 from tests.fake_records import (
     FakeActions,
     FakeAgenda,
@@ -95,6 +97,7 @@ class FakeUnitOfWork:
         self.outbox: OutboxRepository = FakeOutbox(self)
         self.state: KeyValueRepository = FakeState(self)
         self.handled_events: HandledEventRepository = FakeHandledEvents(self)
+        self.poll_messages: PollMessageRepository = FakePollMessages(self)
         self.meetings: MeetingRepository = FakeMeetings(self)
         self.overrides: OverrideRepository = FakeOverrides(self)
         self.reminders: ReminderRepository = FakeReminders(self)
