@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bot.core.events import RoomRef
 from bot.core.poll_messages import PollMessage
-from storage.models_polls import PollMessageRow
+from storage.models_poll_messages import PollMessageRow
 from storage.repository import SqlRepository
 
 

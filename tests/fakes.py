@@ -54,7 +54,7 @@ from tests.fake_people import (
     FakePresence,
     FakeRooms,
 )
-from tests.fake_polls import FakePollMessages
+from tests.fake_poll_messages import FakePollMessages
 from tests.fake_records import (
     FakeActions,
     FakeAgenda,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from storage.models import Base
-from storage.models_polls import PollMessageRow  # noqa: F401  (collects the table)
+from storage.models_poll_messages import PollMessageRow  # noqa: F401  (collects the table)
 
 connection = context.config.attributes.get("connection")
 if connection is None:
