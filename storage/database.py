@@ -40,6 +40,7 @@ from bot.usecases.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
@@ -55,6 +56,7 @@ from storage.partnerships import (
     SqlRooms,
 )
 from storage.people import SqlPersons
+from storage.polls import SqlDatePolls
 from storage.reminders import SqlReminders
 
 
@@ -209,6 +211,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.date_polls: DatePollRepository = SqlDatePolls(self.session)
 
     async def __aenter__(self) -> Self:
         return self

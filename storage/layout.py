@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Column, Table, or_, select
 from sqlalchemy.engine import Connection
 
+from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.models import Base
 
 ROOT = "partnership"

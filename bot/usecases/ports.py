@@ -32,6 +32,7 @@ from bot.core.model import (
     RotationOverride,
 )
 from bot.core.reply import Reply
+from bot.usecases.ports_polls import DatePollRepository
 
 
 class PartnershipRepository(Protocol):
@@ -296,6 +297,7 @@ class UnitOfWork(Protocol):
     agenda: AgendaRepository
     minutes: MinutesRepository
     actions: ActionRepository
+    date_polls: DatePollRepository
 
     @property
     def changed(self) -> bool:

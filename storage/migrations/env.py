@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")
