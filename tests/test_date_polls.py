@@ -12,7 +12,7 @@ from bot.core.events import Identity, PollVote, RoomRef, Sender
 from bot.core.messenger import Messenger
 from bot.core.reply import Poll, Reply
 from storage.database import Database
-from storage.models_polls import DatePollRow, DatePollVoteRow
+from storage.models_polls import DatePollVoteRow
 from tests.harness import ConsoleBot
 
 SETUP = """
@@ -28,7 +28,9 @@ SETUP = """
 START = "@dora: /terminumfrage Di 1.12. 14 Uhr; Do 3.12. 10–12 Uhr; Mo 7.12. 14 Uhr; bis 28.11."
 
 
-def vote(user: str, *keys: str, room: str = "main", poll: str = "datepoll:1", eid: str = "") -> PollVote:
+def vote(
+    user: str, *keys: str, room: str = "main", poll: str = "datepoll:1", eid: str = ""
+) -> PollVote:
     return PollVote(
         RoomRef("console", room), Sender(Identity("console", user), user), poll, keys, eid
     )
@@ -42,7 +44,9 @@ class Recorder:
         self.inner, self.platform = inner, inner.platform
         self.sent: list[tuple[str, Reply]] = []
 
-    async def send(self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None) -> None:
+    async def send(
+        self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
+    ) -> None:
         self.sent.append((room.room_id, reply))
         await self.inner.send(room, reply, txn_id, answers)
 
@@ -92,7 +96,9 @@ async def test_a_poll_goes_to_every_room_and_platform_votes_count_by_member(
     await bot.say("@bernd: /abstimmen 2 3")
     state = await bot.text("@anna: /terminumfrage")
     assert "1. Di., 01.12.2026, 14:00 – noch kein Mitglied" in state
-    assert "3. Mo., 07.12.2026, 14:00 – 2 von 3 Mitgliedern können: Stadt Goch, Stadt Kleve" in state
+    assert (
+        "3. Mo., 07.12.2026, 14:00 – 2 von 3 Mitgliedern können: Stadt Goch, Stadt Kleve" in state
+    )
     assert "Noch keine Antwort von: Gemeinde Uedem." in state
     assert await count(database, DatePollVoteRow) == 2
     # the same platform event delivered again after a crash changes nothing
@@ -102,4 +108,3 @@ async def test_a_poll_goes_to_every_room_and_platform_votes_count_by_member(
     assert "2 von 3 Mitgliedern können: Stadt Goch, Stadt Kleve" in await bot.text(
         "@anna: /terminumfrage"
     )
-

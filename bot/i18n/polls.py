@@ -78,7 +78,8 @@ def tally_blocks(texts: Texts, counted: Tally) -> list[Block]:
     elif total:
         blocks.append(texts.t("datepoll.all_answered"))
     if counted.others:
-        blocks.append(texts.t("datepoll.others", people=_people(counted.others)))
+        people = tuple(dict.fromkeys(p.display_name for p in counted.others))
+        blocks.append(texts.t("datepoll.others", count=len(people), people=", ".join(people)))
     return blocks
 
 
@@ -127,7 +128,9 @@ def proposal_blocks(
         texts.t(
             "datepoll.how_to_decide",
             command=decide_command(texts),
-            other=decide_command(texts, counted.poll.options[-1].number),
+            other=decide_command(
+                texts, next(o.number for o in counted.poll.options if o != proposal)
+            ),
             host=host.name if host else "-",
         ),
     ]
