@@ -41,6 +41,7 @@ from bot.usecases.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
@@ -57,6 +58,7 @@ from storage.partnerships import (
 )
 from storage.people import SqlPersons
 from storage.poll_messages import SqlPollMessages
+from storage.polls import SqlDatePolls
 from storage.reminders import SqlReminders
 
 
@@ -212,6 +214,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.date_polls: DatePollRepository = SqlDatePolls(self.session)
 
     async def __aenter__(self) -> Self:
         return self

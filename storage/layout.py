@@ -20,7 +20,10 @@ from typing import Any
 from sqlalchemy import Column, Table, or_, select
 from sqlalchemy.engine import Connection
 
-from storage import models_poll_messages  # noqa: F401  (its table is one of the instance's)
+from storage import (
+    models_poll_messages,  # noqa: F401  (its table is one of the instance's)
+    models_polls,  # noqa: F401  (the date poll tables, part of the schema)
+)
 from storage.models import Base
 
 ROOT = "partnership"

@@ -107,6 +107,9 @@ class Tables:
     minutes: dict[int, Minutes] = field(default_factory=dict)
     entries: dict[int, MinuteEntry] = field(default_factory=dict)
     actions: dict[int, ActionItem] = field(default_factory=dict)
+    date_polls: dict[int, Any] = field(default_factory=dict)
+    date_votes: dict[tuple[int, int], Any] = field(default_factory=dict)
+    """(poll id, person id) -> the person's latest answer (see `tests/fake_polls.py`)"""
 
 
 class Working(Protocol):

@@ -44,6 +44,7 @@ from bot.usecases.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_polls import DatePollRepository
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -55,6 +56,7 @@ from tests.fake_people import (
     FakeRooms,
 )
 from tests.fake_poll_messages import FakePollMessages
+from tests.fake_polls import FakeDatePolls
 from tests.fake_records import (
     FakeActions,
     FakeAgenda,
@@ -104,6 +106,7 @@ class FakeUnitOfWork:
         self.agenda: AgendaRepository = FakeAgenda(self)
         self.minutes: MinutesRepository = FakeMinutes(self)
         self.actions: ActionRepository = FakeActions(self)
+        self.date_polls: DatePollRepository = FakeDatePolls(self)
 
     @property
     def changed(self) -> bool:

@@ -33,6 +33,7 @@ from bot.core.model import (
 )
 from bot.core.poll_messages import PollMessage
 from bot.core.reply import Reply
+from bot.usecases.ports_polls import DatePollRepository
 
 
 class PartnershipRepository(Protocol):
@@ -311,6 +312,7 @@ class UnitOfWork(Protocol):
     agenda: AgendaRepository
     minutes: MinutesRepository
     actions: ActionRepository
+    date_polls: DatePollRepository
 
     @property
     def changed(self) -> bool:
