@@ -25,38 +25,34 @@ def posted(room: RoomRef, key: str, poll_id: str, message_id: str) -> PollMessag
     return PollMessage(room, key, poll_id, message_id, ("1", "2", "3"), NOW)
 
 
-async def check_contract(uow_factory: UnitOfWorkFactory, duplicate: type[Exception]) -> None:
-    async with uow_factory() as uow:
-        await uow.poll_messages.add(posted(MATRIX, "datepoll:1", "$start1", "$start1"))
-        await uow.poll_messages.add(posted(TELEGRAM, "datepoll:1", "5000000000000000001", "17"))
-        await uow.poll_messages.add(posted(MATRIX, "datepoll:2", "$start2", "$start2"))
-        await uow.commit()
-    async with uow_factory() as uow:
-        found = await uow.poll_messages.find(TELEGRAM, "datepoll:1")
-        assert found == posted(TELEGRAM, "datepoll:1", "5000000000000000001", "17")
-        assert found.posted_at.tzinfo is not None
-        by_id = await uow.poll_messages.by_poll_id("matrix", "$start2")
-        assert by_id is not None and (by_id.room, by_id.poll_key) == (MATRIX, "datepoll:2")
-        assert await uow.poll_messages.by_poll_id("telegram", "$start2") is None
-        assert await uow.poll_messages.find(TELEGRAM, "datepoll:2") is None
-        assert [m.poll_key for m in await uow.poll_messages.open_in(MATRIX)] == [
-            "datepoll:1",
-            "datepoll:2",
-        ]
-        await uow.poll_messages.mark_closed(MATRIX, "datepoll:1", NOW + timedelta(days=7))
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert [m.poll_key for m in await uow.poll_messages.open_in(MATRIX)] == ["datepoll:2"]
-        ended = await uow.poll_messages.find(MATRIX, "datepoll:1")
-        assert ended is not None and ended.closed_at == NOW + timedelta(days=7)
-    with pytest.raises(duplicate):
+async def test_poll_messages_in_sql_and_in_the_fake(database: Database) -> None:
+    async def check_contract(uow_factory: UnitOfWorkFactory, duplicate: type[Exception]) -> None:
         async with uow_factory() as uow:
-            await uow.poll_messages.add(posted(MATRIX, "datepoll:1", "$again", "$again"))
+            await uow.poll_messages.add(posted(MATRIX, "datepoll:1", "$start1", "$start1"))
+            await uow.poll_messages.add(posted(TELEGRAM, "datepoll:1", "5000000000000000001", "17"))
+            await uow.poll_messages.add(posted(MATRIX, "datepoll:2", "$start2", "$start2"))
+            await uow.commit()
+        async with uow_factory() as uow:
+            found = await uow.poll_messages.find(TELEGRAM, "datepoll:1")
+            assert found == posted(TELEGRAM, "datepoll:1", "5000000000000000001", "17")
+            assert found.posted_at.tzinfo is not None
+            by_id = await uow.poll_messages.by_poll_id("matrix", "$start2")
+            assert by_id is not None and (by_id.room, by_id.poll_key) == (MATRIX, "datepoll:2")
+            assert await uow.poll_messages.by_poll_id("telegram", "$start2") is None
+            assert await uow.poll_messages.find(TELEGRAM, "datepoll:2") is None
+            assert [m.poll_key for m in await uow.poll_messages.open_in(MATRIX)] == [
+                "datepoll:1",
+                "datepoll:2",
+            ]
+            await uow.poll_messages.mark_closed(MATRIX, "datepoll:1", NOW + timedelta(days=7))
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert [m.poll_key for m in await uow.poll_messages.open_in(MATRIX)] == ["datepoll:2"]
+            ended = await uow.poll_messages.find(MATRIX, "datepoll:1")
+            assert ended is not None and ended.closed_at == NOW + timedelta(days=7)
+        with pytest.raises(duplicate):
+            async with uow_factory() as uow:
+                await uow.poll_messages.add(posted(MATRIX, "datepoll:1", "$again", "$again"))
 
-
-async def test_poll_messages_in_sql(database: Database) -> None:
     await check_contract(database.uow, IntegrityError)
-
-
-async def test_poll_messages_in_the_fake_unit_of_work() -> None:
     await check_contract(FakeUnitOfWorkFactory(), FakeIntegrityError)

@@ -258,10 +258,12 @@ def question_asker(message: Message) -> Identity | None:
     A message in reply to a bot's message (a poll's result under the poll) asks nobody in
     particular: its buttons are for everyone the command allows."""
     asked = message.reply_to_message
-    if asked is None or (asked.from_user is not None and asked.from_user.is_bot):
+    if asked is None:
         return None
     if is_anonymous_admin(asked):
         return anonymous_admin_identity(asked.chat.id)
+    if asked.from_user is not None and asked.from_user.is_bot:
+        return None
     return identity_of(asked.from_user) if asked.from_user is not None else None
 
 
