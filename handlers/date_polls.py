@@ -14,7 +14,7 @@ from bot.core.errors import UsageError
 from bot.core.events import PollVote
 from bot.core.reply import Reply
 from bot.core.router import Router
-from bot.core.text import MAX_TEXT, clean
+from bot.core.text import MAX_TEXT, ascii_number, clean
 from bot.domain.dates import Problem, read_date
 from bot.i18n import dates as dates_i18n
 from bot.i18n import polls as texts_polls
@@ -83,10 +83,10 @@ async def close(ctx: Context) -> None:
 
 
 async def decide(ctx: Context) -> None:
-    words = clean(ctx.args).split()
-    if len(words) > 1 or (words and not words[0].isdigit()):
-        raise UsageError("datepoll.decide_bad", text=" ".join(words)[:40])
-    number = int(words[0][:3]) if words else None
+    text = clean(ctx.args).removeprefix("#").removeprefix("Nr.").strip()
+    number = ascii_number(text) if text else None
+    if text and number is None:
+        raise UsageError("datepoll.decide_bad", text=text[:40])
     await date_polls.decide(ctx.call, date_polls.DecideDate(number))
 
 
@@ -97,9 +97,10 @@ def _numbers(text: str) -> tuple[int, ...]:
         raise UsageError("datepoll.vote_missing")
     if len(words) == 1 and words[0].casefold() in NONE_WORDS:
         return ()
-    if not all(w.isdigit() and len(w) <= 3 for w in words):
+    numbers = [ascii_number(w.removeprefix("#")) for w in words]
+    if any(n is None for n in numbers):
         raise UsageError("datepoll.vote_bad", text=text[:40])
-    return tuple(int(w) for w in words)
+    return tuple(n for n in numbers if n is not None)
 
 
 async def vote(ctx: Context) -> Reply:
@@ -120,11 +121,11 @@ async def poll_vote(ctx: Context) -> Reply | None:
     """A vote from a platform's poll: counted silently (the platform shows it)."""
     event = ctx.event
     assert isinstance(event, PollVote)
-    poll_id = event.poll_key.partition(":")[2]
-    if not poll_id.isdigit():
+    poll_id = ascii_number(event.poll_key.partition(":")[2])
+    if poll_id is None:
         return None
-    numbers = tuple(int(k) for k in event.answer_keys if k.isdigit() and len(k) <= 3)
-    command = date_polls.CastVote(numbers, int(poll_id), event.room.platform)
+    numbers = tuple(n for k in event.answer_keys if (n := ascii_number(k)) is not None)
+    command = date_polls.CastVote(numbers, poll_id, event.room.platform)
     await date_polls.vote(ctx.call, command)
     return None
 
