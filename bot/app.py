@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from time import perf_counter
 from typing import TYPE_CHECKING
 
-from bot import answers, confirm
+from bot import answers, confirm, poll_votes
 from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.domain_events import DomainEvent
 from bot.core.errors import AskFirst, UserError
-from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, RoomRef
+from bot.core.events import Event, JoinEvent, LeaveEvent, MessageEvent, PollVote, RoomRef
 from bot.core.model import HandledEvent, Partnership, Room
 from bot.core.reply import Reply
 from bot.core.router import ParsedCommand, Router, UnknownSubcommand, parse_command_line
@@ -157,6 +157,8 @@ class App:
             if isinstance(parsed, ParsedCommand):
                 assert isinstance(event, MessageEvent)
                 return await self._message(event, parsed, handled, answers, deliver)
+            if isinstance(event, PollVote):
+                return await poll_votes.take(self, event, handled, answers, deliver)
             assert isinstance(event, JoinEvent | LeaveEvent)
             await self._membership(event, handled)
             return None
@@ -180,7 +182,7 @@ class App:
         self._tell(handled, started)
 
     def _parse(self, event: Event) -> ParsedCommand | bool | None:
-        """A message's command line (None: not for the bot); True for joins and leaves."""
+        """A message's command line (None: not for the bot); True for other events."""
         return self._command_line(event) if isinstance(event, MessageEvent) else True
 
     @staticmethod
@@ -188,6 +190,8 @@ class App:
         if isinstance(event, MessageEvent):
             assert isinstance(parsed, ParsedCommand)
             return EventReport("message", event.room, parsed.word.casefold())
+        if isinstance(event, PollVote):
+            return EventReport("vote", event.room)
         return EventReport("join" if isinstance(event, JoinEvent) else "leave", event.room)
 
     async def _replay_seen(self, uow: UnitOfWork, event: Event, handled: EventReport) -> None:

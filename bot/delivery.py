@@ -21,8 +21,10 @@ from datetime import timedelta
 from bot.core.clock import Clock
 from bot.core.messenger import Connected, DeliveryError, Messenger, TooLarge
 from bot.core.model import OutboxMessage, Partnership
+from bot.core.poll_messages import PollMessenger
 from bot.core.render import render_plain
 from bot.core.reply import Attachment, Paragraph, Reply
+from bot.delivery_polls import PollDelivery
 from bot.i18n import DEFAULT_LANGUAGE, Catalog
 from bot.usecases import roles
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
@@ -60,6 +62,7 @@ class Delivery:
         self.messengers = messengers
         self.default_language = default_language
         self.max_attempts = max_attempts
+        self.polls = PollDelivery(uow_factory, clock)
 
     async def deliver_due(self) -> int:
         """Send everything due now, oldest first; returns how many were sent."""
@@ -100,6 +103,9 @@ class Delivery:
 
     async def _send_as(self, message: OutboxMessage, reply: Reply, txn_id: str) -> None:
         messenger = self.messengers[message.room.platform]
+        if reply.poll is not None and isinstance(messenger, PollMessenger):
+            await self.polls.send(messenger, message.room, reply, txn_id, message.answers)
+            return
         if message.answers is None:
             await messenger.send(message.room, reply, txn_id)
         else:

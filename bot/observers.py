@@ -32,7 +32,7 @@ class EventReport:
     and the time at the end, so observers need no lookups of their own."""
 
     kind: str
-    """"message", "join" or "leave"."""
+    """"message", "join", "leave" or "vote" (an answer to one of the bot's polls)."""
     room: RoomRef
     command: str | None = None
     """The command word as typed, casefolded (also unknown ones); None for joins and leaves."""

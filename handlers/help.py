@@ -47,6 +47,7 @@ AREAS = {
     "contacts": "people",
     "coordinators": "people",
     "meetings": "meetings",
+    "date_polls": "meetings",
     "rotation": "meetings",
     "agenda": "agenda",
     "minutes": "minutes",

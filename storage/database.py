@@ -36,11 +36,13 @@ from bot.usecases.ports import (
     OverrideRepository,
     PartnershipRepository,
     PersonRepository,
+    PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
     RoomRepository,
     WebRepository,
 )
+from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
@@ -56,6 +58,8 @@ from storage.partnerships import (
     SqlRooms,
 )
 from storage.people import SqlPersons
+from storage.poll_messages import SqlPollMessages
+from storage.polls import SqlDatePolls
 from storage.reminders import SqlReminders
 from storage.web import SqlWeb
 
@@ -205,6 +209,7 @@ class SqlUnitOfWork:
         self.outbox: OutboxRepository = SqlOutbox(self.session)
         self.state: KeyValueRepository = SqlState(self.session)
         self.handled_events: HandledEventRepository = SqlHandledEvents(self.session)
+        self.poll_messages: PollMessageRepository = SqlPollMessages(self.session)
         self.meetings: MeetingRepository = SqlMeetings(self.session)
         self.overrides: OverrideRepository = SqlOverrides(self.session)
         self.reminders: ReminderRepository = SqlReminders(self.session)
@@ -212,6 +217,7 @@ class SqlUnitOfWork:
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
         self.web: WebRepository = SqlWeb(self.session)
+        self.date_polls: DatePollRepository = SqlDatePolls(self.session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -20,6 +20,10 @@ from typing import Any
 from sqlalchemy import Column, Table, or_, select
 from sqlalchemy.engine import Connection
 
+from storage import (
+    models_poll_messages,  # noqa: F401  (its table is one of the instance's)
+    models_polls,  # noqa: F401  (the date poll tables, part of the schema)
+)
 from storage.models import Base
 
 ROOT = "partnership"
@@ -31,6 +35,7 @@ INSTANCE_WIDE: dict[str, str] = {
     "link_code": "one-time codes valid for 24 hours; a moved partnership makes new ones",
     "link_attempt": "failed /link redemptions of the last day, to throttle guessing codes",
     "handled_event": "ids of this instance's recent platform events, against replays",
+    "poll_message": "where this instance's connections posted polls (platform ids per room)",
 }
 
 

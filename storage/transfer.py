@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.type_api import TypeEngine
 
+from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.layout import (
     PERSON,
     ROOT,

@@ -31,6 +31,7 @@ from bot.core.model import (
     Room,
     RotationOverride,
 )
+from bot.core.poll_messages import PollMessage
 
 T = TypeVar("T")
 
@@ -97,6 +98,7 @@ class Tables:
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)
     handled_events: dict[tuple[str, str], HandledEvent] = field(default_factory=dict)
+    poll_messages: dict[tuple[RoomRef, str], PollMessage] = field(default_factory=dict)
     meetings: dict[int, Meeting] = field(default_factory=dict)
     overrides: dict[int, RotationOverride] = field(default_factory=dict)
     reminders: dict[int, Reminder] = field(default_factory=dict)
@@ -105,6 +107,9 @@ class Tables:
     minutes: dict[int, Minutes] = field(default_factory=dict)
     entries: dict[int, MinuteEntry] = field(default_factory=dict)
     actions: dict[int, ActionItem] = field(default_factory=dict)
+    date_polls: dict[int, Any] = field(default_factory=dict)
+    date_votes: dict[tuple[int, int], Any] = field(default_factory=dict)
+    """(poll id, person id) -> the person's latest answer (see `tests/fake_polls.py`)"""
 
 
 class Working(Protocol):

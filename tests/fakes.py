@@ -39,10 +39,12 @@ from bot.usecases.ports import (
     OverrideRepository,
     PartnershipRepository,
     PersonRepository,
+    PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_polls import DatePollRepository
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -53,6 +55,8 @@ from tests.fake_people import (
     FakePresence,
     FakeRooms,
 )
+from tests.fake_poll_messages import FakePollMessages
+from tests.fake_polls import FakeDatePolls
 from tests.fake_records import (
     FakeActions,
     FakeAgenda,
@@ -95,12 +99,14 @@ class FakeUnitOfWork:
         self.outbox: OutboxRepository = FakeOutbox(self)
         self.state: KeyValueRepository = FakeState(self)
         self.handled_events: HandledEventRepository = FakeHandledEvents(self)
+        self.poll_messages: PollMessageRepository = FakePollMessages(self)
         self.meetings: MeetingRepository = FakeMeetings(self)
         self.overrides: OverrideRepository = FakeOverrides(self)
         self.reminders: ReminderRepository = FakeReminders(self)
         self.agenda: AgendaRepository = FakeAgenda(self)
         self.minutes: MinutesRepository = FakeMinutes(self)
         self.actions: ActionRepository = FakeActions(self)
+        self.date_polls: DatePollRepository = FakeDatePolls(self)
 
     @property
     def changed(self) -> bool:

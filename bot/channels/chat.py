@@ -18,6 +18,7 @@ from bot.channels import (
     chat_members,
     chat_minutes,
     chat_partnership,
+    chat_polls,
     chat_reminders,
     chat_rotation,
 )
@@ -38,6 +39,7 @@ RENDERERS: dict[type[DomainEvent], Renderer] = {
     **chat_reminders.RENDERERS,
     **chat_agenda.RENDERERS,
     **chat_minutes.RENDERERS,
+    **chat_polls.RENDERERS,
 }
 
 

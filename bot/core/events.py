@@ -92,4 +92,4 @@ class PollVote:
     maybe_replayed: bool = False
 
 
-Event = MessageEvent | JoinEvent | LeaveEvent
+Event = MessageEvent | JoinEvent | LeaveEvent | PollVote

@@ -29,6 +29,9 @@ class Declared(Protocol):
 
 Handler = Callable[["Context"], Awaitable[Reply | None]]
 EventHook = Callable[["Context"], Awaitable[None]]
+VoteHook = Callable[["Context"], Awaitable[Reply | None]]
+"""Takes a vote on one kind of the bot's polls (the event is `ctx.event`); returns what to
+answer the voter in the room, or None."""
 
 _COMMAND_LINE = re.compile(r"^[/!](?P<name>[^\s@/!]+)(?:@(?P<bot>\S+))?(?:\s+(?P<rest>.*))?$", re.S)
 
@@ -122,6 +125,7 @@ class Router:
         self.commands: list[Command] = []
         self.join_hooks: list[EventHook] = []
         self.leave_hooks: list[EventHook] = []
+        self.vote_hooks: dict[str, VoteHook] = {}
 
     def on_join(self, hook: EventHook) -> EventHook:
         """Called when somebody joins a linked room (the platform's join event)."""
@@ -131,6 +135,22 @@ class Router:
     def on_leave(self, hook: EventHook) -> EventHook:
         self.leave_hooks.append(hook)
         return hook
+
+    def on_vote(self, kind: str) -> Callable[[VoteHook], VoteHook]:
+        """Votes on the bot's polls whose key is `<kind>:<id>` ("datepoll:12")."""
+
+        def register(hook: VoteHook) -> VoteHook:
+            if kind in self.vote_hooks:
+                raise ValueError(f"poll kind {kind} registered twice")
+            self.vote_hooks[kind] = hook
+            return hook
+
+        return register
+
+    def vote_hook(self, poll_key: str) -> VoteHook | None:
+        """The hook for a poll key's kind, if any kind of poll registered it."""
+        kind, sep, _ = poll_key.partition(":")
+        return self.vote_hooks.get(kind) if sep else None
 
     def add(
         self,

@@ -32,7 +32,9 @@ from bot.core.model import (
     RotationOverride,
 )
 from bot.core.model_web import WebLink, WebSettings
+from bot.core.poll_messages import PollMessage
 from bot.core.reply import Reply
+from bot.usecases.ports_polls import DatePollRepository
 
 
 class PartnershipRepository(Protocol):
@@ -182,6 +184,19 @@ class HandledEventRepository(Protocol):
         ...
 
 
+class PollMessageRepository(Protocol):
+    """Where the bot's polls were posted (see `PollMessage`), per room."""
+
+    async def add(self, message: PollMessage) -> None: ...
+    async def find(self, room: RoomRef, poll_key: str) -> PollMessage | None: ...
+    async def by_poll_id(self, platform: str, poll_id: str) -> PollMessage | None: ...
+    async def open_in(self, room: RoomRef) -> list[PollMessage]:
+        """The room's polls not ended yet, oldest first."""
+        ...
+
+    async def mark_closed(self, room: RoomRef, poll_key: str, now: datetime) -> None: ...
+
+
 class MeetingRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Meeting]:
         """All meetings, cancelled and held ones included, by start time."""
@@ -308,6 +323,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     state: KeyValueRepository
     handled_events: HandledEventRepository
+    poll_messages: PollMessageRepository
     meetings: MeetingRepository
     overrides: OverrideRepository
     reminders: ReminderRepository
@@ -315,6 +331,7 @@ class UnitOfWork(Protocol):
     minutes: MinutesRepository
     actions: ActionRepository
     web: WebRepository
+    date_polls: DatePollRepository
 
     @property
     def changed(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.model import Partnership
+from bot.usecases.date_poll_reminders import plan_date_polls, render_close, render_remind
 from bot.usecases.plan import current_plan
 from bot.usecases.ports import UnitOfWork
 from bot.usecases.reminder_meetings import (
@@ -34,6 +35,8 @@ KINDS: dict[str, Kind] = {
         Kind("action_due", render_action, plan_actions),
         Kind("checkpoint", render_checkpoint, plan_checkpoints, replan_after=True),
         Kind("adhoc", render_adhoc, planned=False),
+        Kind("datepoll_remind", render_remind, plan_date_polls),
+        Kind("datepoll_close", render_close),
     )
 }
 GROUP_KINDS: dict[str, tuple[str, ...]] = {

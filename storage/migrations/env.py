@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
+from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.models import Base
+from storage.models_poll_messages import PollMessageRow  # noqa: F401  (collects the table)
 
 connection = context.config.attributes.get("connection")
 if connection is None:

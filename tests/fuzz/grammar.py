@@ -162,6 +162,12 @@ class Gen:
         return self.pick(("Mars/Olympus", "../../etc/passwd", "europe/berlin", "UTC+2", "", "/"))
 
 
+def _datepoll(g: Gen) -> str:
+    times = [g.when() for _ in range(g.rng.choice((0, 1, 2, 3, 3, 4, 11)))]
+    separator = g.pick(("; ", "\n", ";", " ; "))
+    return separator.join(times) + g.maybe(separator + g.pick(("bis ", "until ")) + g.day())
+
+
 def _none(g: Gen) -> str:
     return g.maybe(g.pick(WORDS), 0.1)
 
@@ -224,6 +230,12 @@ SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.minutes.add": lambda g: g.text(),
     "cmd.done": lambda g: g.number(),
     "cmd.remind": _remind,
+    "cmd.datepoll": _datepoll,
+    "cmd.datepoll.decide": lambda g: g.maybe(g.number()),
+    "cmd.vote": lambda g: (
+        " ".join(g.number() for _ in range(g.rng.randint(0, 3)))
+        + g.maybe(g.pick((" keine", "none", ", 2")))
+    ),
     "cmd.reminders.cancel": lambda g: g.number(),
     "cmd.settings.reminders": _reminder_setting,
     "cmd.forget": lambda g: g.person(),

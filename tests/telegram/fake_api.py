@@ -30,6 +30,7 @@ from tests.telegram.fake_api_model import (
     user,
     utf16_len,
 )
+from tests.telegram.fake_api_polls import PollMethods
 from tests.telegram.fake_api_server import ServerPlumbing
 
 __all__ = [
@@ -56,7 +57,7 @@ _MEMBER_FLAGS = (
 )  # fmt: skip
 
 
-class FakeBotAPI(ServerPlumbing, SendingMethods):
+class FakeBotAPI(ServerPlumbing, SendingMethods, PollMethods):
     def __init__(self) -> None:
         self.token = TOKEN
         self.me = {
@@ -80,6 +81,8 @@ class FakeBotAPI(ServerPlumbing, SendingMethods):
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         """Every message in every chat, by (chat id, message id), as Telegram would send it."""
         self.queries: dict[str, bool] = {}
+        self.polls: dict[str, dict[str, Any]] = {}
+        self.votes: dict[tuple[str, int], list[int]] = {}
         """Callback query id -> answered yet."""
         self.changed = asyncio.Condition()
         self.holds: list[Hold] = []

@@ -15,6 +15,7 @@ from tests.telegram.fake_api_model import ApiError, Call
 
 _STRING_FIELDS = {
     "text",
+    "question",
     "caption",
     "parse_mode",
     "url",

@@ -13,6 +13,7 @@ from typing import Any
 
 from nio import AsyncClient, LocalProtocolError, RoomSendError, SendRetryError, UploadError
 
+from bot.adapters.matrix import polls
 from bot.adapters.matrix.crypto import Keys
 from bot.adapters.matrix.login import UNREACHABLE
 from bot.adapters.matrix.translate import (
@@ -26,7 +27,8 @@ from bot.adapters.matrix.translate import (
 from bot.core.events import RoomRef
 from bot.core.messenger import DeliveryError, TooLarge
 from bot.core.parts import split_reply
-from bot.core.reply import Attachment, Reply
+from bot.core.poll_messages import PollFit, PollMessage, PostedPoll
+from bot.core.reply import Attachment, Poll, Reply
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +112,30 @@ class Sender:
                 client, room_id, in_reply_to(file, answers), part_txn_id(txn_id, part)
             )
 
+    async def send_event(
+        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str
+    ) -> str:
+        """One event of any type (a poll's start or end); returns its event id."""
+        client = self.client
+        if client is None or not self.ready.is_set():
+            raise DeliveryError("not connected to the Matrix homeserver yet", retry_after=2.0)
+        budget = (
+            ENCRYPTED_BUDGET
+            if room_id in client.rooms and client.rooms[room_id].encrypted
+            else PLAIN_BUDGET
+        )
+        if content_size(content) > budget:
+            raise TooLarge(f"a {event_type} event of {content_size(content)} bytes")
+        return await self._send_event(client, room_id, content, txn_id, event_type)
+
     async def _send_event(
-        self, client: AsyncClient, room_id: str, content: dict[str, Any], txn_id: str
-    ) -> None:
+        self,
+        client: AsyncClient,
+        room_id: str,
+        content: dict[str, Any],
+        txn_id: str,
+        event_type: str = "m.room.message",
+    ) -> str:
         try:
             room = client.rooms.get(room_id)
             if room is None:
@@ -121,7 +144,7 @@ class Sender:
                 await self.keys.prepare(room_id)
             answer = await client.room_send(
                 room_id,
-                "m.room.message",
+                event_type,
                 content,
                 tx_id=txn_id,
                 ignore_unverified_devices=self.trust == "all",
@@ -136,6 +159,7 @@ class Sender:
             raise DeliveryError(f"Matrix: {type(error).__name__}: {error}") from None
         if isinstance(answer, RoomSendError):
             raise delivery_error(answer.status_code, answer.message, answer.retry_after_ms)
+        return str(answer.event_id)
 
     async def _upload(
         self, client: AsyncClient, room_id: str, attachment: Attachment
@@ -183,3 +207,21 @@ class MatrixMessenger:
         self, room: RoomRef, reply: Reply, txn_id: str, answers: str | None = None
     ) -> None:
         await self._sender.deliver(room.room_id, reply, txn_id, answers)
+
+    # -- polls (see `bot.delivery_polls`): a resend keeps its txn id, so it is a no-op ------
+
+    def poll_fit(self, poll: Poll) -> PollFit:
+        return polls.poll_fit(poll)
+
+    async def start_poll(
+        self, room: RoomRef, poll: Poll, fallback: Reply, txn_id: str
+    ) -> PostedPoll:
+        content = polls.start_content(poll, fallback)
+        event_id = await self._sender.send_event(room.room_id, polls.START, content, txn_id)
+        return PostedPoll(event_id, event_id)
+
+    async def end_poll(
+        self, room: RoomRef, posted: PollMessage, fallback: Reply, txn_id: str
+    ) -> None:
+        content = polls.end_content(posted.poll_id, fallback)
+        await self._sender.send_event(room.room_id, polls.END, content, txn_id)

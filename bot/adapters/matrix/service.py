@@ -44,6 +44,7 @@ from nio import Event as NioEvent
 
 from bot.adapters.matrix import rooms, session
 from bot.adapters.matrix.login import UNREACHABLE, LoginFailed, backoff, log_in, retrying
+from bot.adapters.matrix.polls import MatrixPolls, Response
 from bot.adapters.matrix.position import SyncPosition
 from bot.adapters.matrix.rooms import RoomWorker
 from bot.adapters.matrix.sending import MatrixMessenger, Sender
@@ -59,9 +60,11 @@ from bot.adapters.matrix.translate import (
     to_neutral,
 )
 from bot.config import MatrixSection
+from bot.poll_book import PollBook
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.core.events import Event
 
 __all__ = ["LoginFailed", "MatrixMessenger", "MatrixService"]
 
@@ -99,6 +102,7 @@ class MatrixService:
         self._invites_seen: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._sync_task: asyncio.Task[None] | None = None
+        self._polls: MatrixPolls | None = None
 
     # -- PlatformService ------------------------------------------------------------------
 
@@ -126,6 +130,7 @@ class MatrixService:
     async def start(self, app: App) -> None:
         """Log in, catch up with the rooms, and keep syncing in the background."""
         self._app = app
+        self._polls = MatrixPolls(PollBook(app.uow_factory), self.user_id)
         session.prepare_store(self.store_path)
         self._client = AsyncClient(
             self.section.homeserver,
@@ -272,12 +277,9 @@ class MatrixService:
             if history:
                 continue
             events: list[NioEvent] = list(info.timeline.events)
-            if (
-                info.timeline.limited
-                and info.timeline.prev_batch
-                and since
-                and not any(is_own_join(e, self.user_id) for e in events)
-            ):
+            gap = bool(info.timeline.limited and info.timeline.prev_batch and since)
+            if gap and not any(is_own_join(e, self.user_id) for e in events):
+                assert info.timeline.prev_batch is not None and since is not None
                 older = await rooms.backfill(
                     self.client, self.user_id, room_id, info.timeline.prev_batch, since
                 )
@@ -286,11 +288,18 @@ class MatrixService:
             if events and room_id not in self._creators and creators_privileged(room.room_version):
                 await self._fetch_creators(room_id)
             creators = self._creators.get(room_id, frozenset())
-            for event in events:
-                neutral = to_neutral(room, event, self.user_id, creators, replayed)
+            assert self._polls is not None
+            items = await self._polls.after_gap(client, room_id, events) if gap else events
+            for item in items:
+                neutral: Event | None = None
+                if not isinstance(item, Response):
+                    neutral = to_neutral(room, item, self.user_id, creators, replayed)
+                if neutral is None:
+                    # a vote in a gap may have been handled before a restart
+                    neutral = await self._polls.vote(room, item, creators, replayed or gap)
                 if neutral is None:
                     continue
-                handled.append(self._worker(room_id).submit(neutral, str(event.event_id)))
+                handled.append(self._worker(room_id).submit(neutral, neutral.event_id))
         if answer.next_batch:
             assert self._position is not None
             self._position.after(handled, answer.next_batch)

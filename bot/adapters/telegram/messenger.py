@@ -21,12 +21,14 @@ from telegram.error import (
 )
 
 from bot.adapters.telegram.pace import Pacer
+from bot.adapters.telegram.polls import poll_fit, telegram_poll
 from bot.adapters.telegram.split import strip_tags
 from bot.adapters.telegram.translate import PLATFORM, DocumentPart, TextPart, outgoing
 from bot.core.events import RoomRef
 from bot.core.messenger import DeliveryError, TooLarge
 from bot.core.parts import MAX_PARTS
-from bot.core.reply import Reply
+from bot.core.poll_messages import PollFit, PollMessage, PostedPoll
+from bot.core.reply import Poll, Reply
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +94,7 @@ class TelegramMessenger:
         reply_to = int(answers) if answers is not None and answers.isdigit() else None
         await self.deliver(room, reply, txn_id, reply_to)
 
-    async def deliver(
-        self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
-    ) -> None:
+    def _chat(self, room: RoomRef) -> tuple[Bot, int]:
         if self.bot is None:
             raise DeliveryError("Telegram is not connected yet", retry_after=2.0)
         try:
@@ -102,7 +102,70 @@ class TelegramMessenger:
         except ValueError:
             reason = f"not a Telegram chat id: {room.room_id!r}"
             raise DeliveryError(reason, permanent=True) from None
-        chat_id = self.moved.get(chat_id, chat_id)
+        return self.bot, self.moved.get(chat_id, chat_id)
+
+    # -- polls (see `bot.delivery_polls`) ---------------------------------------------------
+
+    def poll_fit(self, poll: Poll) -> PollFit:
+        return poll_fit(poll)
+
+    async def start_poll(
+        self, room: RoomRef, poll: Poll, fallback: Reply, txn_id: str
+    ) -> PostedPoll:
+        """`sendPoll`, not anonymous (votes come as `poll_answer`), several answers if the
+        poll allows them."""
+        bot, chat_id = self._chat(room)
+        shape = telegram_poll(poll)
+        assert shape is not None, "poll_fit said none"
+        await self.pacer.wait(chat_id)
+        try:
+            try:
+                message = await bot.send_poll(
+                    chat_id,
+                    shape.question,
+                    list(shape.options),
+                    is_anonymous=False,
+                    allows_multiple_answers=poll.multiple,
+                )
+            except ChatMigrated as migrated:
+                self.moved[chat_id] = chat_id = migrated.new_chat_id
+                message = await bot.send_poll(
+                    chat_id,
+                    shape.question,
+                    list(shape.options),
+                    is_anonymous=False,
+                    allows_multiple_answers=poll.multiple,
+                )
+        except TelegramError as error:
+            if isinstance(error, RetryAfter):
+                self.pacer.hold(chat_id, retry_seconds(error))
+            raise delivery_error(error) from error
+        assert message.poll is not None
+        return PostedPoll(message.poll.id, str(message.message_id))
+
+    async def end_poll(
+        self, room: RoomRef, posted: PollMessage, fallback: Reply, txn_id: str
+    ) -> None:
+        """`stopPoll`; a poll closed already, or deleted meanwhile, is ended too."""
+        bot, chat_id = self._chat(room)
+        await self.pacer.wait(chat_id)
+        try:
+            await bot.stop_poll(chat_id, int(posted.message_id))
+        except BadRequest as error:
+            gone = ("already been closed", "poll to stop not found", "message to stop not found")
+            if any(g in error.message.lower() for g in gone):
+                log.info("Telegram: poll %s was ended already (%s)", posted.poll_key, error)
+                return
+            raise delivery_error(error) from error
+        except TelegramError as error:
+            if isinstance(error, RetryAfter):
+                self.pacer.hold(chat_id, retry_seconds(error))
+            raise delivery_error(error) from error
+
+    async def deliver(
+        self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
+    ) -> None:
+        _, chat_id = self._chat(room)
         parts = outgoing(reply)
         texts = sum(1 for p in parts if isinstance(p, TextPart))
         if texts > MAX_PARTS:

@@ -253,12 +253,17 @@ def callback_answer(reply: Reply | None) -> str:
 
 
 def question_asker(message: Message) -> Identity | None:
-    """Who the bot's question was put to: the author of the command it replies to, if known."""
+    """Who the bot's question was put to: the author of the command it replies to, if known.
+
+    A message in reply to a bot's message (a poll's result under the poll) asks nobody in
+    particular: its buttons are for everyone the command allows."""
     asked = message.reply_to_message
     if asked is None:
         return None
     if is_anonymous_admin(asked):
         return anonymous_admin_identity(asked.chat.id)
+    if asked.from_user is not None and asked.from_user.is_bot:
+        return None
     return identity_of(asked.from_user) if asked.from_user is not None else None
 
 

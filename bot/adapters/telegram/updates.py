@@ -10,11 +10,12 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
-from telegram import Bot, CallbackQuery, Message, Update
+from telegram import Bot, CallbackQuery, Message, PollAnswer, Update
 from telegram.error import TelegramError
 
 from bot.adapters.telegram.marks import AdminCache
 from bot.adapters.telegram.messenger import TelegramMessenger
+from bot.adapters.telegram.polls import vote_of
 from bot.adapters.telegram.translate import (
     PresenceTracker,
     callback_answer,
@@ -31,6 +32,7 @@ from bot.adapters.telegram.translate import (
 )
 from bot.core.events import Event, MessageEvent
 from bot.core.reply import Reply
+from bot.poll_book import PollBook
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -59,6 +61,7 @@ class Updates:
         self.presence = presence
         self.replayable_until = replayable_until
         """Updates up to this id were pending at the start (see `TelegramService`)."""
+        self.polls = PollBook(app.uow_factory)
 
     async def handle(self, update: Update, answered: bool = False) -> bool:
         """Whether anything was said in reply (written to the outbox). An update `answered`
@@ -79,6 +82,9 @@ class Updates:
             return False
         if update.callback_query is not None:
             return await self._on_press(update.callback_query, update, answered)
+        if update.poll_answer is not None:
+            await self._on_vote(update.poll_answer, update, answered)
+            return False
         message = update.message
         if message is None:
             return False
@@ -181,6 +187,21 @@ class Updates:
         except TelegramError as error:
             log.info("Telegram: could not remove the buttons of a question: %s", error)
         return reply is not None
+
+    async def _on_vote(self, answer: PollAnswer, update: Update, answered: bool) -> None:
+        """A vote in one of the bot's polls (Telegram sends none for others' polls); one
+        the bot does not know (posted before its database was reset) is ignored."""
+        posted = await self.polls.find("telegram", answer.poll_id)
+        if posted is None:
+            log.info("Telegram: a vote in poll %s, which is not ours; ignored", answer.poll_id)
+            return
+        group = answer.voter_chat.title if answer.voter_chat is not None else None
+        name = self.app.catalog.text(
+            self.app.config.default_language,
+            "telegram.anonymous_admin",
+            group=group or posted.room.room_id,
+        )
+        await self._dispatch(self._stamped(vote_of(answer, posted, name), update), answered)
 
     async def _answer_press(self, query: CallbackQuery, text: str | None) -> bool:
         """Whether a notice was shown (an empty answer only stops the button's spinner)."""

@@ -1,14 +1,14 @@
 """web_link and web_settings: the web site's secret links (hashed) and its public parts
 
 Revision ID: 0016_web
-Revises: 0011_bundesland
+Revises: 0013_poll_messages
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_web"
-down_revision = "0011_bundesland"
+down_revision = "0013_poll_messages"
 branch_labels = None
 depends_on = None
 
