@@ -125,7 +125,8 @@ async def poll_vote(ctx: Context) -> Reply | None:
     if poll_id is None:
         return None
     numbers = tuple(n for k in event.answer_keys if (n := ascii_number(k)) is not None)
-    command = date_polls.CastVote(numbers, poll_id, event.room.platform)
+    withdrawn = not event.answer_keys
+    command = date_polls.CastVote(numbers, poll_id, event.room.platform, withdrawn)
     await date_polls.vote(ctx.call, command)
     return None
 

@@ -102,6 +102,11 @@ async def test_a_poll_goes_to_every_room_and_platform_votes_count_by_member(
     )
     assert "Noch keine Antwort von: Gemeinde Uedem." in state
     assert await count(database, DatePollVoteRow) == 2
+    # a vote taken back on the platform: as if never answered
+    assert await bot.app.handle(vote("dora", "1", eid="$d1")) is None
+    assert "Alle Mitglieder haben geantwortet." in await bot.text("@anna: /terminumfrage")
+    assert await bot.app.handle(vote("dora", eid="$d2")) is None
+    assert "Noch keine Antwort von: Gemeinde Uedem." in await bot.text("@anna: /terminumfrage")
     # the same platform event delivered again after a crash changes nothing
     again = vote("carla", "1", room="second", eid="$e2")
     again = PollVote(again.room, again.sender, again.poll_key, again.answer_keys, "$e2", True)
