@@ -106,7 +106,7 @@ def _numbers(text: str) -> tuple[int, ...]:
 async def vote(ctx: Context) -> Reply:
     cast = await date_polls.vote(ctx.call, date_polls.CastVote(_numbers(clean(ctx.args))))
     chosen = [o for o in cast.poll.options if o.number in cast.numbers]
-    times = ", ".join(f"{o.number}. {texts_polls.option_text(ctx.texts, o)}" for o in chosen)
+    times = "; ".join(f"{o.number}. {texts_polls.option_text(ctx.texts, o)}" for o in chosen)
     if cast.member is None:
         return ctx.say("datepoll.voted_no_member", person=ctx.person.display_name)
     if not chosen:

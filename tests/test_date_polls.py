@@ -302,3 +302,16 @@ async def test_in_english(sqlite_database: Database) -> None:
     assert "New meeting: Thu, 3 Dec 2026, 10:00 to 12:00" in await bot.text(
         "@bernd: /datepoll decide"
     )
+
+
+async def test_while_a_poll_runs_the_nudge_to_schedule_waits(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP)
+    assert "den nächsten Termin zu planen" in await bot.text("@anna: /erinnerungen")
+    await bot.say(START)
+    planned = await bot.text("@anna: /erinnerungen")
+    assert "den nächsten Termin zu planen" not in planned
+    assert "Do., 26.11.2026, 18:00 – an die Terminumfrage (Mitglieder ohne Antwort)" in planned
+    assert "Sa., 28.11.2026, 18:00 – an das Ende der Terminumfrage" in planned
+    await bot.say("@anna: /terminumfrage schliessen")
+    assert "den nächsten Termin zu planen" in await bot.text("@anna: /erinnerungen")
