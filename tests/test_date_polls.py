@@ -315,3 +315,16 @@ async def test_while_a_poll_runs_the_nudge_to_schedule_waits(sqlite_database: Da
     assert "Sa., 28.11.2026, 18:00 – an das Ende der Terminumfrage" in planned
     await bot.say("@anna: /terminumfrage schliessen")
     assert "den nächsten Termin zu planen" in await bot.text("@anna: /erinnerungen")
+
+
+async def test_a_person_who_is_forgotten_takes_their_answers_along(database: Database) -> None:
+    bot, recorder = await started(database)
+    await bot.say(SETUP + START + "\n@bernd: /abstimmen 1\n@carla: /abstimmen 1")
+    await bot.say("@bernd: /meinedaten")
+    data = recorder.sent[-1][1].attachments[0].data.decode()
+    assert '"date_poll_vote"' in data and '"numbers": "1"' in data
+    await bot.say("@bernd: /vergissmich\n@bernd: /ja")
+    assert await count(database, DatePollVoteRow) == 1
+    state = await bot.text("@anna: /terminumfrage")
+    assert "1. Di., 01.12.2026, 14:00 – 1 von 3 Mitgliedern kann: Stadt Kleve" in state
+    assert "bernd" not in state
