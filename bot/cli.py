@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.adapters.console.adapter import PLATFORM, Console, ConsoleMessenger
-from bot.adapters.console.script import DEFAULT_USER, names_admins
+from bot.adapters.console.script import login_name, names_admins
 from bot.app import AppConfig
 from bot.bootstrap import bootstrap
 from bot.config import data_dir, database_url
@@ -32,7 +32,7 @@ BANNER = """partnerbot console – database: {db}
 Type commands as a chat message (e.g. /help), or script lines:
   @anna: /iam Kleve   :admin anna   :join bernd   :leave bernd
   :time 2027-03-01 09:00   :room other
-You ("you") are administrator of every room here. Ctrl-D ends.
+You ("{user}") are administrator of every room here. Ctrl-D ends.
 """
 
 
@@ -98,6 +98,7 @@ async def _console(args: argparse.Namespace) -> int:
         AppConfig(default_language=args.lang, default_timezone=args.tz),
     )
     interactive = args.script is None and sys.stdin.isatty()
+    user = login_name()
     lines = None if interactive else (args.script_lines if args.script else sys.stdin.readlines())
     you_admin = lines is not None and not names_admins(lines)
     console = Console(
@@ -107,17 +108,18 @@ async def _console(args: argparse.Namespace) -> int:
         args.tz,
         write,
         everyone_admin=interactive,
-        admin_everywhere=DEFAULT_USER if you_admin else None,
+        admin_everywhere=user if you_admin else None,
+        user=user,
     )
     if you_admin:
-        notice = runtime.app.catalog.text(args.lang, "console.you_are_admin")
+        notice = runtime.app.catalog.text(args.lang, "console.you_are_admin", user=user)
         print(notice, file=sys.stderr, flush=True)
     try:
         await runtime.delivery.deliver_due()
         if lines is not None:
             await console.run(lines)
         elif interactive:
-            print(BANNER.format(db=mask_url(runtime.database.url)), file=sys.stderr)
+            print(BANNER.format(db=mask_url(runtime.database.url), user=user), file=sys.stderr)
             loop = asyncio.get_running_loop()
             while True:
                 line = await loop.run_in_executor(None, _prompt)
@@ -173,7 +175,13 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 async def _outbox(args: argparse.Namespace) -> int:
-    database = Database(_operations_url(args))
+    from bot.core.secrets import Masker
+    from bot.ops.instrument import secrets_of
+
+    url = _operations_url(args)
+    # an error a platform gave may quote a token or password: never print one
+    mask = Masker(secrets_of(load_config(args.config), url) if args.config else ())
+    database = Database(url)
     try:
         await database.upgrade()
         async with database.uow() as uow:
@@ -189,7 +197,7 @@ async def _outbox(args: argparse.Namespace) -> int:
             f"{message.status:8} {message.uid}  {message.room.platform}:{message.room.room_id}"
             f"  created {message.created_at:%Y-%m-%d %H:%M}Z  attempts {message.attempts}"
             f"  next {message.next_attempt_at:%Y-%m-%d %H:%M:%S}Z  {text!r}"
-            + (f"  error: {message.last_error}" if message.last_error else "")
+            + (f"  error: {mask(message.last_error)}" if message.last_error else "")
         )
     return 0
 

@@ -4,6 +4,7 @@ declared permission). Every view fits a chat message (under 1,500 characters).""
 
 from __future__ import annotations
 
+from bot.answers import usage_line
 from bot.core.context import Context
 from bot.core.errors import UserError
 from bot.core.reply import Block, Bold, BulletList, Paragraph, Reply, Span, Text, command_or_code
@@ -57,15 +58,9 @@ AREAS = {
 """Handler module -> area of `/hilfe alle` (`help.area.<area>`); the rest is "general"."""
 
 
-def usage(ctx: Context, command: Command) -> str:
-    key = f"{command.key}.args"
-    args = ctx.catalog.text(ctx.lang, key) if ctx.catalog.has(ctx.lang, key) else ""
-    return (command.invocation(ctx.german) + (" " + args if args else "")).strip()
-
-
 def _line(ctx: Context, command: Command) -> tuple[Span, ...]:
     return (
-        command_or_code(usage(ctx, command)),
+        command_or_code(usage_line(ctx.catalog, ctx.lang, command)),
         Text(" – " + ctx.catalog.text(ctx.lang, f"{command.key}.help")),
     )
 

@@ -171,6 +171,7 @@ async def schedule(ctx: Context) -> Reply | None:
     found = read_when(ctx, text)
     if found.reading.at is None:
         head = typed_command(ctx) + (f" {words[0]}" if following else "")
+        await meetings.schedule.refuse_early(ctx.call)
         return await ask_date(ctx, found.reading, _rest(found), head)
     when = _when(found)
     command = meetings.ScheduleMeeting(when.at, when.place, when.details, following)
@@ -227,6 +228,7 @@ async def move(ctx: Context) -> Reply | None:
     found = read_when(ctx, text)
     if found.reading.at is None:
         head = typed_command(ctx) + (f" {which} {to}" if which else "")
+        await meetings.move.refuse_early(ctx.call)
         return await ask_date(ctx, found.reading, _rest(found), head)
     when = _when(found)
     command = meetings.MoveMeeting(when.at, when.place, which, when.details)

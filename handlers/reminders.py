@@ -73,6 +73,7 @@ def _usable(reading: DateReading) -> bool:
 async def remind(ctx: Context) -> Reply:
     reading, text = read_reminder(ctx)
     if reading.at is None:
+        await reminders.remind.refuse_early(ctx.call)
         return await ask_date(ctx, reading, f" | {text}", typed_command(ctx))
     at = reading.at
     done = await reminders.remind(ctx.call, reminders.SetReminder(at, text))

@@ -81,10 +81,12 @@ async def skip(ctx: Context) -> None:
 
 
 async def swap(ctx: Context) -> None:
-    """`<A> | <B> [| reason]`."""
+    """`<A> | <B> [| reason]`, or `<A> <B> [reason]` with the members' full names."""
     parts = ctx.args.split("|", 2)
     if len(parts) < 2:
-        raise UsageError("error.pair_missing")
+        words = name_arg(ctx, ctx.args)
+        await rotation.swap(ctx.call, rotation.SwapTurns(words, "", ""))
+        return
     first, second = name_arg(ctx, parts[0]), name_arg(ctx, parts[1])
     reason = _reason(parts[2] if len(parts) > 2 else "")
     await rotation.swap(ctx.call, rotation.SwapTurns(first, second, reason))

@@ -182,3 +182,22 @@ async def test_a_reminder_at_an_unsure_hour_is_asked_not_shortened(
     assert await bot.say("@anna: /ja") == [
         "[main] bot: Erinnerung #1 gesetzt für Di., 24.11.2026, 15:00: Bericht schicken"
     ]
+
+
+@pytest.mark.parametrize(
+    "typed", ["/termin 12.3. um 3", "/verschieben 1 auf 12.3. um 3", "/termin Di, 14.03. 9:30"]
+)
+async def test_who_may_not_plan_is_refused_before_any_date_question(
+    database: Database, typed: str
+) -> None:
+    """dora speaks for no member: no question whose answer would only be refused."""
+    bot = await ConsoleBot.start(database)
+    await bot.say(SETUP + "@anna: /termin 4.3.2027 10:00")
+    assert await bot.say(f"@dora: {typed}") == [
+        "[main] bot: Das dürfen nur die Koordination und die Ansprechpartner*innen des "
+        "gastgebenden Mitglieds."
+    ]
+    assert await bot.say("@dora: /ja") == [
+        "[main] bot: Es gibt hier nichts, was Sie bestätigen könnten."
+    ]
+    assert "04.03.2027" in (await bot.say("@anna: /naechstes"))[0]

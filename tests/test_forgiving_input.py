@@ -192,3 +192,23 @@ def test_vague_due_phrases(phrase: str, day: date | None) -> None:
 )
 def test_vague_phrases(phrase: str, is_vague: bool) -> None:
     assert vague(phrase) is is_vague
+
+
+async def test_a_swap_without_the_bar_and_what_it_means(database: Database) -> None:
+    """`/gastgeber tauschen Goch Alpen`: two full names need no "|"; the announcement says
+    when each of the two hosts now, also when one of them already hosted this round."""
+    bot = await ConsoleBot.start(database)
+    await bot.say(
+        SETUP
+        + "@anna: /mitglied neu Alpen, Bedburg-Hau, Emmerich am Rhein, Goch\n"
+        + "@anna: /termin 3.12.2026 10:00 im Rathaus\n:time 2026-12-03 12:00"
+    )
+    out = await bot.text("@anna: /gastgeber tauschen Goch Alpen wegen Umbau")
+    assert "Goch und Alpen tauschen" in out, out
+    assert "Grund: wegen Umbau" in out, out
+    assert "Damit lädt Alpen im 3. Quartal 2027 ein und Goch im 4. Quartal 2027." in out, out
+    out = await bot.text("@anna: /gastgeber tauschen Emmerich am Rhein Bedburg-Hau")
+    assert "Emmerich am Rhein und Bedburg-Hau tauschen" in out, out
+    refused = await bot.text("@anna: /gastgeber tauschen Goch Alpn")
+    assert refused.startswith("[main] bot: Darin erkenne ich nicht zwei Mitglieder."), refused
+    assert "/gastgeber tauschen Goch | Kleve" in refused

@@ -8,8 +8,12 @@ PARTNERBOT_FUZZ_SEED the seed; the run is deterministic for both.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -19,7 +23,7 @@ from bot.core.events import Identity, MessageEvent, RoomRef, Sender
 from bot.core.reply import Reply
 from storage.database import Database
 from storage.models import MeetingRow, MemberRow
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, POSTGRES_URL
 from tests.fuzz import checks
 from tests.fuzz.grammar import SHAPES
 from tests.fuzz.runner import KNOWN_DATE_RANGE_CRASHES, Fuzzer, fuzz
@@ -28,18 +32,40 @@ from tests.harness import ConsoleBot
 
 CASES = int(os.environ.get("PARTNERBOT_FUZZ_CASES", "10000"))
 SEED = int(os.environ.get("PARTNERBOT_FUZZ_SEED", "16"))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_generated_commands_are_answered_and_keep_the_database_consistent(
-    database: Database, backend: str
+    tmp_path: Path,
 ) -> None:
-    bot = await ConsoleBot.start(database, now="2027-01-10 09:00")
-    cases = CASES // len(BACKENDS)
-    report = await fuzz(bot, SEED + BACKENDS.index(backend), cases, check_every=3)
-    assert report.cases == cases
-    assert not report.failures(), report.summary()
-    if cases >= 2000:
-        assert {c.key for c in bot.app.router.commands} <= set(report.commands)
+    """The cases run in two processes side by side (the machine's two cores): one per
+    backend when PostgreSQL is configured, else two halves on SQLite."""
+    runs = [BACKENDS[i % len(BACKENDS)] for i in range(max(2, len(BACKENDS)))]
+    cases = CASES // len(runs)
+    processes = []
+    for index, backend in enumerate(runs):
+        totals = tmp_path / f"fuzz-{index}.json"
+        options = ["--db", POSTGRES_URL] if backend == "postgres" and POSTGRES_URL else []
+        command = [sys.executable, "-m", "tests.fuzz", "--seed", str(SEED + index)]
+        command += ["--cases", str(cases), "--check-every", "3", "--json", str(totals)]
+        process = await asyncio.create_subprocess_exec(
+            *command, *options, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        processes.append((process, totals))
+    commands: set[str] = set()
+    for process, totals in processes:
+        output, _ = await process.communicate()
+        assert totals.exists(), output.decode(errors="replace")[-3000:]
+        found = json.loads(totals.read_text())
+        assert found["cases"] == cases
+        assert not found["failures"], "\n".join(found["failures"])
+        assert process.returncode == 0, output.decode(errors="replace")[-3000:]
+        commands |= set(found["commands"])
+    if CASES >= 4000:
+        from handlers import build_router
+
+        assert {c.key for c in build_router().commands} <= commands
 
 
 def test_the_grammar_knows_only_commands_the_router_has(sqlite_database: Database) -> None:

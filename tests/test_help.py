@@ -137,7 +137,7 @@ def _console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PARTNERBOT_HOME": str(tmp_path)},
+        env={**os.environ, "PARTNERBOT_HOME": str(tmp_path), "LOGNAME": "clara"},
         check=False,
     )
 
@@ -145,11 +145,16 @@ def _console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
 def test_piped_commands_make_you_an_administrator_and_say_so_first(tmp_path: Path) -> None:
     result = _console(tmp_path, "/gruenden Klima-Allianz Kreis Kleve\n/mitglied neu Kleve\n")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[0].startswith("Konsole: Sie („you“) sind Administrator*in")
+    # under the login name of whoever types, which reads well in every sentence
+    assert result.stderr.splitlines()[0].startswith("Konsole: Sie („clara“) sind Administrator*in")
     assert result.stdout.startswith(
-        "[main] bot: Die Partnerschaft Klima-Allianz Kreis Kleve ist gegründet"
+        "[main] bot: Die Partnerschaft Klima-Allianz Kreis Kleve ist gegründet. "
+        "Koordination: clara."
     )
-    assert "[main] bot: Kleve ist jetzt Mitglied der Partnerschaft" in result.stdout
+    assert "[main] bot: Kleve ist jetzt Mitglied der Partnerschaft (aufgenommen von clara)." in (
+        result.stdout
+    )
+    assert "you" not in result.stdout
 
 
 def test_a_script_that_names_its_administrators_is_taken_at_its_word(tmp_path: Path) -> None:

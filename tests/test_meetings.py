@@ -52,7 +52,7 @@ BAD = [
         "Ein Mitglied „Atlantis“ finde ich nicht. /mitglieder zeigt alle. "
         "Beispiel: /gastgeber tauschen Goch | Kleve",
     ),
-    ("/gastgeber tauschen Kleve", "Bitte trennen Sie die beiden Namen"),
+    ("/gastgeber tauschen Kleve", "Darin erkenne ich nicht zwei Mitglieder"),
     (
         "/gastgeber tauschen Kleve | kleve",
         "Bitte nennen Sie zwei verschiedene Mitglieder, nicht zweimal Kleve.",

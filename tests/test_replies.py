@@ -133,6 +133,12 @@ def test_counts_take_the_languages_plural_forms_and_zero_reads_as_words() -> Non
         ("Kranenburg", "in Kranenburg"),
         ("Darmstadt", "in Darmstadt"),
         ("Emmerich am Rhein", "in Emmerich am Rhein"),
+        ("Kastell Goch", "im Kastell Goch"),
+        ("Kreishandwerkerschaft Kleve", "in der Kreishandwerkerschaft Kleve"),
+        ("Stiftung Haus Kalkar", "in der Stiftung Haus Kalkar"),
+        ("Alten Brauerei", "in der Alten Brauerei"),
+        ("Wesel", "in Wesel"),
+        ("Straelen", "in Straelen"),
         ("online", "online"),
     ],
 )

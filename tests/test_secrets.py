@@ -85,3 +85,42 @@ def test_loggers_with_key_material_stay_quiet_at_debug(restore_logging: None) ->
     assert "pickle" not in output and "key-material" not in output
     assert "geheim-value" not in output and "statement with values" not in output
     assert "peewee warns" in output
+
+
+def test_the_outbox_listing_masks_secrets_in_platform_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A platform's error text stored with a message may quote the token it was sent with."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.core.events import RoomRef
+    from bot.core.reply import Paragraph, Reply, Text
+    from storage.database import Database
+
+    token = "7123456789:AAHsecretTelegramTokenValue"
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    config = tmp_path / "partnerbot.toml"
+    config.write_text(f'[bot]\ndatabase = "{url}"\n[telegram]\ntoken = "{token}"\n')
+    monkeypatch.delenv("PARTNERBOT_DATABASE_URL", raising=False)
+
+    async def a_failed_attempt() -> None:
+        database = Database(url)
+        await database.upgrade()
+        now = datetime(2027, 1, 1, tzinfo=UTC)
+        async with database.uow() as uow:
+            await uow.outbox.add(
+                None, RoomRef("telegram", "-100"), Reply.of(Paragraph((Text("Hallo"),))), now
+            )
+            message = (await uow.outbox.pending())[0]
+            error = f"POST https://api.telegram.org/bot{token}/sendMessage: 502"
+            await uow.outbox.mark_retry(message.id, now, error)
+            await uow.commit()
+        await database.close()
+
+    asyncio.run(a_failed_attempt())
+    assert main(["outbox", "--config", str(config)]) == 0
+    out, err = capsys.readouterr()
+    assert "pending: 1" in out and "sendMessage: 502" in out, out
+    assert "AAHsecret" not in out + err
+    assert "bot***/sendMessage" in out

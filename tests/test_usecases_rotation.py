@@ -94,6 +94,7 @@ async def test_rotation_use_cases_do_what_the_host_commands_do(
         assert len(texts_of) == 3
         assert texts_of[0].splitlines()[1:] == [
             texts.text("host.reason", reason="Stadthalle belegt"),
+            "Damit lädt Kleve im 3. Quartal 2027 ein und Goch im 4. Quartal 2027.",
             texts.text("host.next", host="Kleve").replace("**", ""),
         ]
         assert texts_of[2].startswith("anna hat Kleve als Gastgeber")

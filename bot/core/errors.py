@@ -28,7 +28,12 @@ class UsageError(UserError):
 
 class Asked(UserError):
     """Not done yet: the command needs an answer first (which meeting? move or plan
-    another?). `reply` is the question, usually with buttons; nothing is kept."""
+    another?). `reply` is the question, usually with buttons; nothing is kept.
+
+    Two ways to ask, by what the answer is. `Asked` when the answer is a choice among
+    other commands (each button sends its own complete command, so no state is kept).
+    `AskFirst` when the answer is yes or no to this very command (it is stored, and /yes
+    runs it again with `Call.confirmed`)."""
 
     def __init__(self, reply: Any) -> None:
         super().__init__("asked")

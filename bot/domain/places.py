@@ -18,14 +18,16 @@ _FEMININE = (
     "gemeinde", "stadt", "mensa", "aula", "kantine", "galerie", "villa", "scheune", "station",
     "etage", "messe", "universität", "fabrik", "werkstatt", "kapelle", "arena", "sparkasse",
     "klinik", "zentrale", "kammer", "stube", "stätte", "gaststätte", "geschäftsstelle",
-    "polizei", "feuerwehr", "burg", "post",
+    "polizei", "feuerwehr", "burg", "post", "ung", "schaft", "erei", "thek", "kaserne",
+    "remise", "orangerie", "agentur",
 )  # fmt: skip
 _MASCULINE_NEUTER = (
     "haus", "saal", "raum", "zimmer", "amt", "zentrum", "forum", "gebäude", "hof", "kreis",
     "büro", "hotel", "café", "cafe", "restaurant", "museum", "schloss", "center", "lokal",
     "foyer", "studio", "heim", "treff", "pavillon", "kloster", "theater", "bürgerhaus",
     "landratsamt", "bezirk", "quartier", "gelände", "heim", "rathaus", "kreishaus",
-    "bahnhof", "gasthof", "innenhof", "sitzungssaal",
+    "bahnhof", "gasthof", "innenhof", "sitzungssaal", "kastell", "kasino", "casino",
+    "atelier", "institut", "rathaussaal",
 )  # fmt: skip
 _SAFE_ALONE = (
     "halle", "verwaltung", "schule", "bibliothek", "bücherei", "saal", "raum", "zimmer",

@@ -193,6 +193,17 @@ class UseCase(Generic[P, R]):
     def name(self) -> str:
         return self.permission.name
 
+    async def refuse_early(self, call: Call) -> None:
+        """Refuse now if the actor surely may not run this: before the bot asks anything
+        back (which date was meant?), not after the answer."""
+        decided = await check(call, self.permission, None)
+        if decided is False:
+            raise await refusal(call, self.permission, Facts())
+        open_rules = {w for w in self.permission.allowed if w not in STATIC}
+        if decided is None and open_rules == {Who.HOST} and not await _speaks_for_any(call):
+            # only the host's contact persons remain, and this person speaks for no member
+            raise NotAllowed(self.permission, "common.only_coordinators_and_host")
+
     async def __call__(self, call: Call, *args: P.args, **kwargs: P.kwargs) -> R:
         decided = await check(call, self.permission, None)
         if decided is False:

@@ -17,7 +17,7 @@ from bot.core.permissions import Who
 from bot.core.text import clean
 from bot.usecases.base import Call, use_case
 from bot.usecases.members import find_member, split_member_prefix, unknown_member
-from bot.usecases.plan import Plan, Turn, current_plan, raise_sequences
+from bot.usecases.plan import Period, Plan, Turn, current_plan, raise_sequences
 
 HISTORY = 10
 """How many past hosts and changes the rotation shows."""
@@ -82,6 +82,9 @@ class RotationChanged(DomainEvent):
     next_host: str | None
     """Who hosts next afterwards."""
     by: str
+    turns: tuple[tuple[str, Period], ...] = ()
+    """For a skip or swap: when the two members are expected to host now (their next turns
+    with no meeting planned), so nobody has to work out what the exchange meant."""
 
 
 @use_case("rotation.show")
@@ -123,6 +126,8 @@ async def skip(call: Call, command: SkipTurn) -> RotationChanged:
 @use_case("rotation.swap", Who.COORDINATOR)
 async def swap(call: Call, command: SwapTurns) -> RotationChanged:
     plan = await current_plan(call.uow, call.partnership, call.now)
+    if not command.second:
+        command = _pair_in_words(plan, command.first)
     first = _active_member(plan, command.first)
     second = _active_member(plan, command.second)
     if first.id == second.id:
@@ -140,6 +145,27 @@ async def set_host(call: Call, command: SetHost) -> RotationChanged:
     if plan.next_host is not None and plan.next_host.id == member.id:
         raise UserError("host.set_already", member=member.name)
     return await _change(call, plan, "set", member, None, reason)
+
+
+def _pair_in_words(plan: Plan, text: str) -> SwapTurns:
+    """`Goch Alpen [reason]` without the "|": two members' full names, one after the other."""
+    first = split_member_prefix(plan.members, text)
+    second = split_member_prefix(plan.members, first[1]) if first is not None else None
+    if first is None or second is None:
+        raise UsageError("host.swap_pair")
+    return SwapTurns(first[0].name, second[0].name, clean(second[1]))
+
+
+def _next_turns(plan: Plan, *members: Member) -> tuple[tuple[str, Period], ...]:
+    """Each member's next open turn with its expected period, the earlier first (both, or
+    none at all)."""
+    found: list[tuple[str, Period]] = []
+    for member in members:
+        turn = next((t for t in plan.open_turns if t.member.id == member.id), None)
+        if turn is None or turn.period is None:
+            return ()
+        found.append((member.name, turn.period))
+    return tuple(sorted(found, key=lambda named: named[1]))
 
 
 def _active_member(plan: Plan, name: str) -> Member:
@@ -181,6 +207,7 @@ async def _change(
         reason,
         after.next_host.name if after.next_host else None,
         call.person.display_name,
+        _next_turns(after, first, second) if second is not None else (),
     )
     call.raise_event(event)
     return event

@@ -75,6 +75,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=5_000, help="cases per fresh database")
     parser.add_argument("--check-every", type=int, default=1, help="bursts between checks")
     parser.add_argument("--logs", help="a directory for the step logs of runs that found something")
+    parser.add_argument("--json", help="a file for the totals (the CI test reads it)")
     args = parser.parse_args()
     reports = asyncio.run(
         _run(args.db, args.seed, args.cases, args.chunk, args.check_every, args.logs)
@@ -82,6 +83,11 @@ def main() -> None:
     total = sum(r.cases for r in reports)
     failures = sum(len(r.failures()) for r in reports)
     print(f"total: {total} cases, {failures} distinct findings", flush=True)
+    if args.json:
+        commands = sorted({key for r in reports for key in r.commands})
+        summaries = [r.summary() for r in reports if r.failures()]
+        totals = {"cases": total, "commands": commands, "failures": summaries}
+        Path(args.json).write_text(json.dumps(totals, ensure_ascii=True))
     sys.exit(1 if failures else 0)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.adapters.console.script import Bad, Directive, Say, parse_script
+from bot.adapters.console.script import DEFAULT_USER, Bad, Directive, Say, parse_script
 from bot.app import App
 from bot.core.clock import ManualClock
 from bot.core.events import Identity, JoinEvent, LeaveEvent, MessageEvent, RoomRef, Sender
@@ -53,6 +53,7 @@ class Console:
         warn: Callable[[str], None] | None = None,
         everyone_admin: bool = False,
         admin_everywhere: str | None = None,
+        user: str = DEFAULT_USER,
     ) -> None:
         self.app = app
         self.delivery = delivery
@@ -65,6 +66,8 @@ class Console:
         self.everyone_admin = everyone_admin
         self.admin_everywhere = admin_everywhere
         """A user who administers every room (piped input without `:admin` lines)."""
+        self.user = user
+        """Who says a line that names nobody."""
 
     def _sender(self, user: str) -> Sender:
         admin = (
@@ -78,7 +81,7 @@ class Console:
         return RoomRef(PLATFORM, self.room)
 
     async def run(self, lines: Iterable[str]) -> None:
-        for step in parse_script(lines):
+        for step in parse_script(lines, self.user):
             await self.step(step)
 
     async def step(self, step: Say | Directive | Bad) -> None:

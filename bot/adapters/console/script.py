@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import getpass
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -34,8 +36,18 @@ class Bad:
 
 Step = Say | Directive | Bad
 DIRECTIVES = ("admin", "join", "leave", "time", "room")
-DEFAULT_USER = "you"
-"""Who says a line that names nobody (`/hilfe` rather than `@anna: /hilfe`)."""
+DEFAULT_USER = "console"
+"""Who says a line that names nobody (`/hilfe` rather than `@anna: /hilfe`) in scripts and
+tests; `partnerbot console` uses the login name of whoever types (`login_name`)."""
+
+
+def login_name() -> str:
+    """The person at the terminal, so that replies read "aufgenommen von anna"."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):
+        name = ""
+    return name if re.fullmatch(r"[\w.-]{1,32}", name) else DEFAULT_USER
 
 
 def names_admins(lines: Iterable[str]) -> bool:
