@@ -328,3 +328,13 @@ async def test_a_person_who_is_forgotten_takes_their_answers_along(database: Dat
     state = await bot.text("@anna: /terminumfrage")
     assert "1. Di., 01.12.2026, 14:00 – 1 von 3 Mitgliedern kann: Stadt Kleve" in state
     assert "bernd" not in state
+
+
+async def test_after_the_deadline_the_nudge_to_schedule_comes_back(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + START)
+    closed = await bot.say(":time 2026-11-28 18:01")
+    assert any("Die Frist der Terminumfrage ist abgelaufen" in m for m in closed)
+    assert "den nächsten Termin zu planen" in await bot.text("@carla: /erinnerungen")
