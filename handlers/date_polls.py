@@ -106,7 +106,7 @@ def _numbers(text: str) -> tuple[int, ...]:
 async def vote(ctx: Context) -> Reply:
     cast = await date_polls.vote(ctx.call, date_polls.CastVote(_numbers(clean(ctx.args))))
     chosen = [o for o in cast.poll.options if o.number in cast.numbers]
-    times = ", ".join(f"{o.number}. {texts_polls.option_text(ctx.texts, o)}" for o in chosen)
+    times = "; ".join(f"{o.number}. {texts_polls.option_text(ctx.texts, o)}" for o in chosen)
     if cast.member is None:
         return ctx.say("datepoll.voted_no_member", person=ctx.person.display_name)
     if not chosen:
@@ -125,7 +125,8 @@ async def poll_vote(ctx: Context) -> Reply | None:
     if poll_id is None:
         return None
     numbers = tuple(n for k in event.answer_keys if (n := ascii_number(k)) is not None)
-    command = date_polls.CastVote(numbers, poll_id, event.room.platform)
+    withdrawn = not event.answer_keys
+    command = date_polls.CastVote(numbers, poll_id, event.room.platform, withdrawn)
     await date_polls.vote(ctx.call, command)
     return None
 

@@ -111,13 +111,15 @@ class SqlDatePolls(SqlRepository):
             DateVote(r.poll_id, r.person_id, _numbers(r.numbers), r.voted_at, r.via) for r in rows
         ]
 
-    async def vote(self, vote: DateVote) -> None:
+    async def withdraw(self, poll_id: int, person_id: int) -> None:
         await self.session.execute(
             delete(DatePollVoteRow).where(
-                DatePollVoteRow.poll_id == vote.poll_id,
-                DatePollVoteRow.person_id == vote.person_id,
+                DatePollVoteRow.poll_id == poll_id, DatePollVoteRow.person_id == person_id
             )
         )
+
+    async def vote(self, vote: DateVote) -> None:
+        await self.withdraw(vote.poll_id, vote.person_id)
         self.session.add(
             DatePollVoteRow(
                 poll_id=vote.poll_id,

@@ -68,6 +68,7 @@ REMINDER_REFERENCES = {
     "member": "member",
     "action": "action_item",
     "author_id": "person",
+    "poll": "date_poll",
 }
 """Ids a reminder's JSON payload holds, and their tables. A planned reminder's key starts
 with the id of what it is about (`17@2027-03-02T09:00Z-14d`); both follow the new ids, or

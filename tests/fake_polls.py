@@ -48,6 +48,10 @@ class FakeDatePolls(Repository):
         found = [v for (p, _), v in self._t.date_votes.items() if p == poll_id]
         return copy.deepcopy(sorted(found, key=lambda v: v.voted_at))
 
+    async def withdraw(self, poll_id: int, person_id: int) -> None:
+        self._t.date_votes.pop((poll_id, person_id), None)
+        self._wrote()
+
     async def vote(self, vote: DateVote) -> None:
         numbers = tuple(sorted(set(vote.numbers)))
         self._t.date_votes[(vote.poll_id, vote.person_id)] = stored(

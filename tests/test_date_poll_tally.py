@@ -180,3 +180,18 @@ async def test_deciding_schedules_the_meeting_as_schedule_does(world: World) -> 
     assert [type(e).__name__ for e in call.events] == ["DatePollClosed", "MeetingScheduled"]
     poll = await world.uow.date_polls.latest(world.p.id)
     assert poll is not None and poll.status == "decided" and poll.meeting_id == scheduled.meeting.id
+
+
+async def test_a_time_that_passed_meanwhile_is_not_taken(world: World) -> None:
+    await date_polls.start(world.call("anna"), date_polls.StartDatePoll(TIMES))
+    await date_polls.vote(world.call("bert"), date_polls.CastVote((1,)))
+    await date_polls.close(world.call("anna"))
+    world.clock.set(TIMES[0][0] + timedelta(hours=1))
+    with pytest.raises(UserError) as late:
+        await date_polls.decide(world.call("anna"), date_polls.DecideDate())
+    assert late.value.key == "datepoll.decide_past"
+    with pytest.raises(UserError) as none:
+        await date_polls.decide(world.call("anna"), date_polls.DecideDate(5))
+    assert none.value.key == "datepoll.vote_unknown"
+    scheduled = await date_polls.decide(world.call("anna"), date_polls.DecideDate(2))
+    assert scheduled.meeting.starts_at == TIMES[1][0]

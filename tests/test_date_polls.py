@@ -102,6 +102,11 @@ async def test_a_poll_goes_to_every_room_and_platform_votes_count_by_member(
     )
     assert "Noch keine Antwort von: Gemeinde Uedem." in state
     assert await count(database, DatePollVoteRow) == 2
+    # a vote taken back on the platform: as if never answered
+    assert await bot.app.handle(vote("dora", "1", eid="$d1")) is None
+    assert "Alle Mitglieder haben geantwortet." in await bot.text("@anna: /terminumfrage")
+    assert await bot.app.handle(vote("dora", eid="$d2")) is None
+    assert "Noch keine Antwort von: Gemeinde Uedem." in await bot.text("@anna: /terminumfrage")
     # the same platform event delivered again after a crash changes nothing
     again = vote("carla", "1", room="second", eid="$e2")
     again = PollVote(again.room, again.sender, again.poll_key, again.answer_keys, "$e2", True)
@@ -297,3 +302,39 @@ async def test_in_english(sqlite_database: Database) -> None:
     assert "New meeting: Thu, 3 Dec 2026, 10:00 to 12:00" in await bot.text(
         "@bernd: /datepoll decide"
     )
+
+
+async def test_while_a_poll_runs_the_nudge_to_schedule_waits(sqlite_database: Database) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP)
+    assert "den nächsten Termin zu planen" in await bot.text("@anna: /erinnerungen")
+    await bot.say(START)
+    planned = await bot.text("@anna: /erinnerungen")
+    assert "den nächsten Termin zu planen" not in planned
+    assert "Do., 26.11.2026, 18:00 – an die Terminumfrage (Mitglieder ohne Antwort)" in planned
+    assert "Sa., 28.11.2026, 18:00 – an das Ende der Terminumfrage" in planned
+    await bot.say("@anna: /terminumfrage schliessen")
+    assert "den nächsten Termin zu planen" in await bot.text("@anna: /erinnerungen")
+
+
+async def test_a_person_who_is_forgotten_takes_their_answers_along(database: Database) -> None:
+    bot, recorder = await started(database)
+    await bot.say(SETUP + START + "\n@bernd: /abstimmen 1\n@carla: /abstimmen 1")
+    await bot.say("@bernd: /meinedaten")
+    data = recorder.sent[-1][1].attachments[0].data.decode()
+    assert '"date_poll_vote"' in data and '"numbers": "1"' in data
+    await bot.say("@bernd: /vergissmich\n@bernd: /ja")
+    assert await count(database, DatePollVoteRow) == 1
+    state = await bot.text("@anna: /terminumfrage")
+    assert "1. Di., 01.12.2026, 14:00 – 1 von 3 Mitgliedern kann: Stadt Kleve" in state
+    assert "bernd" not in state
+
+
+async def test_after_the_deadline_the_nudge_to_schedule_comes_back(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + START)
+    closed = await bot.say(":time 2026-11-28 18:01")
+    assert any("Die Frist der Terminumfrage ist abgelaufen" in m for m in closed)
+    assert "den nächsten Termin zu planen" in await bot.text("@carla: /erinnerungen")

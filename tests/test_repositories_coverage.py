@@ -26,7 +26,7 @@ def repositories() -> dict[str, type]:
     return {
         name: kind
         for name, kind in hints.items()
-        if inspect.isclass(kind) and kind.__module__ == ports.__name__
+        if inspect.isclass(kind) and kind.__module__.startswith(ports.__name__)
     }
 
 

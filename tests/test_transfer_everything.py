@@ -24,6 +24,7 @@ OTHER = """
 @zoe: /ichbin Xanten
 @zoe: /termin am 3.2.2027 um 10 in Xanten
 @zoe: /tagesordnung neu Nur hier
+@zoe: /terminumfrage 10.2.2027 10 Uhr; 12.2.2027 10 Uhr
 :room main
 """
 
@@ -75,6 +76,9 @@ MEETING = """
 @anna: /mitglied entfernen Emmerich Austritt
 @anna: /ja
 :time 2027-02-01 09:00
+@anna: /terminumfrage 1.6.2027 10 Uhr; 8.6.2027 10 Uhr
+@bernd: /abstimmen 1
+@carla: /abstimmen 1 2
 """
 
 READS = """
@@ -96,6 +100,7 @@ READS = """
 @anna: /aufgaben
 @anna: /erinnerungen
 @anna: /kalender
+@anna: /terminumfrage
 :room zweiter
 @dora: /mitglieder
 @dora: /naechstes
@@ -146,6 +151,9 @@ async def test_every_kind_of_record_survives_the_move(tmp_path: Path, database: 
         "presence",
         "coordinator",
         "contact",
+        "date_poll",
+        "date_poll_option",
+        "date_poll_vote",
     ):
         assert tables[kind], f"the build made no {kind}"
     assert len(tables["room"]) == 2
@@ -157,4 +165,5 @@ async def test_every_kind_of_record_survives_the_move(tmp_path: Path, database: 
     assert await target.say(READS) == reads
     assert await target.say(LATER) == later
     assert any("Kontakt ADFC" in message for message in later), "the action reminder fired"
+    assert any("Die Frist der Terminumfrage ist abgelaufen" in m for m in later), "poll closed"
     assert new_id >= 1

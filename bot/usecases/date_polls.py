@@ -48,6 +48,9 @@ class CastVote:
     poll_id: int | None = None
     """None: the partnership's newest poll (a vote by command)."""
     via: str = ""
+    withdrawn: bool = False
+    """The person took their answer back (a platform poll's empty vote): as if they had
+    never answered. "None of the times" is an answer: empty `numbers`, not withdrawn."""
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,12 @@ async def vote(call: Call, command: CastVote) -> VoteCast:
     if unknown:
         raise UsageError("datepoll.vote_unknown", number=unknown[0], count=len(poll.options))
     numbers = tuple(sorted(set(command.numbers)))
-    await call.uow.date_polls.vote(
-        DateVote(poll.id, call.person.id, numbers, call.now, command.via)
-    )
+    if command.withdrawn:
+        await call.uow.date_polls.withdraw(poll.id, call.person.id)
+    else:
+        await call.uow.date_polls.vote(
+            DateVote(poll.id, call.person.id, numbers, call.now, command.via)
+        )
     member = (await roster(call.uow, p)).member_of(call.person)
     return VoteCast(poll, numbers, member)
 

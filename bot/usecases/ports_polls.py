@@ -35,3 +35,7 @@ class DatePollRepository(Protocol):
     async def vote(self, vote: DateVote) -> None:
         """The person's answer replaces any earlier one."""
         ...
+
+    async def withdraw(self, poll_id: int, person_id: int) -> None:
+        """The person's answer is taken back: as if they had not answered."""
+        ...

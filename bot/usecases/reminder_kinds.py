@@ -36,7 +36,7 @@ KINDS: dict[str, Kind] = {
         Kind("checkpoint", render_checkpoint, plan_checkpoints, replan_after=True),
         Kind("adhoc", render_adhoc, planned=False),
         Kind("datepoll_remind", render_remind, plan_date_polls),
-        Kind("datepoll_close", render_close),
+        Kind("datepoll_close", render_close, replan_after=True),
     )
 }
 GROUP_KINDS: dict[str, tuple[str, ...]] = {

@@ -91,6 +91,9 @@ def nudges(plan: Plan, p: Partnership, weeks_before: int) -> tuple[Period, Nudge
 async def plan_schedule_next(s: Situation) -> list[Wanted]:
     if not s.settings.enabled("schedule") or s.plan.upcoming or not s.plan.turns:
         return []
+    poll = await s.uow.date_polls.latest(s.partnership.id)
+    if poll is not None and poll.open:
+        return []  # the date is being found: the poll reminds and closes on its own
     host = s.plan.turns[0].member
     period, sequence = nudges(s.plan, s.partnership, s.settings.offsets("schedule")[0])
     n = sequence.next_after(s.now)
