@@ -66,6 +66,11 @@ async def started(database: Database, **options: str) -> tuple[ConsoleBot, Recor
     return bot, found[0]
 
 
+def deadline_of(message: str) -> str:
+    """The deadline as the start message says it ("Bitte geben Sie bis <when> an")."""
+    return message.split("Bitte geben Sie bis ")[1].split(" an,")[0]
+
+
 async def count(database: Database, table: type) -> int:
     async with database.uow() as uow:
         return int(await uow.session.scalar(select(func.count()).select_from(table)) or 0)
@@ -86,6 +91,9 @@ async def test_a_poll_goes_to_every_room_and_platform_votes_count_by_member(
         ("main", "datepoll:1", True, False),
         ("second", "datepoll:1", True, False),
     ]
+    # Element and Telegram show only the native poll: the question names host and deadline
+    assert polls[0][1].question.startswith("Wann können Sie zum nächsten Treffen (Gastgeber: ")
+    assert polls[0][1].question.endswith("? Antworten bis " + deadline_of(said[0]) + ".")
     assert [a.text for a in polls[0][1].answers] == [
         "Di., 01.12.2026, 14:00",
         "Do., 03.12.2026, 10:00 bis 12:00",

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from bot.core.model import Member, Person
 from bot.core.model_polls import DECIDED, DateOption, DatePoll
-from bot.core.reply import Block, Bold, BulletList, Button, Paragraph, Poll, PollAnswer, Reply
+from bot.core.reply import (
+    Block,
+    Bold,
+    BulletList,
+    Button,
+    Paragraph,
+    Poll,
+    PollAnswer,
+    Reply,
+    command_or_code,
+)
 from bot.core.reply import Text as TextSpan
 from bot.core.timefmt import local
 from bot.i18n.texts import Texts
@@ -23,7 +33,10 @@ def option_text(texts: Texts, option: DateOption) -> str:
 
 def native(texts: Texts, poll: DatePoll, host: Member | None, closed: bool = False) -> Poll:
     """The platform poll: one answer per time, several allowed."""
-    question = texts.text("datepoll.question", host=host.name if host else "-")
+    # the deadline in the question itself: Element and Telegram show only the native poll
+    question = texts.text(
+        "datepoll.question", host=host.name if host else "-", deadline=texts.when(poll.deadline)
+    )
     answers = tuple(PollAnswer(str(o.number), option_text(texts, o)) for o in poll.options)
     return Poll(poll.key, question, answers, multiple=True, closed=closed)
 
@@ -40,9 +53,9 @@ def vote_example(texts: Texts, poll: DatePoll) -> str:
 def how_to_vote(texts: Texts, poll: DatePoll) -> Paragraph:
     return texts.t(
         "datepoll.how_to_vote",
-        example=vote_example(texts, poll),
-        none=command(texts, "abstimmen keine", "vote none"),
-        show=command(texts, "terminumfrage", "datepoll"),
+        example=command_or_code(vote_example(texts, poll)),
+        none=command_or_code(command(texts, "abstimmen keine", "vote none")),
+        show=command_or_code(command(texts, "terminumfrage", "datepoll")),
     )
 
 
