@@ -238,3 +238,15 @@ async def test_the_not_found_page(site: Site, browser: Browser) -> None:
     ] == []
     await page.screenshot(path=str(ARTIFACTS / "not-found.png"), full_page=True)
     await context.close()
+
+
+async def test_the_members_are_listed_in_host_order(site: Site, browser: Browser) -> None:
+    """As /mitglieder lists them: alphabetical as a German reader sorts (DIN 5007)."""
+    from bot.core.text import din5007_key
+
+    context = await browser.new_context(java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(site.sites["main"])
+    names = [await s.inner_text() for s in await page.locator("ul.members strong").all()]
+    assert len(names) >= 3 and names == sorted(names, key=din5007_key), names
+    await context.close()

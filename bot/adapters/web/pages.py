@@ -17,6 +17,7 @@ from bot.i18n.meetings import period_text, place_text, taker_text, when_text
 from bot.i18n.texts import Texts
 from bot.usecases import web_pages
 from bot.usecases.base import Call
+from bot.usecases.members import host_order
 from bot.usecases.minutes_render import MinutesDoc, day_text
 
 HERE = Path(__file__).parent
@@ -144,8 +145,7 @@ class Page:
                 if self.visit.show_contacts
                 else [],
             }
-            for m in roster.members
-            if m.active
+            for m in host_order(roster.members)
         ]
         return {
             "next": self.meeting(nxt.meeting, nxt.host, nxt.taker) if nxt.meeting else None,
