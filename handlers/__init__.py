@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         actions,
         agenda,
+        attendance,
         contacts,
         coordinators,
         help,
@@ -31,6 +32,7 @@ def build_router() -> Router:
         contacts,
         coordinators,
         meetings,
+        attendance,
         rotation,
         settings,
         agenda,

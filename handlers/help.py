@@ -46,6 +46,7 @@ AREAS = {
     "contacts": "people",
     "coordinators": "people",
     "meetings": "meetings",
+    "attendance": "meetings",
     "rotation": "meetings",
     "agenda": "agenda",
     "minutes": "minutes",

@@ -38,10 +38,12 @@ from bot.usecases.ports import (
     PersonRepository,
     PresenceRepository,
     ReminderRepository,
+    ReplyRepository,
     RoomRepository,
 )
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
+from storage.attendance import SqlReplies
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -209,6 +211,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.replies: ReplyRepository = SqlReplies(self.session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.core.attendance import MeetingReply
 from bot.core.events import Identity, RoomRef
 from bot.core.model import (
     ActionItem,
@@ -105,6 +106,8 @@ class Tables:
     minutes: dict[int, Minutes] = field(default_factory=dict)
     entries: dict[int, MinuteEntry] = field(default_factory=dict)
     actions: dict[int, ActionItem] = field(default_factory=dict)
+    replies: dict[tuple[int, int], MeetingReply] = field(default_factory=dict)
+    """(meeting id, person id) -> the person's latest reply"""
 
 
 class Working(Protocol):

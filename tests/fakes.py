@@ -41,8 +41,10 @@ from bot.usecases.ports import (
     PersonRepository,
     PresenceRepository,
     ReminderRepository,
+    ReplyRepository,
     RoomRepository,
 )
+from tests.fake_attendance import FakeReplies
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -101,6 +103,7 @@ class FakeUnitOfWork:
         self.agenda: AgendaRepository = FakeAgenda(self)
         self.minutes: MinutesRepository = FakeMinutes(self)
         self.actions: ActionRepository = FakeActions(self)
+        self.replies: ReplyRepository = FakeReplies(self)
 
     @property
     def changed(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.core.model import Partnership
 from bot.usecases.plan import current_plan
 from bot.usecases.ports import UnitOfWork
+from bot.usecases.reminder_attendance import plan_attendance, render_ask, render_count
 from bot.usecases.reminder_meetings import (
     plan_agenda,
     plan_checkpoints,
@@ -34,6 +35,8 @@ KINDS: dict[str, Kind] = {
         Kind("action_due", render_action, plan_actions),
         Kind("checkpoint", render_checkpoint, plan_checkpoints, replan_after=True),
         Kind("adhoc", render_adhoc, planned=False),
+        Kind("attendance_count", render_count, plan_attendance),
+        Kind("attendance_ask", render_ask),
     )
 }
 GROUP_KINDS: dict[str, tuple[str, ...]] = {

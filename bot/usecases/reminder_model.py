@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.events import RoomRef
 from bot.core.model import Partnership, Person, Reminder, ReminderSetting
-from bot.core.reply import Block
+from bot.core.reply import Block, Button
 from bot.i18n import Catalog
 from bot.usecases.plan import Plan
 from bot.usecases.ports import UnitOfWork
@@ -40,6 +40,8 @@ class Notice:
     blocks: list[Block]
     people: list[Person] = field(default_factory=list)
     room: RoomRef | None = None
+    buttons: tuple[Button, ...] = ()
+    """One tap answers it (the reminder to answer an invitation)."""
 
 
 @dataclass(frozen=True)

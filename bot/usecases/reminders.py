@@ -131,7 +131,8 @@ async def fire(
         mentions = _mentions(notice, room.platform)
         to = catalog.para(lang, "reminder.to").spans
         extra = [Paragraph((*to, *mentions))] if mentions else []
-        notices.append(ChatNotice(partnership, Reply.of(*blocks, *extra), room))
+        reply = Reply.of(*blocks, *extra, buttons=notice.buttons)
+        notices.append(ChatNotice(partnership, reply, room))
     return Fired(status, notices)
 
 

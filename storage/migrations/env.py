@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import storage.models_attendance  # noqa: F401  (its table belongs to the metadata)
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")
