@@ -67,8 +67,10 @@ def tally_blocks(catalog: Catalog, lang: str, tz: str, found: Tally) -> list[Blo
             blocks.append(BulletList(items))
     missing = found.with_answer(None)
     if missing:
-        blocks.append(catalog.para(lang, "attendance.members.none", count=len(missing)))
-        blocks.append(BulletList(tuple((Text(e.member.name),) for e in missing)))
+        names = ", ".join(e.member.name for e in missing)
+        blocks.append(
+            catalog.para(lang, "attendance.members.none", count=len(missing), names=names)
+        )
     if not found.members:
         blocks.append(catalog.para(lang, "attendance.no_members"))
     if found.apart:

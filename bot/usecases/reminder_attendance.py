@@ -1,5 +1,6 @@
 """The reminder kinds about replies to an invitation: the host's count three days before a
-meeting, and one reminder to the members that have not answered.
+meeting (`/einstellungen erinnerungen teilnahme <Tage>|aus`), and one reminder to the members
+that have not answered (switched with it).
 
 The members without an answer are reminded once per meeting and start time (a move asks
 again): at 09:00 five days before; when the invitation came later than that, at 09:00 the
@@ -21,7 +22,6 @@ from bot.usecases.plan import current_plan
 from bot.usecases.ports import UnitOfWork
 from bot.usecases.reminder_model import Notice, Situation, Wanted, at_local_hour, stamp
 
-COUNT_DAYS = 3
 ASK_DAYS = 5
 ASK_UNTIL = timedelta(days=1)
 """The reminder to answer is not sent when the meeting is nearer than this."""
@@ -39,6 +39,9 @@ def ask_due(meeting: Meeting, timezone: str) -> datetime | None:
 
 
 async def plan_attendance(s: Situation) -> list[Wanted]:
+    if not s.settings.enabled("attendance"):
+        return []
+    (count_days,) = s.settings.offsets("attendance")[:1]
     zone = s.partnership.timezone
     wanted: list[Wanted] = []
     for m, _ in s.plan.upcoming:
@@ -47,7 +50,7 @@ async def plan_attendance(s: Situation) -> list[Wanted]:
             {"meeting": m.id, "starts_at": stamp(m.starts_at)},
         )
         day = local(m.starts_at, zone).date()
-        count_at = at_local_hour(day - timedelta(days=COUNT_DAYS), zone)
+        count_at = at_local_hour(day - timedelta(days=count_days), zone)
         wanted.append(Wanted("attendance_count", key, count_at, about))
         if (ask_at := ask_due(m, zone)) is not None:
             wanted.append(Wanted("attendance_ask", key, ask_at, about))

@@ -45,6 +45,7 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "agenda": ("agenda_deadline", "agenda_posted"),
     "minutes": ("minutes_due",),
     "actions": ("action_due",),
+    "attendance": ("attendance_count", "attendance_ask"),
 }
 """Which kinds each settings group switches; groups without kinds yet are not offered."""
 

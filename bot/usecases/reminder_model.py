@@ -64,6 +64,7 @@ GROUPS: dict[str, Group] = {
     "minutes": Group("minutes", "protokoll", (3, 10), "days_after", 1, 60),
     "schedule": Group("schedule", "terminplanung", (6,), "weeks_before", 1, 26, many=False),
     "actions": Group("actions", "aufgaben", (3, 0), "days_before", 0, 30),
+    "attendance": Group("attendance", "teilnahme", (3,), "days_before", 1, 14, many=False),
 }
 
 
