@@ -78,7 +78,7 @@ def pick(call: Call, plan: Plan, which: str) -> tuple[Meeting, Member | None] | 
     try:
         return choose(plan, which, call.partnership.timezone)
     except UserError as refused:
-        if refused.key == "meeting.none_that_day":
+        if refused.key in ("meeting.none_that_day", "meeting.none_planned"):
             _gone(call, plan, which)
         if refused.key == "meeting.none_planned":
             raise UserError("attendance.none_planned") from None

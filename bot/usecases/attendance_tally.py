@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.core.attendance import MAYBE, NO, YES
 from bot.core.model import Meeting, Member, Partnership, Person
+from bot.core.text import din5007_key
 from bot.usecases.members import roster
 from bot.usecases.plan import in_din_order
 from bot.usecases.ports import UnitOfWork
@@ -63,6 +64,11 @@ async def tally(uow: UnitOfWork, partnership: Partnership, meeting: Meeting) -> 
         and (r.person_id in speaks_for or r.person_id in in_rooms)
     ]
     persons = await uow.persons.many({r.person_id for r in replies})
+    replies.sort(
+        key=lambda r: din5007_key(
+            persons[r.person_id].display_name if r.person_id in persons else ""
+        )
+    )
     members: list[MemberAnswer] = []
     for member in in_din_order([m for m in current.members if m.active]):
         people = tuple(
