@@ -20,7 +20,7 @@ from bot.usecases.attendance_tally import Tally, tally
 from bot.usecases.base import Call, use_case
 from bot.usecases.meetings import WhichMeeting, choose
 from bot.usecases.members import find_member, roster, unknown_member
-from bot.usecases.minutes_record import note, session
+from bot.usecases.minutes_record import has_minutes, note, session
 from bot.usecases.plan import Plan, current_plan, in_din_order
 from bot.usecases.ports import UnitOfWork
 
@@ -95,6 +95,9 @@ async def reply(call: Call, command: ReplyToMeeting) -> ReplyNoted | WhichMeetin
     if isinstance(chosen, WhichMeeting):
         return chosen
     meeting, _ = chosen
+    if await has_minutes(call.uow, meeting.id):  # held early: its minutes are written
+        when = fmt_datetime(meeting.starts_at, partnership.language, partnership.timezone)
+        raise UserError("attendance.past", when=when)
     earlier = [
         r
         for r in await call.uow.replies.of_meetings([meeting.id])
