@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.attendance import MeetingReply
+from bot.core.events import Identity
 from storage.database import Database
 from tests.harness import ConsoleBot, heads
 from tests.test_reminders import pending
@@ -264,3 +265,19 @@ def test_the_day_names_the_meeting_not_its_number() -> None:
         ("Absage", "/absage 10.12.2026"),
         ("Vielleicht", "/vielleicht 10.12.2026"),
     ]
+
+
+async def test_a_person_who_is_forgotten_takes_their_answers_along(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + MEETING + "@erik: /zusage\n@bernd: /zusage")
+    async with sqlite_database.uow() as uow:
+        erik = await uow.persons.by_identity(Identity("console", "erik"))
+        assert erik is not None
+        record = await uow.persons.record(erik.id, 1)
+    assert [r["answer"] for r in record["meeting_reply"]] == ["yes"]  # /meinedaten has it
+    await bot.say("@erik: /vergissmich\n@erik: /ja")
+    rows = await stored(sqlite_database)
+    assert len(rows) == 1
+    assert "erik" not in await bot.text("@anna: /teilnahme")
