@@ -9,6 +9,7 @@ def build_router() -> Router:
     from handlers import (
         actions,
         agenda,
+        attendance,
         contacts,
         coordinators,
         date_polls,
@@ -34,6 +35,7 @@ def build_router() -> Router:
         coordinators,
         meetings,
         date_polls,
+        attendance,
         rotation,
         settings,
         agenda,

@@ -48,6 +48,7 @@ AREAS = {
     "coordinators": "people",
     "meetings": "meetings",
     "date_polls": "meetings",
+    "attendance": "meetings",
     "rotation": "meetings",
     "agenda": "agenda",
     "minutes": "minutes",

@@ -39,12 +39,14 @@ from bot.usecases.ports import (
     PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
+    ReplyRepository,
     RoomRepository,
     WebRepository,
 )
 from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
+from storage.attendance import SqlReplies
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -218,6 +220,7 @@ class SqlUnitOfWork:
         self.actions: ActionRepository = SqlActions(self.session)
         self.web: WebRepository = SqlWeb(self.session)
         self.date_polls: DatePollRepository = SqlDatePolls(self.session)
+        self.replies: ReplyRepository = SqlReplies(self.session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.core.attendance import MeetingReply
 from bot.core.events import Identity, RoomRef
 from bot.core.model import (
     ActionItem,
@@ -110,6 +111,8 @@ class Tables:
     date_polls: dict[int, Any] = field(default_factory=dict)
     date_votes: dict[tuple[int, int], Any] = field(default_factory=dict)
     """(poll id, person id) -> the person's latest answer (see `tests/fake_polls.py`)"""
+    replies: dict[tuple[int, int], MeetingReply] = field(default_factory=dict)
+    """(meeting id, person id) -> the person's latest reply"""
 
 
 class Working(Protocol):

@@ -42,9 +42,11 @@ from bot.usecases.ports import (
     PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
+    ReplyRepository,
     RoomRepository,
 )
 from bot.usecases.ports_polls import DatePollRepository
+from tests.fake_attendance import FakeReplies
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -107,6 +109,7 @@ class FakeUnitOfWork:
         self.minutes: MinutesRepository = FakeMinutes(self)
         self.actions: ActionRepository = FakeActions(self)
         self.date_polls: DatePollRepository = FakeDatePolls(self)
+        self.replies: ReplyRepository = FakeReplies(self)
 
     @property
     def changed(self) -> bool:

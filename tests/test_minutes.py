@@ -297,6 +297,7 @@ def test_minutes_golden_files(lang: str) -> None:
         host="Emmerich am Rhein",
         taker="Bernd Berger",
         present=["Emmerich am Rhein", "Goch", "Kleve"],
+        excused=["Kranenburg", "Uedem"],
         topics=[
             TopicDoc(
                 "Radverkehrskonzept",

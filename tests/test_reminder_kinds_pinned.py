@@ -127,6 +127,8 @@ async def test_the_keys_of_the_planned_kinds_stay_as_stored(sqlite_database: Dat
         ("agenda_deadline", "2@20261203T1300Z-2d", {
             "meeting": 2, "deadline": "20261203T1300Z", "days": 2}),
         ("agenda_posted", "2@20261203T1300Z", {"meeting": 2, "deadline": "20261203T1300Z"}),
+        ("attendance_ask", "2@20261210T1300Z", {"meeting": 2, "starts_at": "20261210T1300Z"}),
+        ("attendance_count", "2@20261210T1300Z", {"meeting": 2, "starts_at": "20261210T1300Z"}),
         ("checkpoint", "2@20261210T1300Z", {"meeting": 2}),
         ("meeting_ahead", "2@20261210T1300Z-14d", {
             "meeting": 2, "starts_at": "20261210T1300Z", "days": 14}),
@@ -277,6 +279,7 @@ async def test_the_settings_show_each_group_and_keep_its_bounds(
         "  • Protokoll fehlt (protokoll): 3, 10 Tage danach\n"
         "  • Nächstes Treffen planen (terminplanung): wöchentlich ab 6 Wochen vorher\n"
         "  • Aufgaben fällig (aufgaben): 3, 0 Tage vorher\n"
+        "  • Wer kommt, an den Gastgeber (teilnahme): 3 Tage vorher\n"
         "  Ändern (Koordination): /einstellungen erinnerungen <Art> an|aus|<Tage>, zum "
         "Beispiel /einstellungen erinnerungen treffen 14,1"
     )
@@ -289,6 +292,7 @@ async def test_the_settings_show_each_group_and_keep_its_bounds(
         "terminplanung 0": "höchstens 1 Zahlen von 1 bis 26",
         "terminplanung 27": "höchstens 1 Zahlen von 1 bis 26",
         "aufgaben 31": "höchstens 5 Zahlen von 0 bis 30",
+        "teilnahme 15": "höchstens 1 Zahlen von 1 bis 14",
     }
     for setting, why in refused.items():
         value = setting.split()[1]
@@ -296,6 +300,7 @@ async def test_the_settings_show_each_group_and_keep_its_bounds(
             f"@anna: /einstellungen erinnerungen {setting}"
         )
     accepted = ["treffen 60", "tagesordnung 14, 1", "protokoll 60", "terminplanung 26"]
+    accepted.append("teilnahme 14")
     for setting in [*accepted, "aufgaben 30, 0"]:
         assert "eingestellt" in await bot.text(f"@anna: /einstellungen erinnerungen {setting}")
 
@@ -339,6 +344,11 @@ async def test_every_kind_speaks_the_partnerships_language(sqlite_database: Data
         "#mobility. Proposed so far:\n  1. Cycling plan (#mobility) — Goch",
         "[main] bot: The agenda for the meeting on Thu, 10 Dec 2026, 14:00 (Goch) is set:\n"
         "  1. Cycling plan (#mobility) — Goch",
+        "[main] bot: For the meeting on Thu, 10 Dec 2026, 14:00 we still need an answer from: "
+        "Goch, Kleve. Please answer with /attend 10.12.2026, /decline 10.12.2026 or /maybe "
+        "10.12.2026.\n  To: bernd\n"
+        "[main] bot: By the answers so far, 0 of 2 members will come to the meeting on Thu, 10 "
+        "Dec 2026, 14:00.\n  2 members have not answered yet: Goch, Kleve\n  To: bernd\n"
         "[main] bot: Reminder: the partnership Climate Alliance meets tomorrow: Thu, 10 Dec 2026, "
         "14:00, Goch.\n  Host and minutes: Goch.\n"
         "[main] bot: The minutes of the meeting on Thu, 10 Dec 2026, 14:00 are still missing. "

@@ -52,6 +52,8 @@ async def test_a_scheduled_meeting_plans_its_reminders(database: Database) -> No
         ("meeting_ahead", "26.11.2026 14:00"),
         ("agenda_deadline", "01.12.2026 14:00"),
         ("agenda_posted", "03.12.2026 14:00"),
+        ("attendance_ask", "05.12.2026 09:00"),
+        ("attendance_count", "07.12.2026 09:00"),
         ("meeting_ahead", "09.12.2026 14:00"),
     ]
 
@@ -67,13 +69,18 @@ async def test_each_fires_once_at_its_time_in_order(database: Database) -> None:
         "am Do., 10.12.2026, 14:00 vorgeschlagen werden, zum Beispiel: /tagesordnung neu "
         "Radverkehrskonzept abstimmen #mobilität. Bisher vorgeschlagen:",
         "[main] bot: Die Tagesordnung für das Treffen am Do., 10.12.2026, 14:00 (Goch) steht:",
+        "[main] bot: Zum Treffen am Do., 10.12.2026, 14:00 fehlt noch die Antwort von: Goch, "
+        "Kleve. Bitte sagen Sie zu oder ab: /zusage 10.12.2026, /absage 10.12.2026 oder "
+        "/vielleicht 10.12.2026.",
+        "[main] bot: Zum Treffen am Do., 10.12.2026, 14:00 kommen nach den bisherigen Antworten "
+        "0 von 2 Mitgliedern.",
         "[main] bot: Erinnerung: Morgen trifft sich die Partnerschaft Klima-Allianz Niederrhein: "
         "Do., 10.12.2026, 14:00, Goch.",
         "[main] bot: Das Protokoll des Treffens vom Do., 10.12.2026, 14:00 fehlt noch. Goch hat "
         "eingeladen und schreibt es, zum Beispiel mit: /protokoll neu Anwesend: Goch, Kleve …",
     ]
     assert "  1. Radverkehr — Goch" in out[2].split("\n")
-    assert out[4].endswith("An: bernd")
+    assert out[6].endswith("An: bernd")
     assert await bot.say(":time 2026-12-14 18:00") == []
 
 
@@ -153,6 +160,7 @@ async def test_setting_changes_replan(database: Database) -> None:
     assert len([p for p in await pending(database) if p[0] == "meeting_ahead"]) == 2
     await bot.say("@anna: /einstellungen erinnerungen terminplanung aus")
     await bot.say("@anna: /einstellungen erinnerungen tagesordnung aus")
+    await bot.say("@anna: /einstellungen erinnerungen teilnahme aus")
     assert {kind for kind, _ in await pending(database)} == {"meeting_ahead"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.channels.chat_attendance import asked
 from bot.core.domain_events import (
     MeetingCancelled,
     MeetingHostChanged,
@@ -26,6 +27,7 @@ from bot.i18n.texts import Texts
 
 def scheduled(texts: Texts, event: MeetingScheduled, now: datetime) -> Reply:
     meeting, host = event.meeting, event.host
+    invitation, buttons = asked(texts, meeting)
     return Reply.of(
         texts.t(
             "schedule.announce",
@@ -35,7 +37,9 @@ def scheduled(texts: Texts, event: MeetingScheduled, now: datetime) -> Reply:
         ),
         host_line(texts, host),
         *detail_lines(texts, meeting),
+        *invitation,
         attachments=(meeting_file(texts, event.partnership, meeting, host, now),),
+        buttons=buttons,
     )
 
 
@@ -54,7 +58,10 @@ def moved(texts: Texts, event: MeetingMoved, now: datetime) -> Reply:
     if event.old_place and event.old_place != meeting.place:
         lines.append(texts.t("move.place_changed", old=event.old_place, person=event.by))
     file = meeting_file(texts, event.partnership, meeting, host, now, event.taker)
-    return Reply.of(*lines, *detail_lines(texts, meeting), attachments=(file,))
+    invitation, buttons = asked(texts, meeting, again=event.old_start != meeting.starts_at)
+    return Reply.of(
+        *lines, *detail_lines(texts, meeting), *invitation, attachments=(file,), buttons=buttons
+    )
 
 
 def cancelled(texts: Texts, event: MeetingCancelled, now: datetime) -> Reply:

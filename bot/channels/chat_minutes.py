@@ -13,7 +13,7 @@ from bot.i18n.texts import Texts
 from bot.usecases.minutes import MeetingStarted, MinutesWritten
 from bot.usecases.minutes_render import action_spans, minutes_files, taker_of
 
-CHEATSHEET = ("topic", "info", "decision", "action", "present", "undo", "end")
+CHEATSHEET = ("topic", "info", "decision", "action", "present", "absent", "undo", "end")
 
 
 def started(texts: Texts, event: MeetingStarted, now: datetime) -> Reply:
@@ -27,6 +27,9 @@ def started(texts: Texts, event: MeetingStarted, now: datetime) -> Reply:
             taker=taker_text(texts, host.name if host else None, event.taker),
         ),
         *agenda_view_blocks(texts, event.agenda, intro=False),
+        texts.t("startmeeting.present_from_replies", names=", ".join(event.present))
+        if event.present
+        else None,
         texts.t("startmeeting.cheatsheet"),
         BulletList(
             tuple((command_or_code(texts.text(f"startmeeting.cheat.{k}")),) for k in CHEATSHEET)

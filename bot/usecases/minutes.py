@@ -17,6 +17,7 @@ from bot.usecases import actions
 from bot.usecases.actions import owner_label
 from bot.usecases.agenda import AgendaView, view
 from bot.usecases.agenda_queries import agenda_for, numbered
+from bot.usecases.attendance import present_from_replies
 from bot.usecases.base import Call, Facts, NotAllowed, check, use_case
 from bot.usecases.meeting_hosts import minute_taker
 from bot.usecases.members import find_member, roster, unknown_member
@@ -51,6 +52,8 @@ class MeetingStarted(DomainEvent):
     agenda: AgendaView
     taker: str | None = None
     """Who writes the minutes when delegated (`/protokollant`); None: the host."""
+    present: tuple[str, ...] = ()
+    """Members marked present because they said they would come."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ async def start(call: Call) -> MeetingStarted:
     facts = Facts(host=host, minute_taker_id=meeting.minute_taker_person_id)
     await call.authorize(start.permission, facts)
     await call.audit("minutes.start", meeting=meeting.starts_at.isoformat())
-    await call.uow.minutes.add(
+    record = await call.uow.minutes.add(
         Minutes(
             id=0,
             partnership_id=partnership.id,
@@ -123,8 +126,11 @@ async def start(call: Call) -> MeetingStarted:
             taker_person_id=meeting.minute_taker_person_id,
         )
     )
+    coming = await present_from_replies(call.uow, partnership, record, meeting, call.person)
     agenda = await view(call)
-    event = MeetingStarted(partnership, meeting, host, call.person.display_name, agenda, taker)
+    event = MeetingStarted(
+        partnership, meeting, host, call.person.display_name, agenda, taker, tuple(coming)
+    )
     call.raise_event(event)
     return event
 

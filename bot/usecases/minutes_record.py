@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.attendance import NO
 from bot.core.errors import UserError
 from bot.core.model import (
     ActionItem,
@@ -30,6 +31,7 @@ from bot.core.timefmt import local
 from bot.usecases import actions as action_svc
 from bot.usecases.actions import owner_label
 from bot.usecases.agenda_queries import agenda_for
+from bot.usecases.attendance_tally import tally
 from bot.usecases.members import roster
 from bot.usecases.minutes_render import ActionDoc, MinutesDoc, TopicDoc
 from bot.usecases.plan import current_plan, default_place
@@ -186,6 +188,8 @@ async def finish(
                 )
             )
     carried = [i.text for i in await agenda_for(uow, p, meeting, now) if not i.done]
+    declined = (await tally(uow, p, meeting)).with_answer(NO)
+    excused = [e.member.name for e in declined if e.member not in present]
     doc = MinutesDoc(
         lang=p.language,
         partnership=p.name,
@@ -195,6 +199,7 @@ async def finish(
         host=host.name if host else "",
         taker=taker.display_name if taker else "",
         present=[m.name for m in sorted(present, key=lambda m: din5007_key(m.name))],
+        excused=excused,
         topics=topics,
         carried=carried,
     )

@@ -63,6 +63,8 @@ class MinutesDoc:
     host: str
     taker: str
     present: list[str] = field(default_factory=list)
+    excused: list[str] = field(default_factory=list)
+    """Members that said they would not come (and did not)."""
     topics: list[TopicDoc] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
     text: str = ""
@@ -136,6 +138,8 @@ def minutes_reply(catalog: Catalog, doc: MinutesDoc) -> Reply:
         return Reply.of(*blocks)
     present = ", ".join(doc.present) or catalog.text(lang, "minutes.nobody")
     blocks.append(t("minutes.present", names=present))
+    if doc.excused:
+        blocks.append(t("minutes.excused", names=", ".join(doc.excused)))
     for number, topic in enumerate(doc.topics, start=1):
         title = topic.title or catalog.text(lang, "minutes.general")
         blocks.append(

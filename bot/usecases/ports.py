@@ -11,6 +11,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from bot.core.attendance import MeetingReply
 from bot.core.events import Identity, RoomRef
 from bot.core.model import (
     ActionItem,
@@ -310,6 +311,18 @@ class WebRepository(Protocol):
     async def by_public_id(self, public_id: str) -> WebSettings | None: ...
 
 
+class ReplyRepository(Protocol):
+    """Replies to meeting invitations (see `bot.core.attendance`)."""
+
+    async def of_meetings(self, meeting_ids: Sequence[int]) -> list[MeetingReply]:
+        """The latest reply of each person to each of the meetings, oldest first."""
+        ...
+
+    async def put(self, reply: MeetingReply) -> None:
+        """Keep the reply, replacing the person's earlier one to the same meeting."""
+        ...
+
+
 class UnitOfWork(Protocol):
     partnerships: PartnershipRepository
     rooms: RoomRepository
@@ -332,6 +345,7 @@ class UnitOfWork(Protocol):
     actions: ActionRepository
     web: WebRepository
     date_polls: DatePollRepository
+    replies: ReplyRepository
 
     @property
     def changed(self) -> bool:

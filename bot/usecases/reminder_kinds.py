@@ -9,6 +9,7 @@ from bot.core.model import Partnership
 from bot.usecases.date_poll_reminders import plan_date_polls, render_close, render_remind
 from bot.usecases.plan import current_plan
 from bot.usecases.ports import UnitOfWork
+from bot.usecases.reminder_attendance import plan_attendance, render_ask, render_count
 from bot.usecases.reminder_meetings import (
     plan_agenda,
     plan_checkpoints,
@@ -37,6 +38,8 @@ KINDS: dict[str, Kind] = {
         Kind("adhoc", render_adhoc, planned=False),
         Kind("datepoll_remind", render_remind, plan_date_polls),
         Kind("datepoll_close", render_close, replan_after=True),
+        Kind("attendance_count", render_count, plan_attendance),
+        Kind("attendance_ask", render_ask),
     )
 }
 GROUP_KINDS: dict[str, tuple[str, ...]] = {
@@ -45,6 +48,7 @@ GROUP_KINDS: dict[str, tuple[str, ...]] = {
     "agenda": ("agenda_deadline", "agenda_posted"),
     "minutes": ("minutes_due",),
     "actions": ("action_due",),
+    "attendance": ("attendance_count", "attendance_ask"),
 }
 """Which kinds each settings group switches; groups without kinds yet are not offered."""
 

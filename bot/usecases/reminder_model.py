@@ -41,6 +41,7 @@ class Notice:
     people: list[Person] = field(default_factory=list)
     room: RoomRef | None = None
     buttons: tuple[Button, ...] = ()
+    """One tap answers it (the reminder to answer an invitation)."""
     poll: Poll | None = None
     """A native poll the message carries (a closed one ends the platforms' polls)."""
 
@@ -65,6 +66,7 @@ GROUPS: dict[str, Group] = {
     "minutes": Group("minutes", "protokoll", (3, 10), "days_after", 1, 60),
     "schedule": Group("schedule", "terminplanung", (6,), "weeks_before", 1, 26, many=False),
     "actions": Group("actions", "aufgaben", (3, 0), "days_before", 0, 30),
+    "attendance": Group("attendance", "teilnahme", (3,), "days_before", 1, 14, many=False),
 }
 
 

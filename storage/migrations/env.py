@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import storage.models_attendance  # noqa: F401  (its table belongs to the metadata)
 from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.models import Base
 from storage.models_poll_messages import PollMessageRow  # noqa: F401  (collects the table)

@@ -75,7 +75,9 @@ EDGES = (
 )
 """The ends of what a datetime holds, which the partnership's zone may push beyond."""
 CADENCES = ("quarterly", "vierteljährlich", "monatlich", "half-yearly", "jährlich", "täglich")
-REMINDER_KINDS = ("treffen", "meeting", "tagesordnung", "protokoll", "terminplanung", "aufgaben")
+REMINDER_KINDS = (
+    "treffen", "meeting", "tagesordnung", "protokoll", "terminplanung", "aufgaben", "teilnahme",
+)  # fmt: skip
 
 
 class Gen:
@@ -190,6 +192,12 @@ def _reminder_setting(g: Gen) -> str:
 
 WEB_PARTS = ("protokolle", "beschlüsse", "alles", "minutes", "übersicht", "kekse", "regeln,")
 
+
+def _which_meeting(g: Gen) -> str:
+    """A meeting as /zusage and /teilnahme name it: none, its number or its day."""
+    return g.maybe(g.number() if g.rng.random() < 0.5 else g.day(), 0.7)
+
+
 SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.help": lambda g: g.maybe(g.pick(("mitglied", "termin", "help", "quatsch", "/ja", "?"))),
     "cmd.setup": lambda g: g.pick(("Klima-Allianz", "Bündnis Süd", "Neu", "")) + g.maybe(" X"),
@@ -226,6 +234,11 @@ SHAPES: dict[str, Callable[[Gen], str]] = {
     "cmd.decision": lambda g: g.text(),
     "cmd.action": _owner_text_due,
     "cmd.present": lambda g: g.maybe(g.member()),
+    "cmd.absent": lambda g: g.maybe(g.member()),
+    "cmd.attend": _which_meeting,
+    "cmd.decline": _which_meeting,
+    "cmd.maybe": _which_meeting,
+    "cmd.attendance": _which_meeting,
     "cmd.minutes": lambda g: g.maybe(g.number() if g.rng.random() < 0.5 else g.day()),
     "cmd.minutes.add": lambda g: g.text(),
     "cmd.done": lambda g: g.number(),

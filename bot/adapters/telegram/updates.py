@@ -154,11 +154,14 @@ class Updates:
         return True
 
     async def _on_press(self, query: CallbackQuery, update: Update, answered: bool) -> bool:
-        """A button under a question: the core decides, as if the presser had typed it.
+        """A button under a question or an announcement: the core decides, as if the presser
+        had typed it.
 
         Telegram wants every press answered. The asker's answer goes into the chat under the
         question, whose buttons then go away; anyone else only gets the reason as a notice,
-        so the group is not filled with refusals and the asker can still press.
+        so the group is not filled with refusals and the asker can still press. Buttons under
+        an announcement (no question: it answers no command) stay for everyone; each press is
+        answered with a notice to the presser.
         """
         message = query.message
         event = None
@@ -177,7 +180,9 @@ class Updates:
             await self._answer_press(query, None)
             return False
         asker = question_asker(message)
-        if asker is not None and asker != event.sender.identity:
+        if asker is None or asker != event.sender.identity:
+            # a button under an announcement (answering an invitation) is everyone's: it
+            # stays, and each presser gets the answer as a notice, not the whole group
             reply = await self.app.handle(event, deliver=False)
             return await self._answer_press(query, callback_answer(reply))
         reply = await self.app.handle(event, answers=str(message.message_id))

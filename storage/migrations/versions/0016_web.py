@@ -1,14 +1,14 @@
 """web_link and web_settings: the web site's secret links (hashed) and its public parts
 
 Revision ID: 0016_web
-Revises: 0013_poll_messages
+Revises: 0014_attendance
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_web"
-down_revision = "0013_poll_messages"
+down_revision = "0014_attendance"
 branch_labels = None
 depends_on = None
 
