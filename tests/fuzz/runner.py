@@ -211,7 +211,7 @@ class Fuzzer:
         if parsed.word in ("forgetme", "vergissmich"):
             self.forgetting.add((room, user))
         elif parsed.word in ("yes", "ja") and (room, user) in self.forgetting:
-            self.forgetting.discard((room, user))
+            # kept: a /ja with a wrong token confirms nothing, a later one still may
             return True
         return False
 
