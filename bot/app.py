@@ -46,6 +46,8 @@ class AppConfig:
     default_timezone: str = "Europe/Berlin"
     bot_names: set[str] = field(default_factory=set)
     """Names the bot answers to in `/cmd@name`; empty means any."""
+    email: bool = False
+    """E-mail is set up (an `[email]` section): the e-mail channel sends."""
 
 
 KEEP_HANDLED = timedelta(days=7)
@@ -349,6 +351,7 @@ class App:
             source=event.room,
             default_timezone=self.config.default_timezone,
             confirmed=confirmed,
+            email=self.config.email,
         )
         timezone = partnership.timezone if partnership else self.config.default_timezone
         return Context(event, args, call, Texts(self.catalog, lang, timezone))

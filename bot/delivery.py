@@ -68,7 +68,9 @@ class Delivery:
             async with self.uow_factory() as uow:
                 batch = [
                     m
-                    for m in await uow.outbox.due(self.clock.now(), limit=50)
+                    for m in await uow.outbox.due(
+                        self.clock.now(), limit=50, platforms=list(self.messengers)
+                    )
                     if self._ready(m.room.platform)
                 ]
             if not batch:
@@ -192,9 +194,10 @@ class Delivery:
             return
         room = await uow.rooms.find(message.room)
         start = " ".join(render_plain(Reply(message.reply.blocks)).split())
+        own = f"delivery.parked.{message.room.platform}"
         notice = self.catalog.para(
             partnership.language,
-            "delivery.parked",
+            own if self.catalog.has(partnership.language, own) else "delivery.parked",
             room=room.name if room is not None else message.room.room_id,
             platform=self._platform(partnership, message.room.platform),
             attempts=message.attempts + 1,

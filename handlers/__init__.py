@@ -11,6 +11,7 @@ def build_router() -> Router:
         agenda,
         contacts,
         coordinators,
+        email,
         help,
         meetings,
         members,
@@ -39,6 +40,7 @@ def build_router() -> Router:
         reminders,
         presence,
         privacy,
+        email,
     ):
         module.register(router)
     return router

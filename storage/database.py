@@ -26,6 +26,7 @@ from bot.usecases.ports import (
     AuditRepository,
     ContactRepository,
     CoordinatorRepository,
+    EmailRepository,
     HandledEventRepository,
     KeyValueRepository,
     LinkCodeRepository,
@@ -42,6 +43,7 @@ from bot.usecases.ports import (
 )
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
+from storage.email import SqlEmails
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -209,6 +211,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.emails: EmailRepository = SqlEmails(self.session)
 
     async def __aenter__(self) -> Self:
         return self

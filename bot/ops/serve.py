@@ -93,12 +93,16 @@ async def _active(
         {s.platform: s.messenger for s in services},
         AppConfig(default_language=config.bot.language, default_timezone=config.bot.timezone),
         observers=instruments.observers,
+        email=config.email,
     )
     listener = await instruments.listen(runtime, config)
     background = [
         asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed), name="delivery"),
         asyncio.create_task(runtime.scheduler.run(), name="reminders"),
     ]
+    if runtime.mail_delivery is not None:
+        mail = runtime.mail_delivery.run(runtime.app.outbox_changed)
+        background.append(asyncio.create_task(mail, name="e-mail delivery"))
     failed: set[str] = set()
     all_failed = asyncio.Event()
 

@@ -71,6 +71,8 @@ class Call:
     default_timezone: str = "Europe/Berlin"
     confirmed: bool = False
     """The caller confirmed this command after being asked (`AskFirst`)."""
+    email: bool = False
+    """E-mail is set up (`[email]` in the config): the e-mail commands may store addresses."""
     events: list[DomainEvent] = field(default_factory=list)
     authorized: set[str] = field(default_factory=set)
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.domain_events import DomainEvent
 from bot.core.events import RoomRef
 from bot.core.model import Partnership, Person, Reminder, ReminderSetting
 from bot.core.reply import Block
@@ -40,6 +41,8 @@ class Notice:
     blocks: list[Block]
     people: list[Person] = field(default_factory=list)
     room: RoomRef | None = None
+    events: list[DomainEvent] = field(default_factory=list)
+    """What else happened, for the other channels (the final agenda for e-mail)."""
 
 
 @dataclass(frozen=True)
