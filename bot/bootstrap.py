@@ -27,6 +27,10 @@ from bot.scheduler import Scheduler
 from handlers import build_router
 from storage.database import Database
 
+MAIL_BATCH = 8
+"""E-mails in flight before their marks are written: twice the SMTP connections, so the
+relay stays busy while a crash can send at most this many again (docs/email.md)."""
+
 Observers = Callable[[Database, Router], Sequence[EventObserver]]
 """Builds the app's observers (logs, metrics) from the parts they look at."""
 
@@ -107,5 +111,7 @@ async def bootstrap(
     if EMAIL in sending:
         mail = {EMAIL: sending[EMAIL]}
         language = app.config.default_language
-        mail_delivery = Delivery(database.uow, clock, mail, catalog, default_language=language)
+        mail_delivery = Delivery(
+            database.uow, clock, mail, catalog, default_language=language, batch=MAIL_BATCH
+        )
     return Runtime(database, catalog, router, notifier, app, delivery, scheduler, mail_delivery)

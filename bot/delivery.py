@@ -53,6 +53,7 @@ class Delivery:
         catalog: Catalog,
         default_language: str = DEFAULT_LANGUAGE,
         max_attempts: int = MAX_ATTEMPTS,
+        batch: int = 50,
     ) -> None:
         self.catalog = catalog
         self.uow_factory = uow_factory
@@ -60,6 +61,9 @@ class Delivery:
         self.messengers = messengers
         self.default_language = default_language
         self.max_attempts = max_attempts
+        self.batch = batch
+        """Messages sent side by side before their outcome is marked in one transaction:
+        a crash in between sends them again (e-mail uses a small batch, docs/email.md)."""
 
     async def deliver_due(self) -> int:
         """Send everything due now, oldest first; returns how many were sent."""
@@ -69,7 +73,7 @@ class Delivery:
                 batch = [
                     m
                     for m in await uow.outbox.due(
-                        self.clock.now(), limit=50, platforms=list(self.messengers)
+                        self.clock.now(), limit=self.batch, platforms=list(self.messengers)
                     )
                     if self._ready(m.room.platform)
                 ]

@@ -89,7 +89,9 @@ async def test_meeting_mails_arrive_once_and_only_at_confirmed_addresses(
         assert "Rathaus Goch" in text and "Goch" in text
         html = invitation.get_body(("html",)).get_content()
         assert "<p>" in html and "Radverkehrskonzept" in html
-        assert invitation["List-Unsubscribe"].strip().startswith(f"<mailto:{REPLY_TO}?subject=stop%20")
+        assert (
+            invitation["List-Unsubscribe"].strip().startswith(f"<mailto:{REPLY_TO}?subject=stop%20")
+        )
         uids, sequences = set(), []
         for mail, method in ((invitation, "REQUEST"), (moved, "REQUEST"), (cancelled, "CANCEL")):
             cal = calendar(mail)
