@@ -28,8 +28,8 @@ from handlers import build_router
 from storage.database import Database
 
 MAIL_BATCH = 8
-"""E-mails in flight before their marks are written: twice the SMTP connections, so the
-relay stays busy while a crash can send at most this many again (docs/email.md)."""
+"""E-mails fetched at once (twice the SMTP connections, so the relay stays busy); each is
+marked sent the moment the relay accepted it (docs/email.md)."""
 
 Observers = Callable[[Database, Router], Sequence[EventObserver]]
 """Builds the app's observers (logs, metrics) from the parts they look at."""
@@ -112,6 +112,12 @@ async def bootstrap(
         mail = {EMAIL: sending[EMAIL]}
         language = app.config.default_language
         mail_delivery = Delivery(
-            database.uow, clock, mail, catalog, default_language=language, batch=MAIL_BATCH
+            database.uow,
+            clock,
+            mail,
+            catalog,
+            default_language=language,
+            batch=MAIL_BATCH,
+            mark_each=True,
         )
     return Runtime(database, catalog, router, notifier, app, delivery, scheduler, mail_delivery)

@@ -179,7 +179,9 @@ async def test_confirmation_codes_cannot_be_guessed(mail_bot: tuple[ConsoleBot, 
     code = code_in(relay.to("klimaschutz@kleve.de")[0], "bestaetigen")
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(5):
-        assert "Diesen Code kenne ich nicht" in await bot.text(f"@mallory: /email bestaetigen {wrong}")
+        assert "Diesen Code kenne ich nicht" in await bot.text(
+            f"@mallory: /email bestaetigen {wrong}"
+        )
     out = await bot.text(f"@anna: /email bestaetigen {code}")
     assert "gilt nicht mehr" in out, out
     assert "wartet auf Bestätigung" in await bot.text("@anna: /email")

@@ -21,8 +21,8 @@ from tests.email.test_email_flow import SETUP, send
 from tests.harness import ConsoleBot
 
 ROOT = Path(__file__).parent.parent.parent
-RECIPIENTS = 40
-KILLS = 12
+RECIPIENTS = 30
+KILLS = 10
 
 
 async def drive(db_url: str, port: int) -> None:
