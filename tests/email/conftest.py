@@ -57,12 +57,11 @@ class Relay:
             self.attempts[address] = self.attempts.get(address, 0) + 1
             answer = self.refuse.get(address)
             left = self.refuse_times.get(address)
-            if answer is not None:
-                if left is not None:
-                    if left <= 0:
-                        answer = None
-                    else:
-                        self.refuse_times[address] = left - 1
+            if answer is not None and left is not None:
+                if left <= 0:
+                    answer = None
+                else:
+                    self.refuse_times[address] = left - 1
             if answer is not None:
                 return answer
         envelope.rcpt_tos.append(address)

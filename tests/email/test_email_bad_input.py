@@ -12,9 +12,9 @@ from email.policy import default
 import pytest
 
 from bot.channels.email_mime import Mail, Sender, build
-from bot.core.mail import normalise_address
 from bot.core.events import Identity, MessageEvent, RoomRef
 from bot.core.events import Sender as ChatSender
+from bot.core.mail import normalise_address
 from bot.core.render import render_plain
 from bot.core.reply import Reply
 from bot.usecases.email import MAX_RECIPIENTS
@@ -45,7 +45,7 @@ async def stored(bot: ConsoleBot) -> list[str]:
 async def test_malformed_addresses_are_refused_and_nothing_stored(
     mail_bot: tuple[ConsoleBot, Relay], typed: str
 ) -> None:
-    bot, relay = mail_bot
+    bot, _ = mail_bot
     await bot.say(SETUP)
     out = await bot.text(f"@anna: /email neu Kleve ok@kleve.de {typed}")
     assert "keine E-Mail-Adresse" in out or "Bitte nennen Sie die Adresse" in out, out
