@@ -35,6 +35,9 @@ OFFLINE_BACKOFF = timedelta(minutes=1)
 MAX_ATTEMPTS = 12
 """Attempts before a message is parked: with the backoff, about an hour and a half of
 failing (a platform's flood waits do not count)."""
+FORGOTTEN_WHEN_SENT = ("reply", "email")
+"""Kinds whose text is not kept once delivered: nothing needs it afterwards (an e-mail,
+with the minutes attached, once per recipient), and it may name people."""
 QUOTE = 80
 """How much of a parked message the coordinators' notice quotes."""
 
@@ -150,7 +153,8 @@ class Delivery:
         async with self.uow_factory() as uow:
             for message, error in outcomes:
                 if error is None:
-                    await uow.outbox.mark_sent(message.id, now, forget=message.kind == "reply")
+                    forget = message.kind in FORGOTTEN_WHEN_SENT
+                    await uow.outbox.mark_sent(message.id, now, forget=forget)
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)

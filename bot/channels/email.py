@@ -121,7 +121,7 @@ async def _add(
 ) -> None:
     subject = Paragraph((Text(mail.subject),))
     row = Reply.of(subject, attachments=(Attachment("message.eml", MESSAGE_TYPE, raw),))
-    await uow.outbox.add(partnership.id, RoomRef(PLATFORM, mail.to), row, now)
+    await uow.outbox.add(partnership.id, RoomRef(PLATFORM, mail.to), row, now, kind="email")
 
 
 async def _names(

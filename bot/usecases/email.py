@@ -200,7 +200,8 @@ async def stop(call: Call, stop_code: str) -> EmailAddress:
     if found.status != "stopped":
         found.status, found.code_hash = "stopped", ""
         await call.uow.emails.save(found)
-        await call.audit("email.stop", address=found.address)
+        owner = await call.uow.partnerships.get(found.partnership_id)
+        await call.audit("email.stop", partnership=owner, address=found.address)
     return found
 
 

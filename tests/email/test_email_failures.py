@@ -115,3 +115,31 @@ async def test_a_stop_code_works_only_in_its_own_partnership(
         ":room other\n:admin zoe\n@zoe: /setup Andere Allianz\n@zoe: /email stopp " + code
     )
     assert "kenne ich nicht" in out and KLEVE not in out
+
+
+async def test_a_stop_works_from_a_room_of_no_partnership_and_sent_mails_keep_no_text(
+    mail_bot: tuple[ConsoleBot, Relay],
+) -> None:
+    bot, relay = mail_bot
+    await confirmed_world(bot, relay)
+    await bot.say("@anna: /termin 2.3.2027 10:00")
+    await send(bot)
+    code = code_in(relay.to(BERND)[0], "stopp")
+    out = await bot.text(f":room private\n@bernd: /email stopp {code}")
+    assert f"{BERND} bekommt ab jetzt keine E-Mails der Partnerschaft mehr." in out, out
+    async with bot.database.uow() as uow:
+        audit = await uow.audit.of_partnership(1)
+    assert any(entry.action == "email.stop" for entry in audit)
+    from sqlalchemy import select
+
+    from storage.models import OutboxRow
+
+    async with bot.database.uow() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        payloads = await session.scalars(
+            select(OutboxRow.payload).where(
+                OutboxRow.platform == "email", OutboxRow.status == "sent"
+            )
+        )
+        kept = [p for p in payloads if "Einladung" in p or "bestätigen" in p]
+    assert kept == []  # the relay has them; the database keeps no copy of the text
