@@ -23,7 +23,14 @@ from bot.channels.email_content import (
     stop_footer,
 )
 from bot.channels.email_mime import Mail, Sender, build
-from bot.core.domain_events import DomainEvent
+from bot.core.domain_events import (
+    AgendaPosted,
+    DomainEvent,
+    MeetingCancelled,
+    MeetingHostChanged,
+    MeetingMoved,
+    MeetingScheduled,
+)
 from bot.core.events import RoomRef
 from bot.core.mail import EmailAddress
 from bot.core.model import Partnership
@@ -40,6 +47,15 @@ from bot.usecases.ports import UnitOfWork
 
 PLATFORM = "email"
 MESSAGE_TYPE = "message/rfc822"
+TOLD = (
+    MeetingScheduled,
+    MeetingMoved,
+    MeetingHostChanged,
+    MeetingCancelled,
+    AgendaPosted,
+    MinutesWritten,
+)
+"""The events e-mail tells about (`email_content.content`); others cost no query."""
 
 
 class EmailChannel:
@@ -53,11 +69,13 @@ class EmailChannel:
         if isinstance(event, ConfirmationRequested):
             await self._confirmation(uow, texts, event, now)
             return
-        found = await content(uow, texts, event, now)
+        if not isinstance(event, TOLD):
+            return
+        confirmed = [a for a in await uow.emails.of_partnership(partnership.id) if a.confirmed]
+        found = await content(uow, texts, event, now) if confirmed else None
         if found is None:
             return
         switched = {s.kind: s.enabled for s in await uow.emails.settings(partnership.id)}
-        confirmed = [a for a in await uow.emails.of_partnership(partnership.id) if a.confirmed]
         names = await _names(uow, partnership, confirmed)
         if switched.get(found.kind, True):
             for recipient in confirmed:

@@ -70,7 +70,8 @@ def build(mail: Mail, sender: Sender, now: datetime) -> bytes:
         subject = quote(f"stop {mail.stop_code}")
         message["List-Unsubscribe"] = f"<mailto:{sender.answers_to}?subject={subject}>"
     blocks = Reply(mail.body.blocks + (mail.stop.blocks if mail.stop else ()))
-    message.set_content(render_plain(blocks, prefix="/") + "\n")
+    plain = "\n\n".join(render_plain(Reply((b,)), prefix="/") for b in blocks.blocks)
+    message.set_content(plain + "\n")
     message.add_alternative(_html(blocks, mail.lang, mail.subject), subtype="html")
     if mail.calendar is not None:
         method, data = mail.calendar
