@@ -64,7 +64,6 @@ def build(mail: Mail, sender: Sender, now: datetime) -> bytes:
     if sender.reply_to:
         message["Reply-To"] = Address(addr_spec=sender.reply_to)
     message["Date"] = format_datetime(now)
-    message["Content-Language"] = mail.lang
     message["Auto-Submitted"] = "auto-generated"
     if mail.stop_code:
         subject = quote(f"stop {mail.stop_code}")
@@ -81,6 +80,7 @@ def build(mail: Mail, sender: Sender, now: datetime) -> bytes:
         message.add_attachment(
             file.data, maintype=maintype, subtype=subtype or "octet-stream", filename=file.filename
         )
+    message["Content-Language"] = mail.lang  # after the parts: they take Content-* along
     return message.as_bytes()
 
 

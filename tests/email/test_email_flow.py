@@ -174,3 +174,31 @@ async def test_kinds_switched_off_in_the_settings_are_not_sent(
     assert await send(bot) == 3  # changes are still on
     listing = await bot.text("@anna: /email")
     assert "Einladungen: aus" in listing and f"{PENDING} (Goch) – wartet auf Bestätigung" in listing
+
+
+async def test_english_partnerships_get_english_mail(
+    sqlite_database: object, relay: tuple[Relay, int]
+) -> None:
+    from storage.database import Database
+    from tests.email.conftest import section
+
+    handler, port = relay
+    assert isinstance(sqlite_database, Database)
+    bot = await ConsoleBot.start(sqlite_database, lang="en", email=section(port))
+    await bot.say(":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve")
+    out = await bot.text(f"@anna: /email add Kleve {KLEVE}")
+    assert "sent it a confirmation code" in out, out
+    await send(bot)
+    [confirmation] = handler.to(KLEVE)
+    assert (
+        str(confirmation["Subject"])
+        == "Please confirm: e-mails of the partnership Climate Alliance"
+    )
+    code = code_in(confirmation, "confirm")
+    assert "is confirmed" in await bot.text(f"@anna: /email confirm {code}")
+    await bot.say("@anna: /schedule 2.3.2027 10:00")
+    await send(bot)
+    invitation = handler.to(KLEVE)[-1]
+    assert str(invitation["Subject"]).startswith("Invitation: Climate Alliance on")
+    assert invitation["Content-Language"] == "en"
+    assert "To stop: reply with the subject" in invitation.get_body(("plain",)).get_content()
