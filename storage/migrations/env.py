@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import storage.models_email  # noqa: F401  (the e-mail tables)
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")
