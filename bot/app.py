@@ -48,6 +48,8 @@ class AppConfig:
     """Names the bot answers to in `/cmd@name`; empty means any."""
     web_base_url: str = ""
     """The web site's public address (`[web] base_url`); empty: no web site."""
+    email: bool = False
+    """E-mail is set up (an `[email]` section): the e-mail channel sends."""
 
 
 KEEP_HANDLED = timedelta(days=7)
@@ -356,6 +358,7 @@ class App:
             default_timezone=self.config.default_timezone,
             web_base_url=self.config.web_base_url,
             confirmed=confirmed,
+            email=self.config.email,
         )
         timezone = partnership.timezone if partnership else self.config.default_timezone
         return Context(event, args, call, Texts(self.catalog, lang, timezone))

@@ -163,8 +163,17 @@ def _check_config(args: argparse.Namespace) -> int:
             return 1
     platforms = [name for name in ("matrix", "telegram") if getattr(config, name) is not None]
     where = mask_url(database_url(config))
+    mail = ""
+    if config.email is not None:
+        from bot.adapters.email.smtp import probe
+
+        refused = asyncio.run(probe(config.email))
+        if refused is not None:
+            print(f"problem: {refused}", file=sys.stderr)
+            return 1
+        mail = f"; e-mail via {config.email.host}:{config.email.port} ({config.email.security})"
     web = f"; web site on {config.web.listen}" if config.web.listen else ""
-    print(f"config is fine: {', '.join(platforms)}; database {where}{web}")
+    print(f"config is fine: {', '.join(platforms)}; database {where}{mail}{web}")
     return 0
 
 

@@ -69,6 +69,24 @@ class TelegramSection:
 
 
 @dataclass
+class EmailSection:
+    """The mail relay invitations and minutes go out through (see README)."""
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    """"starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a relay on this
+    machine or network that needs neither)."""
+    user: str = ""
+    password: Secret = field(default_factory=lambda: Secret(""))
+    from_address: str = ""
+    """Also the ORGANIZER of calendar invitations; `from` in the file."""
+    reply_to: str = ""
+    """Where answers and stop requests go (the coordinators' mailbox); `reply-to`."""
+    timeout: int = 30
+
+
+@dataclass
 class HealthSection:
     listen: str = ""
 
@@ -93,17 +111,26 @@ class Config:
     bot: BotSection = field(default_factory=BotSection)
     matrix: MatrixSection | None = None
     telegram: TelegramSection | None = None
+    email: EmailSection | None = None
     problems: list[str] = field(default_factory=list)
     health: HealthSection = field(default_factory=HealthSection)
     log: LogSection = field(default_factory=LogSection)
     web: WebSection = field(default_factory=WebSection)
 
 
-_SECRETS = {("matrix", "password"), ("matrix", "access_token"), ("telegram", "token")}
+_SECRETS = {
+    ("matrix", "password"),
+    ("matrix", "access_token"),
+    ("telegram", "token"),
+    ("email", "password"),
+}
+_KEY_NAMES = {("email", "from"): "from_address", ("email", "reply-to"): "reply_to"}
+"""Keys the file spells otherwise than Python can."""
 _SECTIONS: dict[str, type[Any]] = {
     "bot": BotSection,
     "matrix": MatrixSection,
     "telegram": TelegramSection,
+    "email": EmailSection,
     "health": HealthSection,
     "log": LogSection,
     "web": WebSection,
@@ -140,6 +167,9 @@ def load(path: str | Path | None, environ: Mapping[str, str] | None = None) -> C
         for env_key, env_value in env.items():
             if env_key.startswith(prefix):
                 values[env_key[len(prefix) :].lower()] = env_value
+        if name == "email" and env.get("PARTNERBOT_SMTP_PASSWORD") and (values or name in raw):
+            values["password"] = env["PARTNERBOT_SMTP_PASSWORD"]
+        values = {_KEY_NAMES.get((name, k), k): v for k, v in values.items()}
         if not values and name not in raw and name != "bot":
             continue  # an empty [telegram] in the file still means "use Telegram"
         section = cls()
@@ -216,9 +246,34 @@ def _check(config: Config) -> list[str]:
                 "[telegram] webhook mode needs webhook_url = 'https://...' "
                 "('http://...' only with a local Bot API server as base_url)"
             )
+    if config.email is not None:
+        problems.extend(_check_email(config.email))
     problems.extend(_check_operations(config))
     if config.matrix is None and config.telegram is None:
         problems.append("neither [matrix] nor [telegram] is configured: nothing to connect to")
+    return problems
+
+
+def _check_email(section: EmailSection) -> list[str]:
+    from bot.core.mail import normalise_address
+
+    problems: list[str] = []
+    if not section.host:
+        problems.append("[email] needs the host of the mail relay, e.g. host = 'mail.kreis.de'")
+    if not 0 < section.port < 65536:
+        problems.append("[email] port must be a number from 1 to 65535 (587, or 465 with tls)")
+    if section.security not in ("starttls", "tls", "none"):
+        problems.append("[email] security must be 'starttls', 'tls' or 'none'")
+    if normalise_address(section.from_address) is None:
+        problems.append("[email] from must be an address, e.g. from = 'partnerbot@kreis.de'")
+    if section.reply_to and normalise_address(section.reply_to) is None:
+        problems.append("[email] reply-to must be an address, e.g. 'klima@kreis.de'")
+    if section.user and not section.password:
+        problems.append("[email] user needs a password (from PARTNERBOT_EMAIL_PASSWORD)")
+    if section.password and not section.user:
+        problems.append("[email] a password needs a user")
+    if section.password and section.security == "none":
+        problems.append("[email] never sends a password without TLS: use starttls or tls")
     return problems
 
 

@@ -37,6 +37,9 @@ OFFLINE_BACKOFF = timedelta(minutes=1)
 MAX_ATTEMPTS = 12
 """Attempts before a message is parked: with the backoff, about an hour and a half of
 failing (a platform's flood waits do not count)."""
+FORGOTTEN_WHEN_SENT = ("reply", "email")
+"""Kinds whose text is not kept once delivered: nothing needs it afterwards (an e-mail,
+with the minutes attached, once per recipient), and it may name people."""
 QUOTE = 80
 """How much of a parked message the coordinators' notice quotes."""
 
@@ -55,6 +58,8 @@ class Delivery:
         catalog: Catalog,
         default_language: str = DEFAULT_LANGUAGE,
         max_attempts: int = MAX_ATTEMPTS,
+        batch: int = 50,
+        mark_each: bool = False,
     ) -> None:
         self.catalog = catalog
         self.uow_factory = uow_factory
@@ -63,6 +68,13 @@ class Delivery:
         self.default_language = default_language
         self.max_attempts = max_attempts
         self.polls = PollDelivery(uow_factory, clock)
+        self.batch = batch
+        """Messages sent side by side before their outcome is marked in one transaction:
+        a crash in between sends them again (e-mail uses a small batch, docs/email.md)."""
+        self.mark_each = mark_each
+        """Mark each message the moment its platform accepted it, in its own transaction:
+        for e-mail, where nothing drops a resend, the window for a copy shrinks to one
+        commit (chat platforms keep one commit per batch)."""
 
     async def deliver_due(self) -> int:
         """Send everything due now, oldest first; returns how many were sent."""
@@ -71,15 +83,23 @@ class Delivery:
             async with self.uow_factory() as uow:
                 batch = [
                     m
-                    for m in await uow.outbox.due(self.clock.now(), limit=50)
+                    for m in await uow.outbox.due(
+                        self.clock.now(), limit=self.batch, platforms=list(self.messengers)
+                    )
                     if self._ready(m.room.platform)
                 ]
             if not batch:
                 return sent
             # a batch holds at most one message per room, so rooms go out side by side
             # while each room keeps its order; the messengers keep each platform's pace
+            if self.mark_each:
+                sent += sum(await asyncio.gather(*(self._send_and_mark(m) for m in batch)))
+                continue
             errors = await asyncio.gather(*(self._send(m) for m in batch))
             sent += await self._record(list(zip(batch, errors, strict=True)))
+
+    async def _send_and_mark(self, message: OutboxMessage) -> int:
+        return await self._record([(message, await self._send(message))])
 
     def _ready(self, platform: str) -> bool:
         messenger = self.messengers.get(platform)
@@ -139,7 +159,8 @@ class Delivery:
         async with self.uow_factory() as uow:
             for message, error in outcomes:
                 if error is None:
-                    await uow.outbox.mark_sent(message.id, now, forget=message.kind == "reply")
+                    forget = message.kind in FORGOTTEN_WHEN_SENT
+                    await uow.outbox.mark_sent(message.id, now, forget=forget)
                 elif error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
@@ -198,9 +219,10 @@ class Delivery:
             return
         room = await uow.rooms.find(message.room)
         start = " ".join(render_plain(Reply(message.reply.blocks)).split())
+        own = f"delivery.parked.{message.room.platform}"
         notice = self.catalog.para(
             partnership.language,
-            "delivery.parked",
+            own if self.catalog.has(partnership.language, own) else "delivery.parked",
             room=room.name if room is not None else message.room.room_id,
             platform=self._platform(partnership, message.room.platform),
             attempts=message.attempts + 1,

@@ -99,7 +99,7 @@ class Scheduler:
                 continue
             fired = await fire(uow, self.catalog, partnership, reminder, now)
             if fired is not None:
-                await self.notifier.publish(uow, fired.notices, now)
+                await self.notifier.publish(uow, [*fired.notices, *fired.events], now)
             if needs_replan(reminder):
                 again.add(pid)
         for pid in sorted(again):

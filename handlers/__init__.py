@@ -13,6 +13,7 @@ def build_router() -> Router:
         contacts,
         coordinators,
         date_polls,
+        email,
         help,
         meetings,
         members,
@@ -45,6 +46,7 @@ def build_router() -> Router:
         presence,
         privacy,
         web,
+        email,
     ):
         module.register(router)
     return router

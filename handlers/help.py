@@ -56,6 +56,7 @@ AREAS = {
     "reminders": "reminders",
     "privacy": "privacy",
     "web": "partnership",
+    "email": "email",
 }
 """Handler module -> area of `/hilfe alle` (`help.area.<area>`); the rest is "general"."""
 
@@ -157,6 +158,8 @@ def _one(ctx: Context, router: Router, word: str) -> Reply:
     head = first.invocation(ctx.german).split(" ")[0]
     blocks: list[Block] = [Paragraph.of(command_or_code(head, "bold"))]
     for command in family:
+        if command.hidden and command is not first:
+            continue  # documented where it belongs (/einstellungen email: under /email)
         example = ctx.catalog.text(ctx.lang, f"{command.key}.example")
         items: list[tuple[Span, ...]] = [
             _line(ctx, command),

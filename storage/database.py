@@ -26,6 +26,7 @@ from bot.usecases.ports import (
     AuditRepository,
     ContactRepository,
     CoordinatorRepository,
+    EmailRepository,
     HandledEventRepository,
     KeyValueRepository,
     LinkCodeRepository,
@@ -47,6 +48,7 @@ from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.attendance import SqlReplies
+from storage.email import SqlEmails
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -221,6 +223,7 @@ class SqlUnitOfWork:
         self.web: WebRepository = SqlWeb(self.session)
         self.date_polls: DatePollRepository = SqlDatePolls(self.session)
         self.replies: ReplyRepository = SqlReplies(self.session)
+        self.emails: EmailRepository = SqlEmails(self.session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -4,6 +4,7 @@ to send, the platform events already handled, and the adapters' state."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
@@ -65,7 +66,9 @@ class SqlOutbox(SqlRepository):
         await self.session.flush()
         return uid
 
-    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    async def due(
+        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+    ) -> list[OutboxMessage]:
         """Due messages, but only the oldest pending one of each room: a room's messages
         arrive in the order they were written, retries included."""
         older = aliased(OutboxRow)
@@ -79,16 +82,14 @@ class SqlOutbox(SqlRepository):
             )
             .exists()
         )
-        rows = await self.session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= now,
-                ~waiting_behind,
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
+        query = select(OutboxRow).where(
+            OutboxRow.status == "pending",
+            OutboxRow.next_attempt_at <= now,
+            ~waiting_behind,
         )
+        if platforms is not None:
+            query = query.where(OutboxRow.platform.in_(list(platforms)))
+        rows = await self.session.scalars(query.order_by(OutboxRow.id).limit(limit))
         return [_outbox(r) for r in rows]
 
     async def pending(self) -> list[OutboxMessage]:

@@ -63,10 +63,14 @@ class FakeOutbox(Repository):
         )
         return uid
 
-    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+    async def due(
+        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+    ) -> list[OutboxMessage]:
         """At most the oldest pending message of each room, if it is due."""
         first: dict[RoomRef, OutboxMessage] = {}
         for message in sorted(self._t.outbox.values(), key=lambda m: m.id):
+            if platforms is not None and message.room.platform not in platforms:
+                continue
             if message.status == "pending":
                 first.setdefault(message.room, message)
         due = (m for m in first.values() if m.next_attempt_at <= now)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.core.events import RoomRef
 from bot.core.model import Meeting, Member, Partnership
-from bot.core.reply import Reply
+from bot.core.reply import Block, Reply
 
 
 @dataclass(frozen=True)
@@ -90,3 +90,14 @@ class MeetingCancelled(DomainEvent):
     next_host: Member | None
     others: int = 0
     """How many other meetings stay planned (as they are)."""
+
+
+@dataclass(frozen=True)
+class AgendaPosted(DomainEvent):
+    """The agenda deadline passed: this is the meeting's final agenda (`blocks`, as the
+    rooms read it). Raised by the reminder that posts it, for channels beyond chat (the chat
+    rooms get the reminder's own message)."""
+
+    meeting: Meeting
+    host: Member | None
+    blocks: tuple[Block, ...]

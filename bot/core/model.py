@@ -111,8 +111,8 @@ class OutboxMessage:
     answers: str | None = None
     """The platform's id of the message this one answers (a direct reply), if any."""
     kind: str = "message"
-    """message (an announcement), reply (to a command) or notice (about delivery itself:
-    when a notice is parked, nobody is told again)"""
+    """message (an announcement), reply (to a command), email (one e-mail to one address)
+    or notice (about delivery itself: when a notice is parked, nobody is told again)"""
 
 
 @dataclass

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def secrets_of(config: Config, database_url: str | None = None) -> list[str]:
     """Every secret value the config holds, and the database password, to mask in logs."""
     found: list[str] = []
-    for section in (config.matrix, config.telegram):
+    for section in (config.matrix, config.telegram, config.email):
         if section is None:
             continue
         for value in vars(section).values():

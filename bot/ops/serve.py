@@ -101,6 +101,7 @@ async def _active(
             web_base_url=config.web.base_url,
         ),
         observers=instruments.observers,
+        email=config.email,
     )
     listener = await instruments.listen(runtime, config)
     site = await start_web(runtime, config)
@@ -108,6 +109,9 @@ async def _active(
         asyncio.create_task(runtime.delivery.run(runtime.app.outbox_changed), name="delivery"),
         asyncio.create_task(runtime.scheduler.run(), name="reminders"),
     ]
+    if runtime.mail_delivery is not None:
+        mail = runtime.mail_delivery.run(runtime.app.outbox_changed)
+        background.append(asyncio.create_task(mail, name="e-mail delivery"))
     failed: set[str] = set()
     all_failed = asyncio.Event()
 

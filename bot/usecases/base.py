@@ -73,6 +73,8 @@ class Call:
     """The web site's public address (`[web] base_url`), for links; empty: no web site."""
     confirmed: bool = False
     """The caller confirmed this command after being asked (`AskFirst`)."""
+    email: bool = False
+    """E-mail is set up (`[email]` in the config): the e-mail commands may store addresses."""
     events: list[DomainEvent] = field(default_factory=list)
     authorized: set[str] = field(default_factory=set)
 

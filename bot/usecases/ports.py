@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self
 
 from bot.core.attendance import MeetingReply
 from bot.core.events import Identity, RoomRef
+from bot.core.mail import EmailAddress, EmailSetting
 from bot.core.model import (
     ActionItem,
     AgendaItem,
@@ -147,8 +148,12 @@ class OutboxRepository(Protocol):
         the platform's id of the message a direct reply quotes; `kind` see `OutboxMessage`."""
         ...
 
-    async def due(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-        """Due messages, at most the oldest pending one per room (order within a room)."""
+    async def due(
+        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+    ) -> list[OutboxMessage]:
+        """Due messages, at most the oldest pending one per room (order within a room);
+        only those of `platforms` when given (so e-mail never waits behind chat, nor chat
+        behind a thousand e-mails)."""
         ...
 
     async def pending(self) -> list[OutboxMessage]: ...
@@ -323,6 +328,31 @@ class ReplyRepository(Protocol):
         ...
 
 
+class EmailRepository(Protocol):
+    """The partnerships' e-mail recipients (`bot.core.mail`) and their kinds switched off."""
+
+    async def of_partnership(self, partnership_id: int) -> list[EmailAddress]: ...
+    async def count(self, partnership_id: int) -> int: ...
+    async def by_stop_code(self, stop_code: str) -> EmailAddress | None: ...
+    async def add(
+        self,
+        partnership_id: int,
+        address: str,
+        member_id: int | None,
+        person_id: int | None,
+        code_hash: str,
+        stop_code: str,
+        now: datetime,
+    ) -> None: ...
+    async def save(self, item: EmailAddress) -> None: ...
+    async def remove(self, address_id: int) -> None: ...
+    async def settings(self, partnership_id: int) -> list[EmailSetting]:
+        """Only the kinds changed from their default (on)."""
+        ...
+
+    async def save_setting(self, setting: EmailSetting) -> None: ...
+
+
 class UnitOfWork(Protocol):
     partnerships: PartnershipRepository
     rooms: RoomRepository
@@ -346,6 +376,7 @@ class UnitOfWork(Protocol):
     web: WebRepository
     date_polls: DatePollRepository
     replies: ReplyRepository
+    emails: EmailRepository
 
     @property
     def changed(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.core.domain_events import AgendaPosted
 from bot.core.model import Meeting, Member, Partnership, Reminder
 from bot.core.reply import Block
 from bot.core.timefmt import fmt_datetime
@@ -158,7 +159,9 @@ async def render_agenda_posted(
         when=fmt_datetime(meeting.starts_at, lang, p.timezone),
         place=default_place(meeting, host),
     )
-    return Notice([head, *await _agenda_blocks(uow, catalog, p, meeting, now)])
+    items = await agenda.agenda_for(uow, p, meeting, now)
+    final = AgendaPosted(p, meeting, host, tuple(agenda.agenda_blocks(catalog, lang, items)))
+    return Notice([head, *await _agenda_blocks(uow, catalog, p, meeting, now)], events=[final])
 
 
 # --- minutes due ---------------------------------------------------------------------------

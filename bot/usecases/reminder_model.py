@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.domain_events import DomainEvent
 from bot.core.events import RoomRef
 from bot.core.model import Partnership, Person, Reminder, ReminderSetting
 from bot.core.reply import Block, Button, Poll
@@ -44,6 +45,8 @@ class Notice:
     """One tap answers it (the reminder to answer an invitation)."""
     poll: Poll | None = None
     """A native poll the message carries (a closed one ends the platforms' polls)."""
+    events: list[DomainEvent] = field(default_factory=list)
+    """What else happened, for the other channels (the final agenda for e-mail)."""
 
 
 @dataclass(frozen=True)

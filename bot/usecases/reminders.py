@@ -34,7 +34,7 @@ After downtime a reminder may be overdue. Each kind decides whether it still mak
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.domain_events import ChatNotice, DomainEvent
@@ -101,6 +101,8 @@ class Fired:
     """"sent" or "dropped"."""
     notices: list[ChatNotice]
     """What it says, one message per room (mentions differ per platform)."""
+    events: list[DomainEvent] = field(default_factory=list)
+    """Other events the reminder raises (the final agenda for e-mail)."""
 
 
 async def fire(
@@ -114,7 +116,7 @@ async def fire(
     if not await uow.reminders.mark_fired(reminder.id, status, now):
         return None
     if notice is None or not notice.blocks:
-        return Fired(status, [])
+        return Fired(status, [], notice.events if notice else [])
     lang = partnership.language
     blocks = list(notice.blocks)
     if now - reminder.due_at > LATE_NOTE_AFTER:
@@ -135,7 +137,7 @@ async def fire(
         if notice.poll is not None:
             reply = Reply(reply.blocks, reply.attachments, reply.buttons, notice.poll)
         notices.append(ChatNotice(partnership, reply, room))
-    return Fired(status, notices)
+    return Fired(status, notices, notice.events)
 
 
 def needs_replan(reminder: Reminder) -> bool:

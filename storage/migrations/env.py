@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import storage.models_attendance  # noqa: F401  (its table belongs to the metadata)
+import storage.models_attendance
+import storage.models_email  # noqa: F401  (the e-mail tables)
 from storage import models_polls  # noqa: F401  (the date poll tables, part of the schema)
 from storage.models import Base
 from storage.models_poll_messages import PollMessageRow  # noqa: F401  (collects the table)

@@ -1,14 +1,14 @@
 """web_link and web_settings: the web site's secret links (hashed) and its public parts
 
 Revision ID: 0016_web
-Revises: 0014_attendance
+Revises: 0015_email
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_web"
-down_revision = "0014_attendance"
+down_revision = "0015_email"
 branch_labels = None
 depends_on = None
 
