@@ -141,12 +141,21 @@ def show_all(ctx: Context, router: Router) -> Reply:
 
 
 def _names(ctx: Context, commands: list[Command]) -> list[Span]:
-    """ "/termin, /verschieben, …" as commands, so each platform writes its own prefix."""
+    """ "/termin, /verschieben, /webseite [neu|privat]" as commands, so each platform writes
+    its own prefix; a command's subcommands share one entry, which keeps the list short."""
+    families: dict[str, list[Command]] = {}
+    for command in commands:
+        families.setdefault(command.alias if ctx.german else command.name, []).append(command)
     spans: list[Span] = []
-    for index, command in enumerate(commands):
+    for index, (word, family) in enumerate(families.items()):
+        subs = [(c.sub_alias or c.sub) if ctx.german else c.sub for c in family if c.sub]
+        text = f"/{word}"
+        if subs:
+            listed = "|".join(s for s in subs if s)
+            text += f" [{listed}]" if any(not c.sub for c in family) else f" {listed}"
         if index:
             spans.append(Text(", "))
-        spans.append(command_or_code(command.invocation(ctx.german), "plain"))
+        spans.append(command_or_code(text, "plain"))
     return spans
 
 
