@@ -144,6 +144,35 @@ async def test_a_parked_notice_tells_nobody_again(world: World) -> None:
     assert await world.delivery.deliver_due() == 0
 
 
+async def test_the_notice_about_a_parked_message_tells_nobody_when_parked_itself(
+    world: World,
+) -> None:
+    """It belongs to the partnership (a notice, not a message of its own)."""
+    await world.post(SOUND, "eins")
+    world.matrix.failures[SOUND.room_id] = [DeliveryError("refused", rejected=True)]
+    world.matrix.failures[LOST.room_id] = [DeliveryError("refused too", rejected=True)]
+    assert await world.delivery.deliver_due() == 1  # the notice in the message's own room
+    parked = sorted((m.room.room_id, m.partnership_id, m.kind) for m in await world.parked())
+    assert parked == [(LOST.room_id, 1, "notice"), (SOUND.room_id, 1, "message")]
+    assert await world.pending() == []
+
+
+async def test_the_parked_notice_speaks_the_partnerships_language(world: World) -> None:
+    room = RoomRef("matrix", "!english:example.org")
+    async with world.database.uow() as uow:
+        english = await uow.partnerships.add("Climate Alliance", "en", "Europe/Berlin", NOW)
+        await uow.rooms.add(english.id, room, "Plenary", NOW)
+        await uow.commit()
+    await world.post(room, "one", english.id)
+    world.matrix.failures[room.room_id] = [DeliveryError("refused", rejected=True)]
+    assert await world.delivery.deliver_due() == 1
+    assert world.matrix.texts(room)[1:] == [
+        "A message to the room Plenary (Matrix) could not be delivered after 1 attempts and "
+        "was set aside; the messages after it still go out. It began: “one” (error: refused). "
+        "Coordinators (-): the operators see it with “partnerbot outbox”."
+    ]
+
+
 async def test_a_parked_message_of_no_partnership_tells_nobody(world: World) -> None:
     await world.post(SOUND, "eins", partnership_id=None)
     world.matrix.failures[SOUND.room_id] = [DeliveryError("refused", rejected=True)]
