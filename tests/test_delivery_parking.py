@@ -237,7 +237,10 @@ async def _too_large(world: World, reply: Reply, partnership_id: int | None = 1)
     return world.matrix.replies[-1]
 
 
-async def test_a_message_too_large_goes_out_as_a_file_with_its_head(world: World) -> None:
+async def test_a_message_too_large_goes_out_as_a_file_with_its_head(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.delivery")
     calendar = Attachment("treffen.ics", "text/calendar", b"BEGIN")
     reply = Reply.of(Paragraph.of("Mitglieder"), Paragraph.of("Goch"), attachments=(calendar,))
     sent = await _too_large(world, reply)
@@ -253,6 +256,22 @@ async def test_a_message_too_large_goes_out_as_a_file_with_its_head(world: World
         ),
     )
     assert await world.pending() == []
+    uid = world.matrix.attempts[0][1]
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.delivery"] == [
+        f"{uid} is too large (4 parts of 4000); sending it as a file"
+    ]
+
+
+async def test_a_message_of_attachments_only_goes_out_as_a_file_with_a_word(world: World) -> None:
+    calendar = Attachment("treffen.ics", "text/calendar", b"BEGIN")
+    sent = await _too_large(world, Reply.of(attachments=(calendar,)))
+    assert sent.blocks == (
+        Paragraph.of(
+            "Diese Nachricht ist zu lang für den Chat; sie steht vollständig in der "
+            "angehängten Datei."
+        ),
+    )
+    assert [a.filename for a in sent.attachments] == ["nachricht.txt", "treffen.ics"]
 
 
 @pytest.mark.parametrize(("length", "kept"), [(299, True), (300, False)])
