@@ -36,9 +36,11 @@ class Keeper(Recorder):
     """A recorder that keeps the replies themselves (their attachments)."""
 
     replies: list[Reply] = field(default_factory=list)
+    answered: list[str | None] = field(default_factory=list)
 
     async def send(self, room: RoomRef, reply: Reply, txn_id: str, **kw: Any) -> None:
         self.replies.append(reply)
+        self.answered.append(kw.get("answers"))
         await super().send(room, reply, txn_id, **kw)
 
 
@@ -87,6 +89,20 @@ def parked_notice(room: str, attempts: int, start: str, error: str) -> str:
         f"begann: „{start}“ (Fehler: {error}). {COORDINATORS}: der Betrieb sieht sie mit "
         "„partnerbot outbox“."
     )
+
+
+async def test_a_direct_reply_goes_to_its_room_quoting_the_message_it_answers(
+    world: World,
+) -> None:
+    async with world.database.uow() as uow:
+        uid = await uow.outbox.add(
+            1, SOUND, Reply.of(Paragraph.of("Erledigt.")), NOW, answers="$ask:x.org", kind="reply"
+        )
+        await uow.commit()
+    await world.post(SOUND, "Ankündigung")
+    assert await world.delivery.deliver_due() == 2
+    assert world.matrix.attempts[0] == (SOUND.room_id, uid, "Erledigt.")
+    assert world.matrix.answered == ["$ask:x.org", None]
 
 
 async def test_a_parked_message_is_reported_in_every_active_room_of_its_partnership(
