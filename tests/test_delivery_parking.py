@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock, SystemClock
@@ -103,6 +104,16 @@ async def test_a_direct_reply_goes_to_its_room_quoting_the_message_it_answers(
     assert await world.delivery.deliver_due() == 2
     assert world.matrix.attempts[0] == (SOUND.room_id, uid, "Erledigt.")
     assert world.matrix.answered == ["$ask:x.org", None]
+
+
+async def test_a_sent_message_records_when_it_was_sent(world: World) -> None:
+    """For the operator who asks when a message went out (SQL on the outbox table)."""
+    await world.post(SOUND, "eins")
+    world.later(5)
+    assert await world.delivery.deliver_due() == 1
+    async with world.database.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT status, sent_at FROM outbox"))).all()
+    assert [(status, str(sent)[:19]) for status, sent in rows] == [("sent", "2026-11-23 09:00:05")]
 
 
 async def test_a_parked_message_is_reported_in_every_active_room_of_its_partnership(
