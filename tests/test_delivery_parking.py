@@ -116,6 +116,19 @@ async def test_a_sent_message_records_when_it_was_sent(world: World) -> None:
     assert [(status, str(sent)[:19]) for status, sent in rows] == [("sent", "2026-11-23 09:00:05")]
 
 
+async def test_a_direct_reply_keeps_no_text_once_sent_an_announcement_does(world: World) -> None:
+    """A reply may name people; nothing needs it afterwards (a forgotten name must not stay)."""
+    async with world.database.uow() as uow:
+        await uow.outbox.add(1, SOUND, Reply.of(Paragraph.of("Hallo Anna")), NOW, kind="reply")
+        await uow.commit()
+    await world.post(LOST, "Treffen am Dienstag")
+    assert await world.delivery.deliver_due() == 2
+    async with world.database.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT kind, payload FROM outbox"))).all()
+    kept = {kind: str(payload) for kind, payload in rows}
+    assert "Hallo Anna" not in kept["reply"] and "Treffen am Dienstag" in kept["message"]
+
+
 async def test_a_parked_message_is_reported_in_every_active_room_of_its_partnership(
     world: World,
 ) -> None:
