@@ -157,9 +157,11 @@ async def test_the_quote_is_marked_as_cut_only_when_it_is(
     assert world.matrix.texts(LOST) == [parked_notice("Orga", 1, "y" * 80 + mark, "kaputt")]
 
 
-async def test_a_message_that_keeps_failing_is_parked_at_its_last_attempt(world: World) -> None:
+async def test_a_message_that_keeps_failing_is_parked_at_its_last_attempt(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     world.delivery.max_attempts = 4
-    await world.post(SOUND, "eins")
+    uid = await world.post(SOUND, "eins")
     world.matrix.failures[SOUND.room_id] = [DeliveryError("timeout")] * 4
     for attempt in range(3):
         await world.delivery.deliver_due()
@@ -170,6 +172,9 @@ async def test_a_message_that_keeps_failing_is_parked_at_its_last_attempt(world:
     (parked,) = await world.parked()
     assert parked.last_error == "timeout"
     assert world.matrix.texts(LOST) == [parked_notice("Orga", 4, "eins", "timeout")]
+    room = "RoomRef(platform='matrix', room_id='!sound:example.org')"
+    parking = [r.getMessage() for r in caplog.records if r.getMessage().startswith("parking")]
+    assert parking == [f"parking {uid} to {room}: timeout"]
 
 
 async def test_a_parked_notice_tells_nobody_again(world: World) -> None:
