@@ -1,0 +1,64 @@
+"""Reminder kinds at their edges, pinned where the kinds' tests left a change unnoticed: the
+example day of the nudge to schedule (the period's first day when that is a Tuesday three
+weeks ahead) and an action item whose owner is gone (said as "-", pointed at nobody)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.core.events import Identity
+from storage.database import Database
+from tests.harness import ConsoleBot
+from tests.test_reminder_kinds_pinned import SESSION
+from tests.test_reminders import SETUP
+
+
+@pytest.fixture(autouse=True)
+def _no_crash(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Sent or dropped by the kind's rule, never by the scheduler's net for a crash."""
+    yield
+    assert [r.getMessage() for r in caplog.get_records("call") if r.levelno >= logging.ERROR] == []
+
+
+async def test_the_example_day_is_the_periods_first_day_when_that_is_a_tuesday(
+    sqlite_database: Database,
+) -> None:
+    """Monthly meetings, the last on 2 November: December's nudge comes a week later (9
+    November), and 1 December, a Tuesday, is three weeks ahead and the first day it can be."""
+    bot = await ConsoleBot.start(sqlite_database, now="2026-10-01 09:00")
+    await bot.say(
+        SETUP + "@anna: /einstellungen rhythmus monatlich\n@anna: /termin 2.11.2026 10 Uhr\n"
+        ":time 2026-11-08 09:00"
+    )
+    out = await bot.say(":time 2026-11-09 09:00")
+    assert [m for m in out if "nächste Treffen" in m] == [
+        "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
+        "Dezember 2026 fällig und noch nicht geplant. Kleve lädt ein.\n"
+        "  Bitte einen Termin festlegen, zum Beispiel: /termin 1.12.2026 10 Uhr\n"
+        "  An: carla"
+    ]
+
+
+async def test_an_action_item_whose_owner_is_forgotten_is_reminded_to_nobody(
+    sqlite_database: Database,
+) -> None:
+    """Forgotten (GDPR) after its reminders were planned: the owner reads "-", as in the
+    list of action items, and the reminder points at nobody."""
+    bot = await ConsoleBot.start(sqlite_database)
+    session = SESSION.replace(
+        "@bernd: /sitzungsende",
+        "@bernd: /aufgabe anna Bericht bis 1.12.2026\n@bernd: /sitzungsende",
+    )
+    await bot.say(SETUP + session)
+    async with sqlite_database.uow() as uow:
+        anna = await uow.persons.by_identity(Identity("console", "anna"))
+        assert anna is not None and await uow.persons.forget(anna.id, "[vergessen]", 1)
+        await uow.commit()
+    assert "#4 -: Bericht (bis 01.12.2026)" in await bot.text("@bernd: /aufgaben")
+    out = await bot.say(":time 2026-11-28 09:00")
+    assert [m for m in out if "Aufgabe 4" in m] == [
+        "[main] bot: Aufgabe 4 für - ist in 3 Tagen fällig (01.12.2026): Bericht"
+    ]
