@@ -32,14 +32,19 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZONE)
 SETUP_END = datetime(2025, 11, 2, 0, 0, tzinfo=ZONE)
 """Rows written before this belong to the partnership's founding, copied once."""
 YEAR = timedelta(weeks=52)
-CONTACTS = [("bernd", "Emmerich am Rhein"), ("carla", "Goch"), ("dora", "Kleve"), ("emil", "Kalkar")]
+CONTACTS = [
+    ("bernd", "Emmerich am Rhein"),
+    ("carla", "Goch"),
+    ("dora", "Kleve"),
+    ("emil", "Kalkar"),
+]
 PROPOSALS = [
     "Wärmeplanung: Stand der Kommunen #wärme",
     "Radverkehrskonzept abstimmen #mobilität",
     "Gemeinsame Beschaffung von Ladesäulen #beschaffung",
     "Stadtradeln in allen Kommunen #mobilität",
 ]
-FIRST_MEETING = datetime(2025, 12, 10, 10, 0)
+FIRST_MEETING = datetime(2025, 12, 10, 10, 0, tzinfo=ZONE)
 
 PARTNERSHIP_TABLES = (
     "partnership",
@@ -264,7 +269,9 @@ class Cloner:
             new["key"], new["payload"] = self._reminder(row, ids, shift)
 
     @staticmethod
-    def _reminder(row: dict[str, Any], ids: dict[str, dict[Any, Any]], shift: int) -> tuple[str, str]:
+    def _reminder(
+        row: dict[str, Any], ids: dict[str, dict[Any, Any]], shift: int
+    ) -> tuple[str, str]:
         payload = json.loads(row["payload"])
         for field, owner in PAYLOAD_OWNER.items():
             if isinstance(payload.get(field), int):

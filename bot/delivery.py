@@ -36,6 +36,10 @@ MAX_ATTEMPTS = 12
 """Attempts before a message is parked: with the backoff, about an hour and a half of
 failing (a platform's flood waits do not count)."""
 QUOTE = 80
+BATCH = 50
+"""How many rooms' messages are read at a time."""
+LOOK_AGAIN = 0.25
+"""Seconds after which the outbox is read again while sends are still under way."""
 """How much of a parked message the coordinators' notice quotes."""
 
 
@@ -62,21 +66,35 @@ class Delivery:
         self.max_attempts = max_attempts
 
     async def deliver_due(self) -> int:
-        """Send everything due now, oldest first; returns how many were sent."""
+        """Send everything due now, oldest first; returns how many were sent.
+
+        Rooms go out side by side, each keeping its order: a room whose message was answered
+        gets its next one at once, without waiting for slower rooms (one held back by its
+        platform's flood limits holds back nobody else). What finished is recorded together,
+        one transaction for all the sends answered meanwhile."""
         sent = 0
-        while True:
-            async with self.uow_factory() as uow:
-                batch = [
-                    m
-                    for m in await uow.outbox.due(self.clock.now(), limit=50)
-                    if self._ready(m.room.platform)
-                ]
-            if not batch:
-                return sent
-            # a batch holds at most one message per room, so rooms go out side by side
-            # while each room keeps its order; the messengers keep each platform's pace
-            errors = await asyncio.gather(*(self._send(m) for m in batch))
-            sent += await self._record(list(zip(batch, errors, strict=True)))
+        running: dict[asyncio.Task[DeliveryError | None], OutboxMessage] = {}
+        try:
+            while True:
+                busy = {m.room for m in running.values()}
+                async with self.uow_factory() as uow:
+                    due = await uow.outbox.due(self.clock.now(), limit=BATCH + len(busy))
+                for message in due:
+                    if message.room not in busy and self._ready(message.room.platform):
+                        running[asyncio.create_task(self._send(message))] = message
+                if not running:
+                    return sent
+                # a room that was quiet may get a message while the others still send
+                done, _ = await asyncio.wait(
+                    running, timeout=LOOK_AGAIN, return_when=asyncio.FIRST_COMPLETED
+                )
+                await asyncio.sleep(0)  # what finished at the same moment is recorded with it
+                done = {t for t in running if t.done()}
+                if done:
+                    sent += await self._record([(running.pop(t), t.result()) for t in done])
+        finally:
+            for task in running:
+                task.cancel()
 
     def _ready(self, platform: str) -> bool:
         messenger = self.messengers.get(platform)

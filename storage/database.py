@@ -40,8 +40,10 @@ from bot.usecases.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_history import RotationStateRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
+from storage.history import SqlRotationStates
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -209,6 +211,7 @@ class SqlUnitOfWork:
         self.agenda: AgendaRepository = SqlAgenda(self.session)
         self.minutes: MinutesRepository = SqlMinutes(self.session)
         self.actions: ActionRepository = SqlActions(self.session)
+        self.rotation_states: RotationStateRepository = SqlRotationStates(self.session)
 
     async def __aenter__(self) -> Self:
         return self

@@ -105,6 +105,8 @@ class Tables:
     minutes: dict[int, Minutes] = field(default_factory=dict)
     entries: dict[int, MinuteEntry] = field(default_factory=dict)
     actions: dict[int, ActionItem] = field(default_factory=dict)
+    rotation_states: dict[int, tuple[datetime, str, str]] = field(default_factory=dict)
+    """partnership id -> (as of, fingerprint, state) of the kept rotation state"""
 
 
 class Working(Protocol):

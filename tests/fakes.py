@@ -43,6 +43,16 @@ from bot.usecases.ports import (
     ReminderRepository,
     RoomRepository,
 )
+from bot.usecases.ports_history import RotationStateRepository
+from tests.fake_history import (
+    FakeActionsOpen,
+    FakeAgendaOpen,
+    FakeMeetingsRecent,
+    FakeMinutesArchive,
+    FakeOverridesRecent,
+    FakeRemindersReplan,
+    FakeRotationStates,
+)
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -53,18 +63,7 @@ from tests.fake_people import (
     FakePresence,
     FakeRooms,
 )
-from tests.fake_records import (
-    FakeActions,
-    FakeAgenda,
-    FakeAudit,
-    FakeHandledEvents,
-    FakeMeetings,
-    FakeMinutes,
-    FakeOutbox,
-    FakeOverrides,
-    FakeReminders,
-    FakeState,
-)
+from tests.fake_records import FakeAudit, FakeHandledEvents, FakeOutbox, FakeState
 from tests.fake_tables import FakeIntegrityError, Tables
 
 
@@ -95,12 +94,13 @@ class FakeUnitOfWork:
         self.outbox: OutboxRepository = FakeOutbox(self)
         self.state: KeyValueRepository = FakeState(self)
         self.handled_events: HandledEventRepository = FakeHandledEvents(self)
-        self.meetings: MeetingRepository = FakeMeetings(self)
-        self.overrides: OverrideRepository = FakeOverrides(self)
-        self.reminders: ReminderRepository = FakeReminders(self)
-        self.agenda: AgendaRepository = FakeAgenda(self)
-        self.minutes: MinutesRepository = FakeMinutes(self)
-        self.actions: ActionRepository = FakeActions(self)
+        self.meetings: MeetingRepository = FakeMeetingsRecent(self)
+        self.overrides: OverrideRepository = FakeOverridesRecent(self)
+        self.rotation_states: RotationStateRepository = FakeRotationStates(self)
+        self.reminders: ReminderRepository = FakeRemindersReplan(self)
+        self.agenda: AgendaRepository = FakeAgendaOpen(self)
+        self.minutes: MinutesRepository = FakeMinutesArchive(self)
+        self.actions: ActionRepository = FakeActionsOpen(self)
 
     @property
     def changed(self) -> bool:

@@ -32,6 +32,7 @@ from bot.core.model import (
     RotationOverride,
 )
 from bot.core.reply import Reply
+from bot.usecases.ports_history import MinutesArchive, RecentMeetings, RotationStateRepository
 
 
 class PartnershipRepository(Protocol):
@@ -181,7 +182,7 @@ class HandledEventRepository(Protocol):
         ...
 
 
-class MeetingRepository(Protocol):
+class MeetingRepository(RecentMeetings, Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Meeting]:
         """All meetings, cancelled and held ones included, by start time."""
         ...
@@ -195,6 +196,12 @@ class MeetingRepository(Protocol):
 class OverrideRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[RotationOverride]:
         """Every override, oldest first."""
+        ...
+
+    async def for_plan(
+        self, partnership_id: int, since: datetime, keep: int
+    ) -> list[RotationOverride]:
+        """Every override since `since` and the last `keep` before, oldest first."""
         ...
 
     async def add(
@@ -214,6 +221,15 @@ class AgendaRepository(Protocol):
         """Open and done items (removed ones left out), by position."""
         ...
 
+    async def open_items(self, partnership_id: int, done_in: int | None = None) -> list[AgendaItem]:
+        """Open items, and those dealt with in meeting `done_in`, by position."""
+        ...
+
+    async def get(self, item_id: int) -> AgendaItem | None: ...
+    async def highest_position(self, partnership_id: int) -> int:
+        """The highest position of an open or done item (0: none)."""
+        ...
+
     async def add(self, item: AgendaItem) -> AgendaItem:
         """Stores a new item (its id is ignored) and returns it with its id."""
         ...
@@ -221,10 +237,16 @@ class AgendaRepository(Protocol):
     async def save(self, item: AgendaItem) -> None: ...
 
 
-class MinutesRepository(Protocol):
+class MinutesRepository(MinutesArchive, Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Minutes]:
         """Open and final minutes, oldest first."""
         ...
+
+    async def open_of_partnership(self, partnership_id: int) -> list[Minutes]:
+        """Minutes being taken (meeting mode), oldest first."""
+        ...
+
+    async def for_meetings(self, meeting_ids: set[int]) -> list[Minutes]: ...
 
     async def for_meeting(self, meeting_id: int) -> Minutes | None: ...
     async def add(self, minutes: Minutes) -> Minutes: ...
@@ -241,6 +263,12 @@ class ActionRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[ActionItem]:
         """Every action item, done ones included, by number."""
         ...
+
+    async def open_of_partnership(self, partnership_id: int) -> list[ActionItem]:
+        """Open action items, by number."""
+        ...
+
+    async def by_number(self, partnership_id: int, number: int) -> ActionItem | None: ...
 
     async def add(self, item: ActionItem) -> ActionItem:
         """Stores a new item with the partnership's next number."""
@@ -268,6 +296,10 @@ class ReminderRepository(Protocol):
         """Set a new due time and payload and make it pending again."""
         ...
 
+    async def for_replan(self, partnership_id: int, keys: set[tuple[str, str]]) -> list[Reminder]:
+        """The pending reminders and those with one of these (kind, key)s."""
+        ...
+
     async def cancel(self, reminder_ids: Sequence[int]) -> None: ...
     async def due(self, now: datetime, limit: int = 100) -> list[Reminder]: ...
     async def mark_fired(self, reminder_id: int, status: str, now: datetime) -> bool: ...
@@ -292,6 +324,7 @@ class UnitOfWork(Protocol):
     handled_events: HandledEventRepository
     meetings: MeetingRepository
     overrides: OverrideRepository
+    rotation_states: RotationStateRepository
     reminders: ReminderRepository
     agenda: AgendaRepository
     minutes: MinutesRepository

@@ -60,7 +60,7 @@ async def replan(uow: UnitOfWork, partnership: Partnership, now: datetime) -> No
     New ones are only planned when still ahead; a wanted one that was cancelled comes back;
     an overdue pending one that is still wanted is left to the scheduler's overdue rules."""
     wanted = {(w.kind, w.key): w for w in await wanted_reminders(uow, partnership, now)}
-    existing = await uow.reminders.of_partnership(partnership.id)
+    existing = await uow.reminders.for_replan(partnership.id, set(wanted))
     by_key = {(r.kind, r.key): r for r in existing}
     obsolete = [
         r.id
