@@ -149,10 +149,13 @@ class Delivery:
         """What a batch's sends came to, in one transaction (one commit, not one per room)."""
         now = self.clock.now()
         async with self.uow_factory() as uow:
+            for forget in (False, True):
+                sent = [m.id for m, e in outcomes if e is None and (m.kind == "reply") == forget]
+                await uow.outbox.mark_all_sent(sent, now, forget)
             for message, error in outcomes:
                 if error is None:
-                    await uow.outbox.mark_sent(message.id, now, forget=message.kind == "reply")
-                elif error.permanent:
+                    continue
+                if error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
                 elif error.rejected or self._worn_out(message, error):
