@@ -153,16 +153,18 @@ class SqlMinutes(SqlRepository):
         )
         return [_minutes(r) for r in rows]
 
-    def _finished(self, partnership_id: int) -> Select[MinutesRow]:
+    def _finished(self, partnership_id: int, newest_first: bool = False) -> Select[MinutesRow]:
+        order = (MeetingRow.starts_at, MinutesRow.started_at, MinutesRow.id)
         return (
             select(MinutesRow)
             .join(MeetingRow, MeetingRow.id == MinutesRow.meeting_id)
             .where(
+                MeetingRow.partnership_id == partnership_id,
                 MinutesRow.partnership_id == partnership_id,
                 MinutesRow.status != "open",
                 MinutesRow.document != "",
             )
-            .order_by(MeetingRow.starts_at, MinutesRow.started_at, MinutesRow.id)
+            .order_by(*(c.desc() for c in order) if newest_first else order)
         )
 
     async def finished_count(self, partnership_id: int) -> int:
@@ -175,11 +177,12 @@ class SqlMinutes(SqlRepository):
         )
         return int(value or 0)
 
-    async def finished(self, partnership_id: int, offset: int, limit: int) -> list[Minutes]:
-        rows = await self.session.scalars(
-            self._finished(partnership_id).offset(offset).limit(limit)
-        )
-        return [_minutes(r) for r in rows]
+    async def finished(
+        self, partnership_id: int, offset: int, limit: int, newest: bool = False
+    ) -> list[Minutes]:
+        query = self._finished(partnership_id, newest_first=newest).offset(offset).limit(limit)
+        rows = [_minutes(r) for r in await self.session.scalars(query)]
+        return rows[::-1] if newest else rows
 
     async def finished_between(
         self, partnership_id: int, start: datetime, end: datetime

@@ -143,12 +143,13 @@ class SqlMeetings(SqlRepository):
     async def last_with_final_minutes(
         self, partnership_id: int, before: datetime | None
     ) -> Meeting | None:
-        conditions = [MeetingRow.partnership_id == partnership_id, MinutesRow.status != "open"]
+        final = exists().where(MinutesRow.meeting_id == MeetingRow.id, MinutesRow.status != "open")
+        conditions = [MeetingRow.partnership_id == partnership_id, final]
         if before is not None:
             conditions.append(MeetingRow.starts_at < before)
+        # from the newest meeting backwards (its index), stopping at the first with minutes
         row = await self.session.scalar(
             select(MeetingRow)
-            .join(MinutesRow, MinutesRow.meeting_id == MeetingRow.id)
             .where(*conditions)
             .order_by(MeetingRow.starts_at.desc(), MeetingRow.id.desc())
             .limit(1)

@@ -136,8 +136,13 @@ class FakeMinutesArchive(FakeMinutesOpen):
     async def finished_count(self, partnership_id: int) -> int:
         return len(self._finished(partnership_id))
 
-    async def finished(self, partnership_id: int, offset: int, limit: int) -> list[Minutes]:
-        return self._finished(partnership_id)[offset : offset + limit]
+    async def finished(
+        self, partnership_id: int, offset: int, limit: int, newest: bool = False
+    ) -> list[Minutes]:
+        found = self._finished(partnership_id)
+        if newest:
+            return found[::-1][offset : offset + limit][::-1]
+        return found[offset : offset + limit]
 
     async def finished_between(
         self, partnership_id: int, start: datetime, end: datetime

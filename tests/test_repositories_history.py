@@ -135,6 +135,7 @@ async def test_minutes_open_finished_and_of_meetings(database: Database) -> None
         # by meeting start: the meeting three days ago comes first
         assert await uow.minutes.finished(p.id, 0, 2) == [done[2], done[1]]
         assert await uow.minutes.finished(p.id, 2, 5) == [done[0]]
+        assert await uow.minutes.finished(p.id, 0, 2, newest=True) == [done[1], done[0]]
         day = meetings[2].starts_at
         assert await uow.minutes.finished_between(p.id, day, day + DAY) == [done[1]]
 

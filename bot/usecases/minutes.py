@@ -297,7 +297,7 @@ async def show(call: Call, pick: int | date | None = None) -> MinutesArchive:
     total = await uow.minutes.finished_count(p.id)
     if pick is None:
         first = max(0, total - LISTED)
-        records = await uow.minutes.finished(p.id, first, LISTED)
+        records = await uow.minutes.finished(p.id, 0, LISTED, newest=True)
     elif isinstance(pick, int):
         first = pick - 1
         records = await uow.minutes.finished(p.id, first, 1) if 1 <= pick <= total else []

@@ -66,8 +66,11 @@ class MinutesArchive(Protocol):
         """How many finished minutes with a document there are."""
         ...
 
-    async def finished(self, partnership_id: int, offset: int, limit: int) -> list[Minutes]:
-        """Finished minutes with a document, by meeting start: `limit` from `offset` on."""
+    async def finished(
+        self, partnership_id: int, offset: int, limit: int, newest: bool = False
+    ) -> list[Minutes]:
+        """Finished minutes with a document, by meeting start: `limit` from `offset` on,
+        counted from the newest when `newest` (still oldest first)."""
         ...
 
     async def finished_between(
