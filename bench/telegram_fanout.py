@@ -101,9 +101,10 @@ async def run_once(groups: int) -> dict[str, float]:
             await asyncio.sleep(1.1)  # the set-up's sends leave the one-second window
             before = len(limits.accepted)
             refused = limits.refused
-            began = time.monotonic()
+            began, cpu = time.monotonic(), time.process_time()
             await fake.say(chats[0], ANNA, "/termin 10.12.2026 10:00 im Rathaus Kleve")
             await _quiet(database, service, fake)
+            cpu = time.process_time() - cpu
             sends = limits.accepted[before:]
             got = Counter(chat for _, chat in sends)
             wanted = await _outbox_per_chat(database, mark)
@@ -115,6 +116,7 @@ async def run_once(groups: int) -> dict[str, float]:
                 "spread": last - first,
                 "least": least,
                 "command_to_last": last - began,
+                "cpu": cpu,
                 "refused": limits.refused - refused,
                 "lost": sum((wanted - got).values()),
                 "twice": sum((got - wanted).values()),
@@ -144,7 +146,8 @@ def main() -> None:
             f"{r['least']:.2f} s, ratio {ratio:.3f} (target ≤ 1.1); command to last send "
             f"{r['command_to_last']:.2f} s; 429 answers {int(r['refused'])}; lost "
             f"{int(r['lost'])}, twice {int(r['twice'])}, groups without it "
-            f"{int(r['missing_groups'])}"
+            f"{int(r['missing_groups'])}; CPU of this process (bot and fake together) "
+            f"{r['cpu']:.2f} s, {r['cpu'] / max(1, r['messages']) * 1000:.1f} ms per send"
         )
 
 

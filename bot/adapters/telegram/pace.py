@@ -12,12 +12,13 @@ asked. Time comes from a monotonic source (never the wall clock), so tests can d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 POLL = 0.005
-"""Seconds between looks while only unanswered sends fill a window."""
+"""What `delay` says while only unanswered sends fill a window (`wait` waits for an answer)."""
 
 
 @dataclass
@@ -60,6 +61,8 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_in_chat: dict[int, float] = {}
+        self._answer: asyncio.Future[None] | None = None
+        """Resolved by the next answer, for those waiting for one."""
 
     def _now(self) -> float:
         if self._monotonic is not None:
@@ -82,6 +85,13 @@ class Pacer:
     async def wait(self, chat_id: int) -> None:
         """Until this chat may send; the send then counts as open until `sent`."""
         while (delay := self.delay(chat_id)) > 0:
+            if delay == POLL and self._monotonic is None:
+                # only an answer frees a place: wait for one instead of looking again and again
+                if self._answer is None or self._answer.done():
+                    self._answer = asyncio.get_running_loop().create_future()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self._answer), 1.0)
+                continue
             await self._sleep(delay)
         now = self._now()
         for window in self._windows(chat_id):
@@ -98,6 +108,8 @@ class Pacer:
         for window in self._windows(chat_id):
             window.open = max(0, window.open - 1)
             window.answered.append(now)
+        if self._answer is not None and not self._answer.done():
+            self._answer.set_result(None)
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram asked us to wait: nothing goes to this chat before then."""
