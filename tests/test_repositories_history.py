@@ -191,3 +191,22 @@ async def test_a_rotation_state_is_kept_replaced_and_dropped(database: Database)
         await uow.commit()
     async with database.uow() as uow:
         assert await uow.rotation_states.get(p.id) is None
+
+
+async def test_many_outbox_messages_are_marked_sent_at_once(database: Database) -> None:
+    from bot.core.events import RoomRef
+    from bot.core.reply import Paragraph, Reply
+
+    room = RoomRef("console", "main")
+    async with database.uow() as uow:
+        for n in range(3):
+            await uow.outbox.add(None, room, Reply.of(Paragraph.of(f"n{n}")), NOW, kind="reply")
+        await uow.commit()
+    async with database.uow() as uow:
+        first, second, third = await uow.outbox.pending()
+        await uow.outbox.mark_all_sent([first.id, third.id], NOW + DAY, forget=True)
+        await uow.outbox.mark_all_sent([], NOW, forget=False)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert [m.id for m in await uow.outbox.pending()] == [second.id]
+        assert await uow.outbox.due(NOW + DAY) == [second]
