@@ -1,5 +1,5 @@
 """The pace of sending, within Telegram's flood limits: about thirty messages a second in
-all, twenty a minute to one group, and about one a second to one person (a private chat).
+all, twenty a minute to one group, and about one a second to one chat.
 
 The limits are windows, not even spacing: thirty may go out at once, the thirty-first when
 the first is a second old, so a burst to many groups takes no longer than the limits demand.
@@ -96,8 +96,7 @@ class Pacer:
         now = self._now()
         for window in self._windows(chat_id):
             window.open += 1
-        if chat_id > 0:  # a person's chat; a group has its twenty a minute instead
-            self._next_in_chat[chat_id] = now + self.per_chat_interval
+        self._next_in_chat[chat_id] = now + self.per_chat_interval
         if len(self._next_in_chat) > 10_000:
             self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
             for chat in [c for c, g in self._groups.items() if not (g.open or g.answered)]:
