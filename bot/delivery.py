@@ -42,6 +42,10 @@ FORGOTTEN_WHEN_SENT = ("reply", "email")
 with the minutes attached, once per recipient), and it may name people."""
 QUOTE = 80
 """How much of a parked message the coordinators' notice quotes."""
+BATCH = 50
+"""How many rooms' messages are read at a time."""
+LOOK_AGAIN = 0.25
+"""Seconds after which the outbox is read again while sends are still under way."""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -58,7 +62,7 @@ class Delivery:
         catalog: Catalog,
         default_language: str = DEFAULT_LANGUAGE,
         max_attempts: int = MAX_ATTEMPTS,
-        batch: int = 50,
+        batch: int = BATCH,
         mark_each: bool = False,
     ) -> None:
         self.catalog = catalog
@@ -77,29 +81,41 @@ class Delivery:
         commit (chat platforms keep one commit per batch)."""
 
     async def deliver_due(self) -> int:
-        """Send everything due now, oldest first; returns how many were sent."""
-        sent = 0
-        while True:
-            async with self.uow_factory() as uow:
-                batch = [
-                    m
-                    for m in await uow.outbox.due(
-                        self.clock.now(), limit=self.batch, platforms=list(self.messengers)
-                    )
-                    if self._ready(m.room.platform)
-                ]
-            if not batch:
-                return sent
-            # a batch holds at most one message per room, so rooms go out side by side
-            # while each room keeps its order; the messengers keep each platform's pace
-            if self.mark_each:
-                sent += sum(await asyncio.gather(*(self._send_and_mark(m) for m in batch)))
-                continue
-            errors = await asyncio.gather(*(self._send(m) for m in batch))
-            sent += await self._record(list(zip(batch, errors, strict=True)))
+        """Send everything due now, oldest first; returns how many were sent.
 
-    async def _send_and_mark(self, message: OutboxMessage) -> int:
-        return await self._record([(message, await self._send(message))])
+        Rooms go out side by side, each keeping its order: a room whose message was answered
+        gets its next one at once, without waiting for slower rooms (one held back by its
+        platform's flood limits holds back nobody else). What finished is recorded together,
+        one transaction for all the sends answered meanwhile."""
+        sent = 0
+        running: dict[asyncio.Task[DeliveryError | None], OutboxMessage] = {}
+        try:
+            while True:
+                busy = {m.room for m in running.values()}
+                async with self.uow_factory() as uow:
+                    due = await uow.outbox.due(
+                        self.clock.now(),
+                        limit=self.batch + len(busy),
+                        platforms=list(self.messengers),
+                    )
+                for message in due:
+                    if message.room not in busy and self._ready(message.room.platform):
+                        running[asyncio.create_task(self._send(message))] = message
+                if not running:
+                    return sent
+                # a room that was quiet may get a message while the others still send
+                await asyncio.wait(running, timeout=LOOK_AGAIN, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.sleep(0)  # what finished at the same moment is recorded with it
+                done = [t for t in running if t.done()]
+                finished = [(running.pop(t), t.result()) for t in done]
+                if self.mark_each:  # e-mail: each the moment its relay accepted it
+                    for outcome in finished:
+                        sent += await self._record([outcome])
+                elif finished:
+                    sent += await self._record(finished)
+        finally:
+            for task in running:
+                task.cancel()
 
     def _ready(self, platform: str) -> bool:
         messenger = self.messengers.get(platform)
@@ -157,11 +173,17 @@ class Delivery:
         """What a batch's sends came to, in one transaction (one commit, not one per room)."""
         now = self.clock.now()
         async with self.uow_factory() as uow:
+            for forget in (False, True):
+                sent = [
+                    m.id
+                    for m, e in outcomes
+                    if e is None and (m.kind in FORGOTTEN_WHEN_SENT) == forget
+                ]
+                await uow.outbox.mark_all_sent(sent, now, forget)
             for message, error in outcomes:
                 if error is None:
-                    forget = message.kind in FORGOTTEN_WHEN_SENT
-                    await uow.outbox.mark_sent(message.id, now, forget=forget)
-                elif error.permanent:
+                    continue
+                if error.permanent:
                     await uow.outbox.mark_failed(message.id, str(error))
                     await self._room_lost(uow, message)
                 elif error.rejected or self._worn_out(message, error):

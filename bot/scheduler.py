@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.channels.notifier import Notifier
 from bot.core.clock import Clock
-from bot.core.model import Partnership, Reminder
+from bot.core.model import Partnership, Reminder, Room
 from bot.i18n import Catalog
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 from bot.usecases.reminders import fire, needs_replan, replan
@@ -88,16 +88,20 @@ class Scheduler:
 
     async def _fire(self, uow: UnitOfWork, due: list[Reminder], now: datetime) -> None:
         partnerships: dict[int, Partnership | None] = {}
+        rooms: dict[int, list[Room]] = {}
+        # read first, while nothing is written: the read cache can answer
+        for pid in dict.fromkeys(r.partnership_id for r in due):
+            partnerships[pid] = await uow.partnerships.get(pid)
+            if partnerships[pid] is not None:
+                rooms[pid] = await uow.rooms.of_partnership(pid)
         again: set[int] = set()
         for reminder in due:
             pid = reminder.partnership_id
-            if pid not in partnerships:
-                partnerships[pid] = await uow.partnerships.get(pid)
             partnership = partnerships[pid]
             if partnership is None:
                 await uow.reminders.mark_fired(reminder.id, "dropped", now)
                 continue
-            fired = await fire(uow, self.catalog, partnership, reminder, now)
+            fired = await fire(uow, self.catalog, partnership, reminder, now, rooms[pid])
             if fired is not None:
                 await self.notifier.publish(uow, [*fired.notices, *fired.events], now)
             if needs_replan(reminder):

@@ -112,9 +112,10 @@ async def show(ctx: Context) -> Reply:
     index = ascii_number(wanted)
     if wanted and index is None and _read_day(ctx, wanted) is None:
         raise UsageError("minutes.bad_choice", value=wanted[:30])
-    archive = await minutes.show(ctx.call)
+    day = _read_day(ctx, wanted) if wanted and index is None else None
+    archive = await minutes.show(ctx.call, index if index is not None else day)
     if not wanted:
-        if not archive:
+        if not archive.total:
             return ctx.say("minutes.none")
         lines = tuple(
             (
@@ -127,24 +128,25 @@ async def show(ctx: Context) -> Reply:
                     )
                 ),
             )
-            for doc in archive
+            for doc in archive.docs
         )
+        shown = len(archive.docs)
         return Reply.of(
-            ctx.t("minutes.list", count=len(archive)),
-            BulletList(lines, ordered=True),
+            ctx.t("minutes.list", count=archive.total)
+            if shown == archive.total
+            else ctx.t("minutes.list_latest", count=archive.total, shown=shown),
+            BulletList(lines, ordered=True, start=archive.first),
             ctx.t("minutes.list_how"),
         )
     if index is not None:
-        if not 1 <= index <= len(archive):
-            raise UserError("minutes.no_such", number=index, count=len(archive))
-        doc = archive[index - 1]
+        if not archive.docs:
+            raise UserError("minutes.no_such", number=index, count=archive.total)
+        doc = archive.docs[0]
     else:
-        day = _read_day(ctx, wanted)
         assert day is not None
-        found = [d for d in archive if local(d.when, ctx.texts.timezone).date() == day]
-        if not found:
+        if not archive.docs:
             raise UserError("minutes.none_on", date=day_text(day, ctx.lang))
-        doc = found[0]
+        doc = archive.docs[0]
     reply = minutes_reply(ctx.catalog, doc)
     return Reply(reply.blocks, attachments=minutes_files(ctx.catalog, doc))
 

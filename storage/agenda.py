@@ -6,10 +6,12 @@ never ORM rows.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from datetime import datetime
+
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from bot.core.model import ActionItem, AgendaItem, MinuteEntry, Minutes
-from storage.models import ActionItemRow, AgendaItemRow, MinuteEntryRow, MinutesRow
+from storage.models import ActionItemRow, AgendaItemRow, MeetingRow, MinuteEntryRow, MinutesRow
 from storage.repository import SqlRepository
 
 
@@ -40,6 +42,30 @@ class SqlAgenda(SqlRepository):
             .order_by(AgendaItemRow.position, AgendaItemRow.id)
         )
         return [_agenda_item(r) for r in rows]
+
+    async def open_items(self, partnership_id: int, done_in: int | None = None) -> list[AgendaItem]:
+        wanted = AgendaItemRow.status == "open"
+        if done_in is not None:
+            done = and_(AgendaItemRow.status == "done", AgendaItemRow.meeting_id == done_in)
+            wanted = or_(wanted, done)
+        rows = await self.session.scalars(
+            select(AgendaItemRow)
+            .where(AgendaItemRow.partnership_id == partnership_id, wanted)
+            .order_by(AgendaItemRow.position, AgendaItemRow.id)
+        )
+        return [_agenda_item(r) for r in rows]
+
+    async def get(self, item_id: int) -> AgendaItem | None:
+        row = await self.session.get(AgendaItemRow, item_id, populate_existing=True)
+        return _agenda_item(row) if row is not None and row.status != "removed" else None
+
+    async def highest_position(self, partnership_id: int) -> int:
+        value = await self.session.scalar(
+            select(func.max(AgendaItemRow.position)).where(
+                AgendaItemRow.partnership_id == partnership_id, AgendaItemRow.status != "removed"
+            )
+        )
+        return int(value or 0)
 
     async def add(self, item: AgendaItem) -> AgendaItem:
         row = AgendaItemRow(
@@ -108,6 +134,63 @@ class SqlMinutes(SqlRepository):
             select(MinutesRow)
             .where(MinutesRow.partnership_id == partnership_id)
             .order_by(MinutesRow.started_at, MinutesRow.id)
+        )
+        return [_minutes(r) for r in rows]
+
+    async def open_of_partnership(self, partnership_id: int) -> list[Minutes]:
+        rows = await self.session.scalars(
+            select(MinutesRow)
+            .where(MinutesRow.partnership_id == partnership_id, MinutesRow.status == "open")
+            .order_by(MinutesRow.started_at, MinutesRow.id)
+        )
+        return [_minutes(r) for r in rows]
+
+    async def for_meetings(self, meeting_ids: set[int]) -> list[Minutes]:
+        if not meeting_ids:
+            return []
+        rows = await self.session.scalars(
+            select(MinutesRow).where(MinutesRow.meeting_id.in_(meeting_ids))
+        )
+        return [_minutes(r) for r in rows]
+
+    def _finished(self, partnership_id: int, newest_first: bool = False) -> Select[MinutesRow]:
+        order = (MeetingRow.starts_at, MinutesRow.started_at, MinutesRow.id)
+        return (
+            select(MinutesRow)
+            .join(MeetingRow, MeetingRow.id == MinutesRow.meeting_id)
+            .where(
+                MeetingRow.partnership_id == partnership_id,
+                MinutesRow.partnership_id == partnership_id,
+                MinutesRow.status != "open",
+                MinutesRow.document != "",
+            )
+            .order_by(*(c.desc() for c in order) if newest_first else order)
+        )
+
+    async def finished_count(self, partnership_id: int) -> int:
+        value = await self.session.scalar(
+            select(func.count(MinutesRow.id)).where(
+                MinutesRow.partnership_id == partnership_id,
+                MinutesRow.status != "open",
+                MinutesRow.document != "",
+            )
+        )
+        return int(value or 0)
+
+    async def finished(
+        self, partnership_id: int, offset: int, limit: int, newest: bool = False
+    ) -> list[Minutes]:
+        query = self._finished(partnership_id, newest_first=newest).offset(offset).limit(limit)
+        rows = [_minutes(r) for r in await self.session.scalars(query)]
+        return rows[::-1] if newest else rows
+
+    async def finished_between(
+        self, partnership_id: int, start: datetime, end: datetime
+    ) -> list[Minutes]:
+        rows = await self.session.scalars(
+            self._finished(partnership_id).where(
+                MeetingRow.starts_at >= start, MeetingRow.starts_at < end
+            )
         )
         return [_minutes(r) for r in rows]
 
@@ -197,6 +280,22 @@ class SqlActions(SqlRepository):
             .order_by(ActionItemRow.number)
         )
         return [_action(r) for r in rows]
+
+    async def open_of_partnership(self, partnership_id: int) -> list[ActionItem]:
+        rows = await self.session.scalars(
+            select(ActionItemRow)
+            .where(ActionItemRow.partnership_id == partnership_id, ActionItemRow.done_at.is_(None))
+            .order_by(ActionItemRow.number)
+        )
+        return [_action(r) for r in rows]
+
+    async def by_number(self, partnership_id: int, number: int) -> ActionItem | None:
+        row = await self.session.scalar(
+            select(ActionItemRow).where(
+                ActionItemRow.partnership_id == partnership_id, ActionItemRow.number == number
+            )
+        )
+        return _action(row) if row is not None else None
 
     async def add(self, item: ActionItem) -> ActionItem:
         highest = await self.session.scalar(

@@ -44,11 +44,13 @@ from bot.usecases.ports import (
     RoomRepository,
     WebRepository,
 )
+from bot.usecases.ports_history import RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.attendance import SqlReplies
 from storage.email import SqlEmails
+from storage.history import SqlRotationStates
 from storage.instance import SqlHandledEvents, SqlOutbox, SqlState
 from storage.meetings import SqlMeetings, SqlOverrides
 from storage.partnerships import (
@@ -224,6 +226,7 @@ class SqlUnitOfWork:
         self.date_polls: DatePollRepository = SqlDatePolls(self.session)
         self.replies: ReplyRepository = SqlReplies(self.session)
         self.emails: EmailRepository = SqlEmails(self.session)
+        self.rotation_states: RotationStateRepository = SqlRotationStates(self.session)
 
     async def __aenter__(self) -> Self:
         return self

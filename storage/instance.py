@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from bot.core.events import RoomRef
@@ -118,6 +118,20 @@ class SqlOutbox(SqlRepository):
             update(OutboxRow)
             .where(OutboxRow.id == message_id)
             .values(attempts=OutboxRow.attempts + 1, **values)
+        )
+
+    async def mark_all_sent(self, message_ids: list[int], now: datetime, forget: bool) -> None:
+        if not message_ids:
+            return
+        table = OutboxRow.metadata.tables["outbox"]  # Core: one executemany for all
+        values: dict[str, object] = {"status": "sent", "sent_at": now}
+        if forget:
+            values["payload"] = reply_to_json(Reply(()))
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("sent_id"))
+            .values(attempts=table.c.attempts + 1, **values),
+            [{"sent_id": i} for i in message_ids],
         )
 
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:

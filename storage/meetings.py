@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 
 from bot.core.model import Meeting, RotationOverride
-from storage.models import MeetingRow, RotationOverrideRow
+from storage.models import MeetingRow, MinutesRow, RotationOverrideRow
 from storage.repository import SqlRepository
 
 
@@ -43,6 +43,118 @@ class SqlMeetings(SqlRepository):
             return [_meeting(r) for r in rows]
 
         return await self._cached(("meetings", partnership_id), load)
+
+    async def for_plan(self, partnership_id: int, since: datetime, keep: int) -> list[Meeting]:
+        """What the plan needs when the rotation is known as of `since`: every planned
+        meeting, every meeting since then, the last `keep` held and the last cancelled."""
+
+        async def load() -> list[Meeting]:
+            mine = MeetingRow.partnership_id == partnership_id
+            last_held = (
+                select(MeetingRow.id)
+                .where(mine, MeetingRow.status == "held")
+                .order_by(MeetingRow.starts_at.desc(), MeetingRow.id.desc())
+                .limit(keep)
+            )
+            last_cancelled = (
+                select(MeetingRow.id)
+                .where(mine, MeetingRow.status == "cancelled")
+                .order_by(MeetingRow.updated_at.desc(), MeetingRow.id.desc())
+                .limit(1)
+            )
+            rows = await self.session.scalars(
+                select(MeetingRow)
+                .where(
+                    mine,
+                    or_(
+                        MeetingRow.status == "scheduled",
+                        MeetingRow.starts_at >= since,
+                        MeetingRow.host_fixed_at >= since,
+                        MeetingRow.id.in_(last_held.scalar_subquery()),
+                        MeetingRow.id.in_(last_cancelled.scalar_subquery()),
+                    ),
+                )
+                .order_by(MeetingRow.starts_at, MeetingRow.id)
+            )
+            return [_meeting(r) for r in rows]
+
+        return await self._cached(("meetings", partnership_id, since, keep), load)
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        row = await self.session.get(MeetingRow, meeting_id, populate_existing=True)
+        return _meeting(row) if row is not None else None
+
+    async def many(self, meeting_ids: set[int]) -> dict[int, Meeting]:
+        if not meeting_ids:
+            return {}
+        rows = await self.session.scalars(select(MeetingRow).where(MeetingRow.id.in_(meeting_ids)))
+        return {r.id: _meeting(r) for r in rows}
+
+    async def for_agenda(self, partnership_id: int, since: datetime) -> list[Meeting]:
+        async def load() -> list[Meeting]:
+            taking = select(MinutesRow.meeting_id).where(
+                MinutesRow.partnership_id == partnership_id, MinutesRow.status == "open"
+            )
+            rows = await self.session.scalars(
+                select(MeetingRow)
+                .where(
+                    MeetingRow.partnership_id == partnership_id,
+                    or_(MeetingRow.starts_at >= since, MeetingRow.id.in_(taking.scalar_subquery())),
+                )
+                .order_by(MeetingRow.starts_at, MeetingRow.id)
+            )
+            return [_meeting(r) for r in rows]
+
+        return await self._cached(("meetings for agenda", partnership_id, since), load)
+
+    async def past(self, partnership_id: int, now: datetime, count: int) -> list[Meeting]:
+        rows = await self.session.scalars(
+            select(MeetingRow)
+            .where(MeetingRow.partnership_id == partnership_id, MeetingRow.starts_at <= now)
+            .order_by(MeetingRow.starts_at.desc(), MeetingRow.id.desc())
+            .limit(count)
+        )
+        return [_meeting(r) for r in reversed(list(rows))]
+
+    async def last_held(
+        self,
+        partnership_id: int,
+        *,
+        host_member_id: int | None = None,
+        with_place: bool = False,
+        minutes: bool | None = None,
+    ) -> Meeting | None:
+        conditions = [MeetingRow.partnership_id == partnership_id, MeetingRow.status == "held"]
+        if host_member_id is not None:
+            conditions.append(MeetingRow.host_member_id == host_member_id)
+        if with_place:
+            conditions.append(MeetingRow.place != "")
+        if minutes is not None:
+            found = exists().where(MinutesRow.meeting_id == MeetingRow.id)
+            conditions.append(found if minutes else ~found)
+        row = await self.session.scalar(
+            select(MeetingRow)
+            .where(*conditions)
+            .order_by(MeetingRow.starts_at.desc(), MeetingRow.id.desc())
+            .limit(1)
+        )
+        return _meeting(row) if row is not None else None
+
+    async def last_with_final_minutes(
+        self, partnership_id: int, before: datetime | None
+    ) -> Meeting | None:
+        final = exists().where(MinutesRow.meeting_id == MeetingRow.id, MinutesRow.status != "open")
+        conditions = [MeetingRow.partnership_id == partnership_id, final]
+        if before is not None:
+            conditions.append(MeetingRow.starts_at < before)
+        # from the newest meeting backwards (its index), stopping at the first with minutes
+        row = await self.session.scalar(
+            select(MeetingRow)
+            .where(*conditions)
+            .order_by(MeetingRow.starts_at.desc(), MeetingRow.id.desc())
+            .limit(1)
+        )
+        return _meeting(row) if row is not None else None
 
     async def add(
         self, partnership_id: int, uid: str, starts_at: datetime, place: str, now: datetime
@@ -109,6 +221,34 @@ class SqlOverrides(SqlRepository):
             return [_override(r) for r in rows]
 
         return await self._cached(("overrides", partnership_id), load)
+
+    async def for_plan(
+        self, partnership_id: int, since: datetime, keep: int
+    ) -> list[RotationOverride]:
+        """Every override since `since`, and the last `keep` before it."""
+
+        async def load() -> list[RotationOverride]:
+            mine = RotationOverrideRow.partnership_id == partnership_id
+            last = (
+                select(RotationOverrideRow.id)
+                .where(mine)
+                .order_by(RotationOverrideRow.at.desc(), RotationOverrideRow.id.desc())
+                .limit(keep)
+            )
+            rows = await self.session.scalars(
+                select(RotationOverrideRow)
+                .where(
+                    mine,
+                    or_(
+                        RotationOverrideRow.at >= since,
+                        RotationOverrideRow.id.in_(last.scalar_subquery()),
+                    ),
+                )
+                .order_by(RotationOverrideRow.at, RotationOverrideRow.id)
+            )
+            return [_override(r) for r in rows]
+
+        return await self._cached(("overrides", partnership_id, since, keep), load)
 
     async def add(
         self,

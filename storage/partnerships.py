@@ -122,10 +122,14 @@ class SqlRooms(SqlRepository):
         await self.session.execute(delete(RoomRow).where(RoomRow.id == room_id))
 
     async def of_partnership(self, partnership_id: int) -> list[Room]:
-        rows = await self.session.scalars(
-            select(RoomRow).where(RoomRow.partnership_id == partnership_id).order_by(RoomRow.id)
-        )
-        return [_room(r) for r in rows]
+        async def load() -> list[Room]:
+            rows = await self.session.scalars(
+                select(RoomRow).where(RoomRow.partnership_id == partnership_id).order_by(RoomRow.id)
+            )
+            return [_room(r) for r in rows]
+
+        # every reminder fired and every announcement asks again
+        return await self._cached(("rooms", partnership_id), load)
 
     async def set_active(self, room_id: int, active: bool) -> None:
         await self.session.execute(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 
 from bot.core.model import Reminder, ReminderSetting
 from storage.models import PartnershipRow, ReminderRow, ReminderSettingRow
@@ -39,6 +39,18 @@ class SqlReminders(SqlRepository):
             query.order_by(ReminderRow.due_at, ReminderRow.id).execution_options(
                 populate_existing=True
             )
+        )
+        return [_reminder(r) for r in rows]
+
+    async def for_replan(self, partnership_id: int, keys: set[tuple[str, str]]) -> list[Reminder]:
+        wanted = ReminderRow.status == "pending"
+        if keys:
+            wanted = or_(wanted, tuple_(ReminderRow.kind, ReminderRow.key).in_(sorted(keys)))
+        rows = await self.session.scalars(
+            select(ReminderRow)
+            .where(ReminderRow.partnership_id == partnership_id, wanted)
+            .order_by(ReminderRow.due_at, ReminderRow.id)
+            .execution_options(populate_existing=True)
         )
         return [_reminder(r) for r in rows]
 

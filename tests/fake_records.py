@@ -101,6 +101,10 @@ class FakeOutbox(Repository):
         if forget and message_id in self._t.outbox:
             self._t.outbox[message_id].reply = Reply(())
 
+    async def mark_all_sent(self, message_ids: list[int], now: datetime, forget: bool) -> None:
+        for message_id in message_ids:
+            await self.mark_sent(message_id, now, forget)
+
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None:
         self._attempt(message_id, next_attempt_at=next_attempt_at, last_error=error[:1000])
 

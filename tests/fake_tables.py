@@ -113,6 +113,8 @@ class Tables:
     """(poll id, person id) -> the person's latest answer (see `tests/fake_polls.py`)"""
     replies: dict[tuple[int, int], MeetingReply] = field(default_factory=dict)
     """(meeting id, person id) -> the person's latest reply"""
+    rotation_states: dict[int, tuple[datetime, str, str]] = field(default_factory=dict)
+    """partnership id -> (as of, fingerprint, state) of the kept rotation state"""
 
 
 class Working(Protocol):

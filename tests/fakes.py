@@ -45,8 +45,18 @@ from bot.usecases.ports import (
     ReplyRepository,
     RoomRepository,
 )
+from bot.usecases.ports_history import RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
 from tests.fake_attendance import FakeReplies
+from tests.fake_history import (
+    FakeActionsOpen,
+    FakeAgendaOpen,
+    FakeMeetingsRecent,
+    FakeMinutesArchive,
+    FakeOverridesRecent,
+    FakeRemindersReplan,
+    FakeRotationStates,
+)
 from tests.fake_people import (
     FakeContacts,
     FakeCoordinators,
@@ -110,6 +120,13 @@ class FakeUnitOfWork:
         self.actions: ActionRepository = FakeActions(self)
         self.date_polls: DatePollRepository = FakeDatePolls(self)
         self.replies: ReplyRepository = FakeReplies(self)
+        self.meetings: MeetingRepository = FakeMeetingsRecent(self)
+        self.overrides: OverrideRepository = FakeOverridesRecent(self)
+        self.rotation_states: RotationStateRepository = FakeRotationStates(self)
+        self.reminders: ReminderRepository = FakeRemindersReplan(self)
+        self.agenda: AgendaRepository = FakeAgendaOpen(self)
+        self.minutes: MinutesRepository = FakeMinutesArchive(self)
+        self.actions: ActionRepository = FakeActionsOpen(self)
 
     @property
     def changed(self) -> bool:

@@ -14,9 +14,11 @@ hosting twice; an explicit list of the turns left in the round keeps that debt.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.core.text import din5007_key
 
@@ -195,10 +197,50 @@ class Rotation:
         self._rounds = []
         self._consumed = None
 
+    # -- a stored state -----------------------------------------------------------------
 
-def replay(names: Mapping[int, str], events: Iterable[RotationEvent]) -> Rotation:
-    """The rotation after `events`, which must already be in the order they happened."""
-    rotation = Rotation(names)
+    def snapshot(self) -> str:
+        """The state as text, so a long history need not be replayed from its start again
+        (`restore` with the same names gives a rotation that behaves exactly like this one)."""
+        return json.dumps(
+            {
+                "active": sorted(self._active),
+                "boundary": _position_out(self._boundary),
+                "rounds": self._rounds,
+                "consumed": None
+                if self._consumed is None
+                else [self._consumed[0], _position_out(self._consumed[1])],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def restore(cls, names: Mapping[int, str], snapshot: str) -> Rotation:
+        data = json.loads(snapshot)
+        rotation = cls(names)
+        rotation._active = set(data["active"])
+        rotation._boundary = _position_in(data["boundary"])
+        rotation._rounds = [list(r) for r in data["rounds"]]
+        consumed = data["consumed"]
+        rotation._consumed = None if consumed is None else (consumed[0], _position_in(consumed[1]))
+        return rotation
+
+
+def _position_out(position: Position) -> list[Any]:
+    return [list(position[0]), position[1]]
+
+
+def _position_in(value: list[Any]) -> Position:
+    key = value[0]
+    return ((str(key[0]), str(key[1])), int(value[1]))
+
+
+def replay(
+    names: Mapping[int, str], events: Iterable[RotationEvent], start: Rotation | None = None
+) -> Rotation:
+    """The rotation after `events`, which must already be in the order they happened; from
+    `start` (changed in place) when given, else from nothing."""
+    rotation = Rotation(names) if start is None else start
     for event in events:
         rotation.apply(event)
     return rotation

@@ -27,7 +27,7 @@ _UNTIL = re.compile(r"\s+(?:bis(?:\s+zum|\s+zur)?|until|by|due)\s+(?P<when>[^\s]
 
 async def open_actions(uow: UnitOfWork, partnership_id: int) -> list[ActionItem]:
     """Open action items, by number."""
-    return [a for a in await uow.actions.of_partnership(partnership_id) if a.open]
+    return await uow.actions.open_of_partnership(partnership_id)
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,8 @@ async def list_open(call: Call) -> list[OpenAction]:
     persons = await call.uow.persons.many(
         {i.owner_person_id for i in items if i.owner_person_id is not None}
     )
-    meetings = {m.id: m.starts_at for m in await call.uow.meetings.of_partnership(partnership.id)}
+    found = await call.uow.meetings.many({i.meeting_id for i in items if i.meeting_id is not None})
+    meetings = {m.id: m.starts_at for m in found.values()}
     items.sort(key=lambda i: (i.due or date.max, i.number))
     return [
         OpenAction(
@@ -205,8 +206,7 @@ async def done(call: Call, number: str) -> Closed:
     if wanted is None:
         raise UsageError("done.bad_number", value=number[:20])
     partnership = call.partnership
-    everything = await call.uow.actions.of_partnership(partnership.id)
-    item = next((a for a in everything if a.number == wanted), None)
+    item = await call.uow.actions.by_number(partnership.id, wanted)
     if item is None:
         raise UserError("done.no_such_action", number=wanted)
     if not item.open:

@@ -127,7 +127,7 @@ async def add(call: Call, command: ProposeItem) -> Proposed:
     host = await host_of(call, meeting)
     may_add_late = bool(await check(call, MAY_ADD_LATE, Facts(host=host)))
     late = meeting is not None and now > agenda_deadline(partnership, meeting) and not may_add_late
-    everything = await call.uow.agenda.of_partnership(partnership.id)
+    highest = await call.uow.agenda.highest_position(partnership.id)
     item = await call.uow.agenda.add(
         AgendaItem(
             id=0,
@@ -136,7 +136,7 @@ async def add(call: Call, command: ProposeItem) -> Proposed:
             field=command.field,
             proposer_person_id=call.person.id,
             proposer_member_id=member.id if member else None,
-            position=max((i.position for i in everything), default=0) + 1,
+            position=highest + 1,
             created_at=now,
             not_before=meeting.starts_at if late and meeting is not None else None,
         )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import UsageError, UserError
 from bot.core.model import ActionItem, AgendaItem, Meeting, Member, Minutes, Partnership
@@ -126,11 +127,19 @@ async def _names(uow: UnitOfWork, p: Partnership, items: list[AgendaItem]) -> li
 
 
 async def _read(
-    uow: UnitOfWork, p: Partnership, today: date
+    uow: UnitOfWork, p: Partnership, today: date, done_in: Meeting | None = None
 ) -> tuple[list[AgendaItem], list[Meeting], list[Meeting]]:
-    items = await uow.agenda.of_partnership(p.id)
-    meetings = await uow.meetings.of_partnership(p.id)
-    minutes = await uow.minutes.of_partnership(p.id)
+    """The open items (and those dealt with in `done_in`), the meetings that matter to them
+    (those since the oldest open item was proposed, from yesterday on, and those in meeting
+    mode), and which of these can still take items. Nothing older is loaded."""
+    items = await uow.agenda.open_items(p.id, done_in.id if done_in is not None else None)
+    midnight = datetime.combine(today, time(), ZoneInfo(p.timezone))
+    proposed = [i.created_at for i in items if i.status == "open"]
+    since = (min([midnight, *proposed]) - timedelta(days=1)).astimezone(UTC)
+    meetings = await uow.meetings.for_agenda(
+        p.id, since.replace(hour=0, minute=0, second=0, microsecond=0)
+    )
+    minutes = await uow.minutes.for_meetings({m.id for m in meetings})
     return items, meetings, open_meetings(meetings, minutes, p.timezone, today)
 
 
@@ -148,7 +157,7 @@ async def agenda_for(
     `now` decides which earlier meetings are still to come; without it the meeting's own day
     is taken, which is right unless another meeting comes before it."""
     today = local(now or meeting.starts_at, partnership.timezone).date()
-    items, meetings, candidates = await _read(uow, partnership, today)
+    items, meetings, candidates = await _read(uow, partnership, today, meeting)
     mine = []
     for item in items:
         if item.done and item.meeting_id == meeting.id:
@@ -199,14 +208,9 @@ class Standing:
 async def standing(uow: UnitOfWork, p: Partnership, meeting: Meeting | None) -> Standing:
     """Approval of the last minutes (finished minutes of an earlier meeting) and the open
     action items."""
-    finished = {m.meeting_id for m in await uow.minutes.of_partnership(p.id) if not m.open}
-    earlier = [
-        m
-        for m in await uow.meetings.of_partnership(p.id)
-        if m.id in finished and (meeting is None or m.starts_at < meeting.starts_at)
-    ]
-    actions = [a for a in await uow.actions.of_partnership(p.id) if a.open]
-    return Standing(earlier[-1] if earlier else None, actions)
+    before = meeting.starts_at if meeting is not None else None
+    last = await uow.meetings.last_with_final_minutes(p.id, before)
+    return Standing(last, await uow.actions.open_of_partnership(p.id))
 
 
 @dataclass(frozen=True)

@@ -351,8 +351,14 @@ async def list_meetings(call: Call) -> MeetingList:
     plan = await current_plan(call.uow, call.partnership, call.now)
     hosts = {m.id: h for m, h in plan.upcoming + plan.held}
     coming = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at > call.now]
-    past = [(m, hosts.get(m.id)) for m in plan.meetings if m.starts_at <= call.now]
-    return MeetingList(coming, past[-PAST_SHOWN:], [m for m, _ in plan.upcoming])
+    shown = await call.uow.meetings.past(call.partnership.id, call.now, PAST_SHOWN)
+    # a held meeting's host is the one recorded when it was settled
+    past = [(m, hosts.get(m.id) if m.id in hosts else _held_host(plan, m)) for m in shown]
+    return MeetingList(coming, past, [m for m, _ in plan.upcoming])
+
+
+def _held_host(plan: Plan, meeting: Meeting) -> Member | None:
+    return plan.member(meeting.host_member_id) if meeting.status == "held" else None
 
 
 @use_case("meetings.calendar")

@@ -5,7 +5,8 @@ What is stored and how the entries become the minutes is in `bot.usecases.minute
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.domain_events import DomainEvent
 from bot.core.errors import UsageError, UserError
@@ -258,10 +259,10 @@ async def end(call: Call) -> MinutesWritten:
 
 async def _last_without_minutes(call: Call) -> tuple[Meeting, Member | None]:
     plan = await current_plan(call.uow, call.partnership, call.now)
-    for meeting, host in reversed(plan.held):
-        if not meeting.cancelled and await call.uow.minutes.for_meeting(meeting.id) is None:
-            return meeting, host
-    raise UserError("minutes.nothing_to_add")
+    meeting = await call.uow.meetings.last_held(call.partnership.id, minutes=False)
+    if meeting is None:
+        raise UserError("minutes.nothing_to_add")
+    return meeting, plan.member(meeting.host_member_id)
 
 
 @use_case(
@@ -280,10 +281,39 @@ async def add(call: Call, text: str) -> MinutesWritten:
     return event
 
 
+LISTED = 10
+"""How many minutes `/protokoll` lists: the latest; older ones are shown by number or day."""
+
+
+@dataclass(frozen=True)
+class MinutesArchive:
+    """Some of the finished minutes, numbered by meeting date (1: the oldest)."""
+
+    total: int
+    first: int
+    """The number of the first of `docs`."""
+    docs: list[MinutesDoc]
+
+
 @use_case("minutes.show")
-async def show(call: Call) -> list[MinutesDoc]:
-    """Every finished minutes, by meeting date."""
-    return [doc for _, doc in await archive(call.uow, call.partnership)]
+async def show(call: Call, pick: int | date | None = None) -> MinutesArchive:
+    """The latest `LISTED` finished minutes, the one numbered `pick`, or those of the day
+    `pick` (in the partnership's zone): only these are read, however long the history."""
+    uow, p = call.uow, call.partnership
+    total = await uow.minutes.finished_count(p.id)
+    if pick is None:
+        first = max(0, total - LISTED)
+        records = await uow.minutes.finished(p.id, 0, LISTED, newest=True)
+    elif isinstance(pick, int):
+        first = pick - 1
+        records = await uow.minutes.finished(p.id, first, 1) if 1 <= pick <= total else []
+    else:
+        zone = ZoneInfo(p.timezone)
+        start = datetime.combine(pick, time(), zone)
+        end = datetime.combine(pick + timedelta(days=1), time(), zone)
+        first = 0
+        records = await uow.minutes.finished_between(p.id, start, end)
+    return MinutesArchive(total, first + 1, [MinutesDoc.from_json(m.document) for m in records])
 
 
 @use_case("minutes.export")

@@ -48,7 +48,7 @@ async def has_minutes(uow: UnitOfWork, meeting_id: int) -> bool:
 
 async def session(uow: UnitOfWork, p: Partnership) -> Minutes | None:
     """The meeting mode running in the partnership, if any."""
-    return next((m for m in await uow.minutes.of_partnership(p.id) if m.open), None)
+    return next(iter(await uow.minutes.open_of_partnership(p.id)), None)
 
 
 async def meeting_of_day(
@@ -72,8 +72,11 @@ async def meeting_and_host(
     for meeting, host in plan.held + plan.upcoming:
         if meeting.id == meeting_id:
             return meeting, host
-    meeting = next(m for m in plan.meetings if m.id == meeting_id)
-    return meeting, plan.member(meeting.host_member_id)
+    found = next((m for m in plan.meetings if m.id == meeting_id), None)
+    if found is None:
+        found = await uow.meetings.get(meeting_id)
+        assert found is not None
+    return found, plan.member(found.host_member_id)
 
 
 async def note(
@@ -117,9 +120,7 @@ async def undo_last(uow: UnitOfWork, p: Partnership, record: Minutes) -> MinuteE
     last = entries[-1]
     await uow.minutes.remove_entry(last.id)
     if last.agenda_item_id is not None:
-        item = next(
-            (i for i in await uow.agenda.of_partnership(p.id) if i.id == last.agenda_item_id), None
-        )
+        item = await uow.agenda.get(last.agenda_item_id)
         if item is not None and item.done:
             item.status = "open"
             item.meeting_id = None

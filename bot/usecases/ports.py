@@ -36,6 +36,7 @@ from bot.core.model import (
 from bot.core.model_web import WebLink, WebSettings
 from bot.core.poll_messages import PollMessage
 from bot.core.reply import Reply
+from bot.usecases.ports_history import MinutesArchive, RecentMeetings, RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
 
 
@@ -167,6 +168,10 @@ class OutboxRepository(Protocol):
         it afterwards, and a forgotten person's name must not stay behind in it)."""
         ...
 
+    async def mark_all_sent(self, message_ids: list[int], now: datetime, forget: bool) -> None:
+        """`mark_sent` for many at once (one statement)."""
+        ...
+
     async def mark_retry(self, message_id: int, next_attempt_at: datetime, error: str) -> None: ...
     async def mark_failed(self, message_id: int, error: str) -> None: ...
     async def mark_parked(self, message_id: int, error: str) -> None: ...
@@ -203,7 +208,7 @@ class PollMessageRepository(Protocol):
     async def mark_closed(self, room: RoomRef, poll_key: str, now: datetime) -> None: ...
 
 
-class MeetingRepository(Protocol):
+class MeetingRepository(RecentMeetings, Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Meeting]:
         """All meetings, cancelled and held ones included, by start time."""
         ...
@@ -217,6 +222,12 @@ class MeetingRepository(Protocol):
 class OverrideRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[RotationOverride]:
         """Every override, oldest first."""
+        ...
+
+    async def for_plan(
+        self, partnership_id: int, since: datetime, keep: int
+    ) -> list[RotationOverride]:
+        """Every override since `since` and the last `keep` before, oldest first."""
         ...
 
     async def add(
@@ -236,6 +247,15 @@ class AgendaRepository(Protocol):
         """Open and done items (removed ones left out), by position."""
         ...
 
+    async def open_items(self, partnership_id: int, done_in: int | None = None) -> list[AgendaItem]:
+        """Open items, and those dealt with in meeting `done_in`, by position."""
+        ...
+
+    async def get(self, item_id: int) -> AgendaItem | None: ...
+    async def highest_position(self, partnership_id: int) -> int:
+        """The highest position of an open or done item (0: none)."""
+        ...
+
     async def add(self, item: AgendaItem) -> AgendaItem:
         """Stores a new item (its id is ignored) and returns it with its id."""
         ...
@@ -243,10 +263,16 @@ class AgendaRepository(Protocol):
     async def save(self, item: AgendaItem) -> None: ...
 
 
-class MinutesRepository(Protocol):
+class MinutesRepository(MinutesArchive, Protocol):
     async def of_partnership(self, partnership_id: int) -> list[Minutes]:
         """Open and final minutes, oldest first."""
         ...
+
+    async def open_of_partnership(self, partnership_id: int) -> list[Minutes]:
+        """Minutes being taken (meeting mode), oldest first."""
+        ...
+
+    async def for_meetings(self, meeting_ids: set[int]) -> list[Minutes]: ...
 
     async def for_meeting(self, meeting_id: int) -> Minutes | None: ...
     async def add(self, minutes: Minutes) -> Minutes: ...
@@ -263,6 +289,12 @@ class ActionRepository(Protocol):
     async def of_partnership(self, partnership_id: int) -> list[ActionItem]:
         """Every action item, done ones included, by number."""
         ...
+
+    async def open_of_partnership(self, partnership_id: int) -> list[ActionItem]:
+        """Open action items, by number."""
+        ...
+
+    async def by_number(self, partnership_id: int, number: int) -> ActionItem | None: ...
 
     async def add(self, item: ActionItem) -> ActionItem:
         """Stores a new item with the partnership's next number."""
@@ -288,6 +320,10 @@ class ReminderRepository(Protocol):
     ) -> None: ...
     async def replan(self, reminder_id: int, due_at: datetime, payload: dict[str, Any]) -> None:
         """Set a new due time and payload and make it pending again."""
+        ...
+
+    async def for_replan(self, partnership_id: int, keys: set[tuple[str, str]]) -> list[Reminder]:
+        """The pending reminders and those with one of these (kind, key)s."""
         ...
 
     async def cancel(self, reminder_ids: Sequence[int]) -> None: ...
@@ -369,6 +405,7 @@ class UnitOfWork(Protocol):
     poll_messages: PollMessageRepository
     meetings: MeetingRepository
     overrides: OverrideRepository
+    rotation_states: RotationStateRepository
     reminders: ReminderRepository
     agenda: AgendaRepository
     minutes: MinutesRepository

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
 
-from bot.core.model import Member, Partnership, Reminder
+from bot.core.model import Meeting, Member, Partnership, Reminder
 from bot.core.reply import Block, command_or_code
 from bot.core.timefmt import local
 from bot.i18n import Catalog
@@ -116,15 +116,14 @@ def example_day(period: Period, p: Partnership, now: datetime) -> date:
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
-def example(catalog: Catalog, p: Partnership, host: Member, plan: Plan, day: date) -> str:
-    """The command that would plan the meeting, with a real day and the host's last place."""
+def example(catalog: Catalog, p: Partnership, host: Member, last: Meeting | None, day: date) -> str:
+    """The command that would plan the meeting, with a real day and the place of `last`,
+    the last meeting the host held somewhere."""
     lang = p.language
     pattern = "d.M.yyyy" if lang == "de" else "d MMMM yyyy"
     when = str(format_date(day, pattern, locale=LOCALES[lang]))
-    hosted = [(m, h) for m, h in plan.held if h is not None and h.id == host.id and m.place]
-    places = [place_text(m, h) for m, h in hosted]
-    key = "reminder.schedule_example_at" if places else "reminder.schedule_example"
-    return catalog.text(lang, key, day=when, place=places[-1] if places else "")
+    key = "reminder.schedule_example_at" if last is not None else "reminder.schedule_example"
+    return catalog.text(lang, key, day=when, place=place_text(last, host) if last else "")
 
 
 async def render_schedule_next(
@@ -142,7 +141,8 @@ async def render_schedule_next(
     after = period.shifted(1)
     overdue = local(now, p.timezone).date() >= date(after.year, after.first_month, 1)
     head = "reminder.schedule_overdue" if overdue else "reminder.schedule_next"
-    command = command_or_code(example(catalog, p, host, plan, example_day(period, p, now)), "plain")
+    last = await uow.meetings.last_held(p.id, host_member_id=host.id, with_place=True)
+    command = command_or_code(example(catalog, p, host, last, example_day(period, p, now)), "plain")
     blocks: list[Block] = [
         catalog.para(lang, head, host=host.name, period=period_text(texts, period), name=p.name)
     ]

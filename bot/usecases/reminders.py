@@ -39,7 +39,7 @@ from datetime import datetime, timedelta
 
 from bot.core.domain_events import ChatNotice, DomainEvent
 from bot.core.errors import UsageError, UserError
-from bot.core.model import Partnership, Reminder, ReminderSetting
+from bot.core.model import Partnership, Reminder, ReminderSetting, Room
 from bot.core.permissions import Who
 from bot.core.reply import Bold, Mention, Paragraph, Reply, Span, Text
 from bot.core.text import ascii_number
@@ -60,7 +60,7 @@ async def replan(uow: UnitOfWork, partnership: Partnership, now: datetime) -> No
     New ones are only planned when still ahead; a wanted one that was cancelled comes back;
     an overdue pending one that is still wanted is left to the scheduler's overdue rules."""
     wanted = {(w.kind, w.key): w for w in await wanted_reminders(uow, partnership, now)}
-    existing = await uow.reminders.of_partnership(partnership.id)
+    existing = await uow.reminders.for_replan(partnership.id, set(wanted))
     by_key = {(r.kind, r.key): r for r in existing}
     obsolete = [
         r.id
@@ -106,10 +106,16 @@ class Fired:
 
 
 async def fire(
-    uow: UnitOfWork, catalog: Catalog, partnership: Partnership, reminder: Reminder, now: datetime
+    uow: UnitOfWork,
+    catalog: Catalog,
+    partnership: Partnership,
+    reminder: Reminder,
+    now: datetime,
+    rooms: list[Room] | None = None,
 ) -> Fired | None:
     """Fire one due reminder: mark it in the caller's transaction and return its messages
-    for the notifier. None when it was no longer pending."""
+    for the notifier. None when it was no longer pending. `rooms`: the partnership's rooms,
+    when the caller read them already."""
     kind = KINDS.get(reminder.kind)
     notice = await kind.render(uow, catalog, partnership, reminder, now) if kind else None
     status = "sent" if notice is not None else "dropped"
@@ -125,11 +131,13 @@ async def fire(
                 lang, "reminder.late", due=fmt_datetime(reminder.due_at, lang, partnership.timezone)
             )
         )
-    rooms = [r.ref for r in await uow.rooms.of_partnership(partnership.id) if r.active]
+    if rooms is None:
+        rooms = await uow.rooms.of_partnership(partnership.id)
+    refs = [r.ref for r in rooms if r.active]
     if notice.room is not None:
-        rooms = [notice.room] if notice.room in rooms else []
+        refs = [notice.room] if notice.room in refs else []
     notices: list[ChatNotice] = []
-    for room in rooms:
+    for room in refs:
         mentions = _mentions(notice, room.platform)
         to = catalog.para(lang, "reminder.to").spans
         extra = [Paragraph((*to, *mentions))] if mentions else []

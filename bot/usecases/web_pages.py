@@ -115,7 +115,7 @@ async def minutes_of(call: Call, meeting_uid: str) -> MinutesDoc | None:
 
 async def decisions(call: Call) -> list[tuple[MinutesDoc, list[str]]]:
     """Every meeting's decisions, newest meeting first."""
-    docs = await minutes.show(call)
+    docs = await minutes.export(call)
     return [(doc, doc.decisions()) for doc in reversed(docs) if doc.decisions()]
 
 

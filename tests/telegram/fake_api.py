@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.telegram.fake_api_limits import RateLimits
 from tests.telegram.fake_api_methods import SendingMethods
 from tests.telegram.fake_api_model import (
     ANONYMOUS_ADMIN,
@@ -78,6 +79,8 @@ class FakeBotAPI(ServerPlumbing, SendingMethods, PollMethods):
         """Like `telegram-bot-api --local`: webhooks may be plain http."""
         self.menus: dict[tuple[str, int | None, str], list[dict[str, str]]] = {}
         self.failures: list[Failure] = []
+        self.limits: RateLimits | None = None
+        """Telegram's flood limits, when a test sets them (`fake_api_limits`)."""
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         """Every message in every chat, by (chat id, message id), as Telegram would send it."""
         self.queries: dict[str, bool] = {}

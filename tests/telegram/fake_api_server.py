@@ -81,6 +81,8 @@ class ServerPlumbing:
             return web.json_response({"ok": False, "error_code": 500}, status=500)
         try:
             self._injected_failure(method, params)
+            if self.limits is not None:
+                self.limits.admit(method, params.get("chat_id"))
             handler = getattr(self, "api_" + method, None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")

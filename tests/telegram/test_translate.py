@@ -254,18 +254,55 @@ async def test_pacer_spaces_messages_per_chat_and_overall() -> None:
         now[0] += seconds
 
     pacer = Pacer(per_chat_interval=1.0, per_second=4, monotonic=lambda: now[0], sleep=sleep)
-    await pacer.wait(1)
-    await pacer.wait(1)
+
+    async def send(chat: int) -> None:
+        await pacer.wait(chat)
+        pacer.sent(chat)  # answered at once
+
+    await send(1)
+    await send(1)
     assert slept == [1.0]
     slept.clear()
     for chat in (2, 3, 4, 5, 6):
-        await pacer.wait(chat)
-    # five different chats: a quarter second apart (4 a second overall)
+        await send(chat)
+    # five different chats, 4 a second overall: four at once (the window holds the second
+    # send of chat 1), the fifth when the first of the window is a second old
     assert sum(slept) == pytest.approx(1.0)
     pacer.hold(7, 30)
     slept.clear()
-    await pacer.wait(7)
+    await send(7)
     assert slept == [30.0]
+
+
+async def test_pacer_keeps_telegrams_windows_even_for_slow_answers() -> None:
+    """Thirty a second in all and twenty a minute to a group: a send counts until it is
+    answered, so however late requests arrive, no window ever holds more."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer(per_chat_interval=0.0, monotonic=lambda: now[0], sleep=sleep)
+    started: list[float] = []
+    for n in range(90):
+        await pacer.wait(-100 - n)
+        started.append(now[0])
+        pacer.sent(-100 - n)
+    assert started[29] == 0.0 and started[30] == pytest.approx(1.0)
+    assert max(sum(1 for t in started if s <= t < s + 1.0) for s in started) == 30
+    group: list[float] = []
+    for _ in range(21):
+        await pacer.wait(-1)
+        group.append(now[0])
+        pacer.sent(-1)
+    assert group[20] - group[0] >= 60.0
+    # a send not yet answered holds its place: the thirty-first waits for an answer
+    now[0] += 100
+    for n in range(30):
+        await pacer.wait(n + 1)
+    assert pacer.delay(99) > 0
+    pacer.sent(1)
+    assert pacer.delay(99) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

@@ -173,6 +173,7 @@ class TelegramMessenger:
         done = self._progress.get(txn_id, 0)
         for index in range(done, len(parts)):
             await self.pacer.wait(chat_id)
+            paced = chat_id
             try:
                 try:
                     await self._send_part(chat_id, parts[index], reply_to if index == 0 else None)
@@ -180,6 +181,8 @@ class TelegramMessenger:
                     # the group became a supergroup: same people, new id; the quote stays behind
                     self.moved[chat_id] = chat_id = migrated.new_chat_id
                     await self._send_part(chat_id, parts[index], None)
+                finally:
+                    self.pacer.sent(paced)
             except TelegramError as error:
                 if isinstance(error, RetryAfter):
                     self.pacer.hold(chat_id, retry_seconds(error))
