@@ -26,7 +26,6 @@ from bot.usecases.ports import (
     AuditRepository,
     ContactRepository,
     CoordinatorRepository,
-    EmailRepository,
     HandledEventRepository,
     KeyValueRepository,
     LinkCodeRepository,
@@ -40,12 +39,11 @@ from bot.usecases.ports import (
     PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
-    ReplyRepository,
     RoomRepository,
-    WebRepository,
 )
 from bot.usecases.ports_history import RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
+from bot.usecases.ports_reach import EmailRepository, ReplyRepository, WebRepository
 from storage import cache
 from storage.agenda import SqlActions, SqlAgenda, SqlMinutes
 from storage.attendance import SqlReplies

@@ -1,4 +1,4 @@
-"""E-mail recipients and the e-mail kinds of partnerships (`ports.EmailRepository`)."""
+"""E-mail recipients and the e-mail kinds of partnerships (`ports_reach.EmailRepository`)."""
 
 from __future__ import annotations
 

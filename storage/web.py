@@ -1,4 +1,4 @@
-"""The web site's links and settings (`bot.usecases.ports.WebRepository`)."""
+"""The web site's links and settings (`bot.usecases.ports_reach.WebRepository`)."""
 
 from __future__ import annotations
 

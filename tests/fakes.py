@@ -42,11 +42,11 @@ from bot.usecases.ports import (
     PollMessageRepository,
     PresenceRepository,
     ReminderRepository,
-    ReplyRepository,
     RoomRepository,
 )
 from bot.usecases.ports_history import RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
+from bot.usecases.ports_reach import ReplyRepository
 from tests.fake_attendance import FakeReplies
 from tests.fake_history import (
     FakeActionsOpen,
