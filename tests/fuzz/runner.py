@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.adapters.console.adapter import PLATFORM, format_output
-from bot.core.events import Identity, JoinEvent, LeaveEvent, MessageEvent, RoomRef, Sender
+from bot.core.events import (
+    Identity,
+    JoinEvent,
+    LeaveEvent,
+    MessageEvent,
+    PollVote,
+    RoomRef,
+    Sender,
+)
 from bot.core.render import render_html
 from bot.core.router import Command, parse_command_line
 from tests.fuzz import checks
@@ -196,6 +204,9 @@ class Fuzzer:
             if self.rng.random() < 0.04:
                 steps.append(await self._membership(room, user))
                 continue
+            if self.rng.random() < 0.04:
+                steps.append(await self._vote(room, user))
+                continue
             text = await self._say(room, user, in_meeting)
             steps.append(f"[{room}] @{user}: {text}")
             everyone |= self._forgets_everywhere(room, user, text) or _redeems_code(text)
@@ -275,6 +286,34 @@ class Fuzzer:
             self.report.add("crash", _signature(error), step, traceback.format_exc())
         return step
 
+    async def _vote(self, room: str, user: str) -> str:
+        """A vote as a platform reports it: on a poll of this partnership, another's, one
+        that never was, with answers that exist or not, withdrawn, or far too many."""
+        rng = self.rng
+        key = (
+            rng.choice(("datepoll", "datepoll", "invitation", "x", ""))
+            + ":"
+            + str(rng.choice((1, 1, 2, 3, 0, -1, 10**12)))
+        )
+        answers = tuple(
+            rng.choice(("1", "2", "3", "10", "0", "-1", "²", "x", "", "1" * 50))
+            for _ in range(rng.choice((0, 1, 1, 2, 3, 200)))
+        )
+        event_id = rng.choice(("", f"$v{rng.randint(1, 40)}"))
+        self.report.log.append(("vote", room, user, key, ",".join(answers), event_id))
+        sender = Sender(Identity(PLATFORM, user), user, user in ADMINS[room])
+        vote = PollVote(RoomRef(PLATFORM, room), sender, key, answers, event_id)
+        step = f"[{room}] vote @{user}: {key} {answers[:5]}"
+        try:
+            reply = await self.bot.app.handle(vote, deliver=False)
+            if reply is not None:
+                render_html(reply)
+                self.bot.output.append(format_output(room, reply))
+            await self._deliver()
+        except Exception as error:
+            self.report.add("crash", _signature(error), step, traceback.format_exc())
+        return step
+
     async def _move_clock(self) -> str:
         self.report.cases += 1
         now = self.bot.clock.now()
@@ -322,6 +361,11 @@ async def replay(bot: ConsoleBot, log: list[tuple[str, ...]]) -> list[str]:
         try:
             if kind == "time":
                 await bot.console.move_clock(rest[0])
+            elif kind == "vote":
+                room, user, key, answers, event_id = rest
+                sender = Sender(Identity(PLATFORM, user), user, user in ADMINS[room])
+                keys = tuple(answers.split(",")) if answers else ()
+                await bot.app.handle(PollVote(RoomRef(PLATFORM, room), sender, key, keys, event_id))
             elif kind == "say":
                 room, user, text = rest
                 sender = Sender(Identity(PLATFORM, user), user, user in ADMINS[room])
