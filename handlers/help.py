@@ -20,16 +20,16 @@ NEWCOMER = (
     "cmd.rules", "cmd.calendar",
 )  # fmt: skip
 CONTACT = (
-    "cmd.next", "cmd.agenda", "cmd.agenda.add", "cmd.meetings", "cmd.members", "cmd.actions",
-    "cmd.done", "cmd.minutes", "cmd.calendar", "cmd.iam",
+    "cmd.next", "cmd.attend", "cmd.agenda", "cmd.agenda.add", "cmd.meetings", "cmd.members",
+    "cmd.actions", "cmd.done", "cmd.minutes", "cmd.calendar",
 )  # fmt: skip
 NEXT_HOST = (
-    "cmd.schedule", "cmd.move", "cmd.next", "cmd.agenda", "cmd.agenda.add", "cmd.agenda.move",
-    "cmd.members", "cmd.actions", "cmd.minutes.add", "cmd.calendar",
+    "cmd.datepoll", "cmd.schedule", "cmd.move", "cmd.next", "cmd.agenda", "cmd.agenda.add",
+    "cmd.agenda.move", "cmd.members", "cmd.actions", "cmd.minutes.add",
 )  # fmt: skip
 COORDINATOR = (
-    "cmd.member.add", "cmd.contact.add", "cmd.schedule", "cmd.next", "cmd.agenda",
-    "cmd.members", "cmd.rotation", "cmd.coordinator.add", "cmd.link", "cmd.settings",
+    "cmd.member.add", "cmd.contact.add", "cmd.datepoll", "cmd.schedule", "cmd.next",
+    "cmd.agenda", "cmd.members", "cmd.rotation", "cmd.link", "cmd.settings",
 )  # fmt: skip
 MEETING_DAY = (
     "cmd.startmeeting", "cmd.agenda", "cmd.agenda.add", "cmd.agenda.move", "cmd.next",
