@@ -8,6 +8,7 @@ Votes for polls not found (other people's polls) are the adapters' to ignore.
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 
 from bot.core.events import RoomRef
 from bot.core.poll_messages import PollMessage
@@ -33,6 +34,13 @@ class PollBook:
             while len(self._known) > KEEP:
                 self._known.popitem(last=False)
         return found
+
+    async def gone(self, posted: PollMessage, now: datetime) -> None:
+        """The poll was deleted where it was posted (a redaction): nothing there is ended or
+        fetched any more; the votes it brought keep counting."""
+        async with self.uow_factory() as uow:
+            await uow.poll_messages.mark_closed(posted.room, posted.poll_key, now)
+            await uow.commit()
 
     async def open_in(self, room: RoomRef) -> list[PollMessage]:
         """The room's polls not ended yet (votes may have come while the bot was away)."""

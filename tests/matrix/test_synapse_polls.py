@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from nio import MatrixRoom, RoomSendResponse, UnknownEvent
+from nio import MatrixRoom, RoomRedactResponse, RoomSendResponse, UnknownEvent
 
 from bot.adapters.matrix import rooms
 from bot.app import App
@@ -216,3 +216,32 @@ async def test_a_vote_cast_while_the_bot_was_away_is_fetched_through_relations(
         (bernd.user_id, "datepoll:3", ("3",))
     ]
     assert votes[0].maybe_replayed
+
+
+async def test_a_poll_deleted_in_its_room_is_not_ended_there_and_the_result_still_comes(
+    people: Callable[[str], Person], bot: BotUnderTest
+) -> None:
+    """A room administrator redacts the bot's poll: closing sends no end event to the gone
+    poll (nothing to end), and the result still reaches the room."""
+    anna, bernd = people("anna"), people("bernd")
+    await anna.start()
+    await bernd.start()
+    await bot.start()
+    room_id = await room_of_three(anna, bernd, bot, encrypted=False)
+    polls = PollEvents(anna)
+    await post(bot, room_id, poll_reply())
+    start = await polls.wait(room_id, START)
+    deleted = await anna.client.room_redact(room_id, start.event_id, reason="aus Versehen")
+    assert isinstance(deleted, RoomRedactResponse), deleted
+    assert bot.runtime is not None
+    for _ in range(200):  # the bot syncs the redaction and notes the poll as gone there
+        async with bot.runtime.database.uow() as uow:
+            posted = await uow.poll_messages.find(RoomRef("matrix", room_id), "datepoll:3")
+        if posted is not None and posted.closed_at is not None:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the redaction of the poll was not noted")
+    await post(bot, room_id, poll_reply(closed=True))
+    await anna.wait_for(room_id, bot.user_id, "Die Umfrage ist beendet.")
+    assert [e for r, e in polls.events if r == room_id and e.type == END] == []

@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from nio import AsyncClient, MatrixRoom, MegolmEvent, UnknownEvent
+from nio import AsyncClient, MatrixRoom, MegolmEvent, RedactionEvent, UnknownEvent
 from nio import Event as NioEvent
 from nio.api import RelationshipType
 
 from bot.adapters.matrix.translate import PLATFORM, sender
+from bot.core.clock import Clock
 from bot.core.events import PollVote, RoomRef
 from bot.core.poll_messages import PollFit, PollMessage
 from bot.core.render import render_plain
@@ -171,9 +172,17 @@ def latest_per_person(responses: Iterable[Response]) -> list[Response]:
 class MatrixPolls:
     """The service's side of polls: votes into PollVotes, and the gap's votes fetched."""
 
-    def __init__(self, book: PollBook, own_user_id: str) -> None:
+    def __init__(self, book: PollBook, own_user_id: str, clock: Clock) -> None:
         self.book = book
         self.own_user_id = own_user_id
+        self.clock = clock
+
+    async def redacted(self, room_id: str, event: RedactionEvent) -> None:
+        """Someone deleted the bot's poll in this room: closing will not try to end it."""
+        posted = await self.book.find(PLATFORM, str(event.redacts))
+        if posted is not None and posted.room == RoomRef(PLATFORM, room_id):
+            log.info("Matrix: the poll %s was deleted in %s", posted.poll_key, room_id)
+            await self.book.gone(posted, self.clock.now())
 
     async def vote(
         self,

@@ -39,7 +39,7 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateEvent, SyncError
+from nio import AsyncClient, AsyncClientConfig, RedactionEvent, RoomCreateEvent, SyncError
 from nio import Event as NioEvent
 
 from bot.adapters.matrix import rooms, session
@@ -130,7 +130,7 @@ class MatrixService:
     async def start(self, app: App) -> None:
         """Log in, catch up with the rooms, and keep syncing in the background."""
         self._app = app
-        self._polls = MatrixPolls(PollBook(app.uow_factory), self.user_id)
+        self._polls = MatrixPolls(PollBook(app.uow_factory), self.user_id, app.clock)
         session.prepare_store(self.store_path)
         self._client = AsyncClient(
             self.section.homeserver,
@@ -291,6 +291,9 @@ class MatrixService:
             assert self._polls is not None
             items = await self._polls.after_gap(client, room_id, events) if gap else events
             for item in items:
+                if isinstance(item, RedactionEvent):
+                    await self._polls.redacted(room_id, item)
+                    continue
                 neutral: Event | None = None
                 if not isinstance(item, Response):
                     neutral = to_neutral(room, item, self.user_id, creators, replayed)
