@@ -52,3 +52,8 @@ def test_notes(when: datetime, state: str, language: str, notes: tuple[DateNote,
 
 def test_the_states_are_the_sixteen_laender() -> None:
     assert len(STATES) == 16 and "NW" in STATES and "BY" in STATES
+
+
+def test_holidays_are_named_in_english_for_an_english_partnership() -> None:
+    assert notes_for(at("2026-12-25"), "NW", "en") == (DateNote(Note.HOLIDAY, "Christmas Day"),)
+    assert notes_for(at("2026-10-03"), "", "en")[1] == DateNote(Note.HOLIDAY, "German Unity Day")

@@ -339,9 +339,11 @@ async def test_the_file_speaks_the_partnerships_language(world: World) -> None:
     )
 
 
-async def test_a_file_of_no_partnership_is_in_the_default_language(world: World) -> None:
-    sent = await _too_large(world, Reply.of(Paragraph.of("Hallo")), None)
-    assert [a.filename for a in sent.attachments] == ["nachricht.txt"]
+async def test_a_file_of_no_partnership_is_in_the_instances_language(world: World) -> None:
+    old = world.delivery
+    world.delivery = Delivery(old.uow_factory, old.clock, old.messengers, old.catalog, "en")
+    sent = await _too_large(world, Reply.of(Paragraph.of("Hello")), None)
+    assert [a.filename for a in sent.attachments] == ["message.txt"]
 
 
 # --- the run loop --------------------------------------------------------------------------
