@@ -178,8 +178,8 @@ async def test_meeting_mode_starts_from_the_answers_and_the_minutes_show_the_exc
     await bot.say(SETUP + MEETING + "@bernd: /zusage\n@anna: /absage\n@dora: /zusage")
     out = await bot.text(":time 2026-12-10 09:55\n@dora: /sitzungsbeginn")
     assert (
-        "Als anwesend vermerkt, weil zugesagt: Emmerich am Rhein, Goch. Wer fehlt oder "
-        "dazukommt: /abwesend oder /anwesend."
+        "Als anwesend vermerkt (Gastgeber, wer die Sitzung begonnen hat, und wer zugesagt "
+        "hat): Emmerich am Rhein, Goch. Wer fehlt oder dazukommt: /abwesend oder /anwesend."
     ) in out
     out = await bot.text("@dora: /abwesend Goch\n@dora: /abwesend Goch\n@bernd: /abwesend")
     assert out.split("\n") == [
@@ -209,10 +209,9 @@ async def test_reminders_ask_the_missing_once_and_give_the_host_the_count(
         "/vielleicht 10.12.2026.\n  An: dora, anna"
     ]
     await bot.say("@anna: /absage")
-    out = [m for m in await bot.say(":time 2026-12-07 09:00") if "bisherigen Antworten" in m]
+    out = [m for m in await bot.say(":time 2026-12-07 09:00") if "Zusagen zum Treffen" in m]
     assert out == [
-        f"[main] bot: Zum Treffen am {WHEN} kommen nach den bisherigen Antworten 1 von 3 "
-        "Mitgliedern.\n"
+        f"[main] bot: Zusagen zum Treffen am {WHEN} bisher: 1 von 3 Mitgliedern.\n"
         "  Zugesagt hat 1 Mitglied:\n  • Goch – bernd\n"
         "  Abgesagt hat 1 Mitglied:\n  • Kleve – anna\n"
         "  Noch nicht geantwortet hat 1 Mitglied: Emmerich am Rhein\n"

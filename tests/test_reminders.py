@@ -72,8 +72,7 @@ async def test_each_fires_once_at_its_time_in_order(database: Database) -> None:
         "[main] bot: Zum Treffen am Do., 10.12.2026, 14:00 fehlt noch die Antwort von: Goch, "
         "Kleve. Bitte sagen Sie zu oder ab: /zusage 10.12.2026, /absage 10.12.2026 oder "
         "/vielleicht 10.12.2026.",
-        "[main] bot: Zum Treffen am Do., 10.12.2026, 14:00 kommen nach den bisherigen Antworten "
-        "0 von 2 Mitgliedern.",
+        "[main] bot: Zusagen zum Treffen am Do., 10.12.2026, 14:00 bisher: 0 von 2 Mitgliedern.",
         "[main] bot: Erinnerung: Morgen trifft sich die Partnerschaft Klima-Allianz Niederrhein: "
         "Do., 10.12.2026, 14:00, Goch.",
         "[main] bot: Das Protokoll des Treffens vom Do., 10.12.2026, 14:00 fehlt noch. Goch hat "

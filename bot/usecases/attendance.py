@@ -128,10 +128,15 @@ async def show(call: Call, which: str = "") -> Attendance | WhichMeeting:
 async def present_from_replies(
     uow: UnitOfWork, p: Partnership, record: Minutes, meeting: Meeting, author: Person
 ) -> list[str]:
-    """Meeting mode starts with the members that said they come marked present (corrected
-    with /anwesend and /abwesend); returns their names."""
+    """Meeting mode starts with the members that are surely there marked present: the host,
+    the member of whoever starts it, and those that said they come (corrected with
+    /anwesend and /abwesend); returns their names."""
     found = await tally(uow, p, meeting)
-    coming = [entry.member for entry in found.with_answer(YES)]
+    current = await roster(uow, p)
+    starter = current.member_of(author)
+    there = {meeting.host_member_id, starter.id if starter is not None else None}
+    coming = [m for m in current.members if m.active and m.id in there]
+    coming += [e.member for e in found.with_answer(YES) if e.member.id not in there]
     for member in coming:
         await note(uow, record, "present", "", author, record.started_at, member_id=member.id)
     return [m.name for m in coming]
