@@ -248,6 +248,7 @@ class Delivery:
             room=room.name if room is not None else message.room.room_id,
             platform=self._platform(partnership, message.room.platform),
             attempts=message.attempts + 1,
+            count=message.attempts + 1,
             start=start[:QUOTE] + ("…" if len(start) > QUOTE else ""),
             error=error[:QUOTE],
             coordinators=await self._coordinators(uow, partnership),

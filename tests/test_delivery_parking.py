@@ -85,7 +85,9 @@ async def world(database: Database) -> AsyncIterator[World]:
 
 def parked_notice(room: str, attempts: int, start: str, error: str) -> str:
     return (
-        f"Eine Nachricht an den Raum {room} (Matrix) ließ sich nach {attempts} Versuchen nicht "
+        f"Eine Nachricht an den Raum {room} (Matrix) ließ sich nach "
+        + ("einem Versuch" if attempts == 1 else f"{attempts} Versuchen")
+        + " nicht "
         f"zustellen und ist zurückgestellt; die folgenden Nachrichten gehen weiter hinaus. Sie "
         f"begann: „{start}“ (Fehler: {error}). {COORDINATORS}: der Betrieb sieht sie mit "
         "„partnerbot outbox“."
@@ -212,7 +214,7 @@ async def test_the_parked_notice_speaks_the_partnerships_language(world: World) 
     world.matrix.failures[room.room_id] = [DeliveryError("refused", rejected=True)]
     assert await world.delivery.deliver_due() == 1
     assert world.matrix.texts(room)[1:] == [
-        "A message to the room Plenary (Matrix) could not be delivered after 1 attempts and "
+        "A message to the room Plenary (Matrix) could not be delivered after one attempt and "
         "was set aside; the messages after it still go out. It began: “one” (error: refused). "
         "Coordinators (-): the operators see it with “partnerbot outbox”."
     ]

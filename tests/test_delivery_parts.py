@@ -170,4 +170,4 @@ async def test_a_message_the_platform_refuses_as_it_is_is_parked_at_once(
 ) -> None:
     bot = await _failing(sqlite_database, "Kleve", rejected=True)
     out = await bot.say("@anna: /mitglied neu Kleve\n@anna: /mitglied neu Goch")
-    assert "nach 1 Versuchen" in out[0] and "Goch ist jetzt Mitglied" in out[1]
+    assert "nach einem Versuch" in out[0] and "Goch ist jetzt Mitglied" in out[1]
