@@ -79,8 +79,11 @@ async def bootstrap(
     router = build_router()
     channels: list[Channel] = [ChatChannel(catalog)]
     if email is not None:
-        channels.append(EmailChannel(catalog, Sender(email.from_address, reply_to=email.reply_to)))
         config = replace(config or AppConfig(), email=True)
+        # with a web page, every e-mail carries a link that stops them in one click
+        stop_url = f"{config.web_base_url.rstrip('/')}/stop/" if config.web_base_url else ""
+        sender = Sender(email.from_address, reply_to=email.reply_to, stop_url=stop_url)
+        channels.append(EmailChannel(catalog, sender))
         if EMAIL not in messengers:
             from bot.adapters.email.smtp import SmtpMessenger
 

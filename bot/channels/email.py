@@ -109,7 +109,13 @@ class EmailChannel:
             subject=found.subject,
             body=Reply(found.body),
             lang=partnership.language,
-            stop=stop_footer(texts, partnership.name, recipient.address, recipient.stop_code),
+            stop=stop_footer(
+                texts,
+                partnership.name,
+                recipient.address,
+                recipient.stop_code,
+                self.sender.stop_url + recipient.stop_code if self.sender.stop_url else "",
+            ),
             stop_code=recipient.stop_code,
             calendar=calendar,
             attachments=found.attachments,
@@ -131,7 +137,9 @@ class EmailChannel:
 
     def _from(self, partnership: Partnership) -> Sender:
         """The partnership's name as the sender's name, at the configured address."""
-        return Sender(self.sender.address, partnership.name, self.sender.reply_to)
+        return Sender(
+            self.sender.address, partnership.name, self.sender.reply_to, self.sender.stop_url
+        )
 
 
 async def _add(

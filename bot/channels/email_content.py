@@ -16,7 +16,7 @@ from bot.core.domain_events import (
     MeetingScheduled,
 )
 from bot.core.model import Meeting, Member
-from bot.core.reply import Attachment, Block, BulletList, Paragraph, Reply, Text
+from bot.core.reply import Attachment, Block, BulletList, Link, Paragraph, Reply, Text
 from bot.i18n.agenda import agenda_blocks
 from bot.i18n.meetings import detail_lines, host_line, place_text, when_text
 from bot.i18n.texts import Texts
@@ -151,8 +151,10 @@ def confirmation_body(texts: Texts, name: str, owner: str, by: str, code: str) -
     )
 
 
-def stop_footer(texts: Texts, name: str, address: str, stop_code: str) -> Reply:
+def stop_footer(texts: Texts, name: str, address: str, stop_code: str, link: str = "") -> Reply:
+    """Why this e-mail came, and how to stop them: a link where there is a web page."""
     return Reply.of(
         texts.t("email.footer.why", name=name, address=address),
+        texts.t("email.footer.stop_link", link=Link(link, link)) if link else None,
         texts.t("email.footer.stop", code=stop_code),
     )

@@ -29,6 +29,8 @@ class Sender:
     address: str
     name: str = "partnerbot"
     reply_to: str = ""
+    stop_url: str = ""
+    """Where a stop code is a link ("https://…/stop/"); empty without a web page."""
 
     @property
     def answers_to(self) -> str:
@@ -67,7 +69,12 @@ def build(mail: Mail, sender: Sender, now: datetime) -> bytes:
     message["Auto-Submitted"] = "auto-generated"
     if mail.stop_code:
         subject = quote(f"stop {mail.stop_code}")
-        message["List-Unsubscribe"] = f"<mailto:{sender.answers_to}?subject={subject}>"
+        mailto = f"<mailto:{sender.answers_to}?subject={subject}>"
+        if sender.stop_url:  # RFC 8058: the mail program stops them with one click
+            message["List-Unsubscribe"] = f"<{sender.stop_url}{mail.stop_code}>, {mailto}"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        else:
+            message["List-Unsubscribe"] = mailto
     blocks = Reply(mail.body.blocks + (mail.stop.blocks if mail.stop else ()))
     plain = "\n\n".join(render_plain(Reply((b,)), prefix="/") for b in blocks.blocks)
     message.set_content(plain + "\n")

@@ -103,7 +103,7 @@ class Call:
         call's)."""
         await self.uow.audit.add(
             (partnership or self.partnership).id,
-            self.person.id,
+            self.person.id or None,  # 0: nobody in particular (a web visitor)
             action,
             json.dumps(detail, ensure_ascii=False, default=str),
             self.now,

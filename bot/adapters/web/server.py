@@ -20,8 +20,10 @@ from bot.adapters.web.feed import feed_ics
 from bot.adapters.web.pages import HERE, Page, environment
 from bot.adapters.web.throttle import Throttle, client_address
 from bot.core.clock import Clock
+from bot.core.errors import UserError
 from bot.i18n import Catalog
-from bot.usecases import web_pages
+from bot.usecases import email, web_pages
+from bot.usecases.base import Actor, Call
 from bot.usecases.ports import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,42 @@ class WebSite:
         app.router.add_get("/s/{token}/{path:.*}", self.private_page)
         app.router.add_get("/p/{public_id}/{path:.*}", self.public_page)
         app.router.add_get("/k/{name}", self.feed)
+        app.router.add_get("/stop/{code}", self.stop_question)
+        app.router.add_post("/stop/{code}", self.stop)
         return app
+
+    async def stop_question(self, request: web.Request) -> web.StreamResponse:
+        """The link in an e-mail's footer: asks first, so a link checker stops nothing."""
+        async with self.uow_factory() as uow:
+            found = await uow.emails.by_stop_code(request.match_info["code"])
+            if found is None:
+                raise NotFound
+            owner = await uow.partnerships.get(found.partnership_id)
+        assert owner is not None
+        return self._stop_page(owner.language, owner.name, found.address, done=False)
+
+    async def stop(self, request: web.Request) -> web.StreamResponse:
+        """The button on that page, or a mail program's one-click stop (RFC 8058)."""
+        async with self.uow_factory() as uow:
+            call = Call(uow, self.clock, Actor(web_pages.VISITOR))
+            try:
+                found = await email.stop(call, request.match_info["code"])
+            except UserError:
+                raise NotFound from None
+            owner = await uow.partnerships.get(found.partnership_id)
+            await uow.commit()
+        assert owner is not None
+        return self._stop_page(owner.language, owner.name, found.address, done=True)
+
+    def _stop_page(self, lang: str, name: str, address: str, done: bool) -> web.Response:
+        html = self.env.get_template("stop.html").render(
+            lang=lang,
+            t=lambda key, **params: self.catalog.text(lang, key, **params),
+            name=name,
+            address=address,
+            done=done,
+        )
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     def not_found(self) -> web.Response:
         return web.Response(
@@ -86,6 +123,11 @@ class WebSite:
                 self.throttle.missed(address)
                 response = self.not_found()
         response.headers.update(SECURITY_HEADERS)
+        if request.path.startswith("/stop/"):  # its one form posts to itself
+            policy = SECURITY_HEADERS["Content-Security-Policy"]
+            response.headers["Content-Security-Policy"] = policy.replace(
+                "form-action 'none'", "form-action 'self'"
+            )
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
