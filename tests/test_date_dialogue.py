@@ -201,3 +201,14 @@ async def test_who_may_not_plan_is_refused_before_any_date_question(
         "[main] bot: Es gibt hier nichts, was Sie bestätigen könnten."
     ]
     assert "04.03.2027" in (await bot.say("@anna: /naechstes"))[0]
+
+
+@pytest.mark.parametrize("day", ["31.12.9999", "1.1.0001"])
+async def test_the_minutes_of_a_day_at_the_end_of_the_calendar_are_none_not_a_crash(
+    sqlite_database: Database, day: str
+) -> None:
+    """The fuzzer's find: /protokoll 31.12.9999 counted to the next day, past the calendar."""
+    bot = await ConsoleBot.start(sqlite_database, tz="America/St_Johns")
+    await bot.say(SETUP)
+    [answer] = await bot.say(f"@anna: /protokoll {day}")
+    assert answer.startswith("[main] bot: ") and "Protokoll" in answer, answer

@@ -5,7 +5,7 @@ What is stored and how the entries become the minutes is in `bot.usecases.minute
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.domain_events import DomainEvent
@@ -307,6 +307,8 @@ async def show(call: Call, pick: int | date | None = None) -> MinutesArchive:
     elif isinstance(pick, int):
         first = pick - 1
         records = await uow.minutes.finished(p.id, first, 1) if 1 <= pick <= total else []
+    elif pick.year in (MINYEAR, MAXYEAR):  # no meeting there, and no next day to count to
+        first, records = 0, []
     else:
         zone = ZoneInfo(p.timezone)
         start = datetime.combine(pick, time(), zone)
