@@ -57,7 +57,7 @@ class BothPlatforms:
         telegram = TelegramService(
             TelegramSection(token=Secret(self.fake.token), base_url=self.fake.url),
             self.directory,
-            pacer=Pacer(per_chat_interval=0.0, per_second=10_000),
+            pacer=Pacer(per_chat_interval=0.0, per_second=10_000, per_group_minute=0),
             poll_timeout=2,
         )
         runtime = await bootstrap(

@@ -75,7 +75,10 @@ async def world(sqlite_database: Database, tmp_path: Path) -> AsyncIterator[Worl
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
     section = TelegramSection(token=Secret(fake.token), base_url=fake.url)
     service = TelegramService(
-        section, tmp_path, pacer=Pacer(per_chat_interval=0.0, per_second=10_000), poll_timeout=2
+        section,
+        tmp_path,
+        pacer=Pacer(per_chat_interval=0.0, per_second=10_000, per_group_minute=0),
+        poll_timeout=2,
     )
     runtime = await bootstrap(sqlite_database, clock, {"telegram": service.messenger}, AppConfig())
     app, delivery = runtime.app, runtime.delivery

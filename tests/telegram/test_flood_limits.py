@@ -21,7 +21,7 @@ from bot.app import AppConfig
 from bot.bootstrap import Runtime, bootstrap
 from bot.config import Secret, TelegramSection
 from bot.core.clock import ManualClock
-from bot.core.reply import Paragraph, Reply
+from bot.core.reply import Paragraph, Poll, PollAnswer, Reply
 from storage.database import Database
 from tests.telegram.fake_api import FakeBotAPI, user
 from tests.telegram.fake_api_limits import RateLimits
@@ -103,3 +103,18 @@ async def test_a_fan_out_to_forty_groups_keeps_the_limits_and_loses_nothing(
     assert fake.limits.refused == 0
     moments = [t for t, _ in fake.limits.accepted]
     assert max(sum(1 for t in moments if s <= t < s + 1.0) for s in moments) <= 10
+
+
+async def test_polls_free_their_place_in_the_groups_window_like_messages(
+    limited: tuple[FakeBotAPI, Runtime],
+) -> None:
+    """A poll posted and ended counts once in the group's window and then frees its place:
+    five polls in a row (each window of 2 s allows 3) all arrive, none waits forever."""
+    fake, runtime = limited
+    fake.group(SLOW, "Viel los", ANNA)
+    answers = (PollAnswer("1", "Di"), PollAnswer("2", "Mi"))
+    for n in range(5):
+        poll = Poll(f"datepoll:{n + 1}", f"Wann? ({n + 1})", answers)
+        await runtime.app.say(room_of(SLOW), Reply((Paragraph.of("Umfrage"),), poll=poll))
+    async with asyncio.timeout(20):
+        await fake.wait_for(lambda: len(fake.ok_calls("sendPoll")) == 5)

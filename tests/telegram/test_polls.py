@@ -124,7 +124,10 @@ async def test_a_vote_after_a_restart_still_finds_its_poll(world: World, tmp_pat
     await world.service.stop()
     section = TelegramSection(token=Secret(world.fake.token), base_url=world.fake.url)
     world.service = TelegramService(
-        section, tmp_path, pacer=Pacer(per_chat_interval=0.0, per_second=10_000), poll_timeout=2
+        section,
+        tmp_path,
+        pacer=Pacer(per_chat_interval=0.0, per_second=10_000, per_group_minute=0),
+        poll_timeout=2,
     )
     seen = votes_of(world)
     await world.service.start(world.app)

@@ -51,7 +51,7 @@ async def restart(world: World, tmp_path: Path, unconfirmed: list[dict[str, Any]
     service = TelegramService(
         world.service.section,
         tmp_path,
-        pacer=Pacer(per_chat_interval=0.0, per_second=10_000),
+        pacer=Pacer(per_chat_interval=0.0, per_second=10_000, per_group_minute=0),
         poll_timeout=2,
     )
     world.service = service

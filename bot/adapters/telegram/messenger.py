@@ -118,6 +118,7 @@ class TelegramMessenger:
         shape = telegram_poll(poll)
         assert shape is not None, "poll_fit said none"
         await self.pacer.wait(chat_id)
+        paced = chat_id
         try:
             try:
                 message = await bot.send_poll(
@@ -140,6 +141,8 @@ class TelegramMessenger:
             if isinstance(error, RetryAfter):
                 self.pacer.hold(chat_id, retry_seconds(error))
             raise delivery_error(error) from error
+        finally:
+            self.pacer.sent(paced)  # answered or failed: its place in the window is free
         assert message.poll is not None
         return PostedPoll(message.poll.id, str(message.message_id))
 
@@ -161,6 +164,8 @@ class TelegramMessenger:
             if isinstance(error, RetryAfter):
                 self.pacer.hold(chat_id, retry_seconds(error))
             raise delivery_error(error) from error
+        finally:
+            self.pacer.sent(chat_id)
 
     async def deliver(
         self, room: RoomRef, reply: Reply, txn_id: str, reply_to: int | None = None
