@@ -230,18 +230,30 @@ class App:
             reply, keep, events = await self._dispatch(
                 uow, event, parsed, room, partnership, confirmed=False
             )
-            changed = keep and (uow.changed or bool(events))
-            answered = deliver and reply is not None
-            if deliver and reply is not None:  # before the announcements: it is read first
-                pid, now = handled.partnership_id, self.clock.now()
-                await uow.outbox.add(pid, event.room, reply, now, answers=answers, kind="reply")
-            if keep:
-                await self.notifier.publish(uow, events, self.clock.now())
-            if changed:
-                await self._run_change_hooks(uow, event, partnership)
-            if changed or answered:
-                await self._remember_handled(uow, event)
-                await uow.commit()
+            return await self._conclude(
+                uow, event, partnership, handled, (reply, keep, events), answers, deliver
+            )
+
+    async def _conclude(
+        self, uow: UnitOfWork, event: Event, partnership: Partnership | None,
+        handled: EventReport, outcome: tuple[Reply | None, bool, list[DomainEvent]],
+        answers: str | None, deliver: bool,
+    ) -> Reply | None:  # fmt: skip
+        """How every handled event ends in its transaction (a command's, a vote's): the reply
+        before the announcements (it is read first), hooks, replay record, one commit."""
+        reply, keep, events = outcome
+        changed = keep and (uow.changed or bool(events))
+        answered = deliver and reply is not None
+        if answered and reply is not None:
+            pid, now = handled.partnership_id, self.clock.now()
+            await uow.outbox.add(pid, event.room, reply, now, answers=answers, kind="reply")
+        if keep:
+            await self.notifier.publish(uow, events, self.clock.now())
+        if changed:
+            await self._run_change_hooks(uow, event, partnership)
+        if changed or answered:
+            await self._remember_handled(uow, event)
+            await uow.commit()
         handled.outcome = "ok" if keep else "refused"
         if changed:
             self.changes += 1

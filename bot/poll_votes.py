@@ -8,14 +8,13 @@ gets nothing, the platform shows it already."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Protocol
 
 from bot import answers
-from bot.channels.notifier import Notifier
 from bot.core.clock import Clock
 from bot.core.context import Context
+from bot.core.domain_events import DomainEvent
 from bot.core.errors import UserError
 from bot.core.events import Event, PollVote
 from bot.core.model import Partnership, Room
@@ -39,9 +38,6 @@ class App(Protocol):
     clock: Clock
     router: Router
     catalog: Catalog
-    notifier: Notifier
-    outbox_changed: asyncio.Event
-    changes: int
 
     def _context(
         self,
@@ -55,11 +51,16 @@ class App(Protocol):
         confirmed: bool = False,
     ) -> Context: ...
 
-    async def _run_change_hooks(
-        self, uow: UnitOfWork, event: Event, partnership: Partnership | None
-    ) -> None: ...
-
-    async def _remember_handled(self, uow: UnitOfWork, event: Event) -> None: ...
+    async def _conclude(
+        self,
+        uow: UnitOfWork,
+        event: Event,
+        partnership: Partnership | None,
+        handled: EventReport,
+        outcome: tuple[Reply | None, bool, list[DomainEvent]],
+        answers: str | None,
+        deliver: bool,
+    ) -> Reply | None: ...
 
 
 async def take(
@@ -91,21 +92,6 @@ async def take(
             await uow.rollback()
             reply, keep = answers.refusal(app.catalog, partnership.language, error, None), False
         events = list(ctx.call.events) if keep else []
-        changed = keep and (uow.changed or bool(events))
-        answered = deliver and reply is not None
-        if answered and reply is not None:
-            pid = partnership.id
-            await uow.outbox.add(pid, event.room, reply, now, answers=quote, kind="reply")
-        if keep:
-            await app.notifier.publish(uow, events, now)
-        if changed:
-            await app._run_change_hooks(uow, event, partnership)
-        if changed or answered:
-            await app._remember_handled(uow, event)
-            await uow.commit()
-    handled.outcome = "ok" if keep else "refused"
-    if changed:
-        app.changes += 1
-    if changed or answered:
-        app.outbox_changed.set()
-    return reply
+        return await app._conclude(
+            uow, event, partnership, handled, (reply, keep, events), quote, deliver
+        )

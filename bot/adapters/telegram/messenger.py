@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import OrderedDict
+from collections.abc import Awaitable
 from datetime import timedelta
 
-from telegram import Bot, InputFile, ReplyParameters
+from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -119,24 +120,20 @@ class TelegramMessenger:
         assert shape is not None, "poll_fit said none"
         await self.pacer.wait(chat_id)
         paced = chat_id
+
+        def send(to: int) -> Awaitable[Message]:
+            options = list(shape.options)
+            multiple = poll.multiple
+            return bot.send_poll(
+                to, shape.question, options, is_anonymous=False, allows_multiple_answers=multiple
+            )
+
         try:
             try:
-                message = await bot.send_poll(
-                    chat_id,
-                    shape.question,
-                    list(shape.options),
-                    is_anonymous=False,
-                    allows_multiple_answers=poll.multiple,
-                )
+                message = await send(chat_id)
             except ChatMigrated as migrated:
                 self.moved[chat_id] = chat_id = migrated.new_chat_id
-                message = await bot.send_poll(
-                    chat_id,
-                    shape.question,
-                    list(shape.options),
-                    is_anonymous=False,
-                    allows_multiple_answers=poll.multiple,
-                )
+                message = await send(chat_id)
         except TelegramError as error:
             if isinstance(error, RetryAfter):
                 self.pacer.hold(chat_id, retry_seconds(error))
