@@ -90,3 +90,7 @@ async def test_a_matrix_vote_and_a_telegram_vote_count_in_one_poll(
     assert stop.params["message_id"] == sent.result["message_id"]
     assert both.fake.poll_in(GROUP, sent.result["message_id"])["is_closed"] is True
     assert any("hat die Terminumfrage geschlossen" in t for t in rooms.telegram())
+
+    # deciding schedules the meeting as /termin does: announced once in both rooms
+    await anna.say(rooms.room_id, "!terminumfrage festlegen")
+    await rooms.in_both_once("Neues Treffen:")
