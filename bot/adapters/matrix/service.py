@@ -296,7 +296,8 @@ class MatrixService:
                     continue
                 neutral: Event | None = None
                 if not isinstance(item, Response):
-                    neutral = to_neutral(room, item, self.user_id, creators, replayed)
+                    # a gap's back-filled events may include some handled already: checked
+                    neutral = to_neutral(room, item, self.user_id, creators, replayed or gap)
                 if neutral is None:
                     # a vote in a gap may have been handled before a restart
                     neutral = await self._polls.vote(room, item, creators, replayed or gap)
