@@ -104,3 +104,20 @@ async def fresh_postgres_database(server_url: str) -> AsyncIterator[str]:
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         await admin.dispose()
+
+
+async def run_until_killed(command: list[str], delay: float, cwd: Path) -> bool:
+    """Start a driver that prints "ready", kill it `delay` seconds after that; True if it
+    finished first (the crash tests of the chat and of e-mail)."""
+    child = await asyncio.create_subprocess_exec(
+        *command, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+    )
+    assert child.stdout is not None
+    assert (await asyncio.wait_for(child.stdout.readline(), 60)).strip() == b"ready"
+    try:
+        await asyncio.wait_for(child.wait(), delay)
+    except TimeoutError:
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+        return False
+    return child.returncode == 0

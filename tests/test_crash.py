@@ -16,12 +16,13 @@ import asyncio
 import json
 import os
 import random
-import signal
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tests.processes import run_until_killed
 
 ROOT = Path(__file__).parent.parent
 ZONE = "Europe/Berlin"
@@ -158,27 +159,11 @@ def _read_log(path: Path) -> list[tuple[str, str]]:
     return entries
 
 
-async def _run_until_killed(command: list[str], delay: float) -> bool:
-    """Start the driver, kill it `delay` seconds after it is ready; True if it finished."""
-    child = await asyncio.create_subprocess_exec(
-        *command, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
-    )
-    assert child.stdout is not None
-    assert (await asyncio.wait_for(child.stdout.readline(), 60)).strip() == b"ready"
-    try:
-        await asyncio.wait_for(child.wait(), delay)
-    except TimeoutError:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
-        return False
-    return child.returncode == 0
-
-
 async def test_killed_at_random_points_every_message_arrives_exactly_once(
     tmp_path: Path,
 ) -> None:
     (tmp_path / "year.script").write_text(year_script(), encoding="utf-8")
-    assert await _run_until_killed(_command(tmp_path, "reference"), 300)
+    assert await run_until_killed(_command(tmp_path, "reference"), 300, ROOT)
     expected = [text for _, text in _read_log(tmp_path / "reference.log")]
     assert len(expected) > 80
     for kind in ("Erinnerung von", "In 14 Tagen", "Morgen trifft", "Noch bis", "steht:"):
@@ -190,10 +175,12 @@ async def test_killed_at_random_points_every_message_arrives_exactly_once(
     finished = False
     while not finished:
         if kills < KILLS:
-            finished = await _run_until_killed(_command(tmp_path, "killed"), rng.uniform(0.05, 0.3))
+            finished = await run_until_killed(
+                _command(tmp_path, "killed"), rng.uniform(0.05, 0.3), ROOT
+            )
             kills += 0 if finished else 1
         else:
-            finished = await _run_until_killed(_command(tmp_path, "killed"), 300)
+            finished = await run_until_killed(_command(tmp_path, "killed"), 300, ROOT)
             assert finished
     assert kills >= 10
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from tests.email.conftest import Relay, code_in, section
 from tests.email.test_email_flow import SETUP, send
 from tests.harness import ConsoleBot
+from tests.processes import run_until_killed
 
 ROOT = Path(__file__).parent.parent.parent
 RECIPIENTS = 30
@@ -39,21 +39,6 @@ async def drive(db_url: str, port: int) -> None:
         pass
     await database.close()
     print("done", flush=True)
-
-
-async def _run_until_killed(command: list[str], delay: float) -> bool:
-    child = await asyncio.create_subprocess_exec(
-        *command, cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
-    )
-    assert child.stdout is not None
-    assert (await asyncio.wait_for(child.stdout.readline(), 60)).strip() == b"ready"
-    try:
-        await asyncio.wait_for(child.wait(), delay)
-    except TimeoutError:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
-        return False
-    return child.returncode == 0
 
 
 async def _outbox_rows(bot: ConsoleBot) -> dict[str, str]:
@@ -103,11 +88,11 @@ async def test_killed_while_sending_every_mail_arrives_and_none_as_two_messages(
     rng = random.Random(18)
     kills = 0
     while kills < KILLS:
-        if await _run_until_killed(command, rng.uniform(0.05, 0.4)):
+        if await run_until_killed(command, rng.uniform(0.05, 0.4), ROOT):
             break
         kills += 1
     else:
-        assert await _run_until_killed(command, 300)
+        assert await run_until_killed(command, 300, ROOT)
     assert kills >= 5, "the process finished before it was killed often enough"
 
     database = Database(url)
