@@ -85,6 +85,10 @@ class App:
         self.observers = tuple(observers)
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
+        self.replays = 0
+        """Replays caught so far: their record against replays is pruned after a while, so
+        an adapter should not deliver them a third time (the Matrix adapter then saves its
+        sync position at once)."""
         self._pruned_at: datetime | None = None
         confirm.register(self.router)
 
@@ -151,6 +155,7 @@ class App:
                     await self._replay_seen(uow, event, handled)
             if before is not None:
                 log.info("event %s was handled before a restart; not applied again", event.event_id)
+                self.replays += 1
                 self._tell(handled, started)
                 return None
         for observer in self.observers:

@@ -41,7 +41,9 @@ class SyncPosition:
     def after(self, handled: list[asyncio.Future[bool]], token: str) -> None:
         """Save `token` once every event before it was handled, in sync order.
 
-        The position is saved at once after an event that changed something. After syncs
+        The position is saved at once after an event that changed something or that was
+        caught as a replay (a replay's record is pruned after a week: the next restart must
+        not start before it, or the event is applied a second time). After syncs
         whose events changed nothing (read-only commands like /next, chat, the bot's own
         replies) it is saved only every `SAVE_EVERY_SYNCS` syncs and on stop: replaying
         such events after a crash is harmless (a re-sent reply keeps its transaction id,

@@ -35,7 +35,9 @@ class RoomWorker:
         self.tasks = (asyncio.create_task(self._handle(), name=f"matrix handle {room_id}"),)
 
     def submit(self, event: Event, event_id: str) -> asyncio.Future[bool]:
-        """The future tells, once the event was handled, whether it changed anything."""
+        """The future tells, once the event was handled, whether the sync position must be
+        saved at once: the event changed something, or it was a replay caught (its record
+        against replays is pruned after a week; a later restart must not replay it again)."""
         handled: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.queue.put_nowait((event, event_id, handled))
         return handled
@@ -53,7 +55,7 @@ class RoomWorker:
         while True:
             event, event_id, handled = await self.queue.get()
             app = self.app
-            changes = app.changes
+            changes, replays = app.changes, app.replays
             try:
                 # the reply quotes its command (`m.in_reply_to`)
                 await app.handle(event, answers=event_id)
@@ -62,7 +64,7 @@ class RoomWorker:
                 changes = -1
             finally:
                 if not handled.done():
-                    handled.set_result(app.changes != changes)
+                    handled.set_result((app.changes, app.replays) != (changes, replays))
                 self.queue.task_done()
 
 
