@@ -85,10 +85,7 @@ class App:
         self.observers = tuple(observers)
         self.changes = 0
         """Changes committed so far: an event that did not move it may be replayed harmlessly."""
-        self.replays = 0
-        """Replays caught so far: their record against replays is pruned after a while, so
-        an adapter should not deliver them a third time (the Matrix adapter then saves its
-        sync position at once)."""
+        self.replays = 0  # replays caught (pruned after a week: an adapter saves its place)
         self._pruned_at: datetime | None = None
         confirm.register(self.router)
 
@@ -155,7 +152,6 @@ class App:
                     await self._replay_seen(uow, event, handled)
             if before is not None:
                 log.info("event %s was handled before a restart; not applied again", event.event_id)
-                self.replays += 1
                 self._tell(handled, started)
                 return None
         for observer in self.observers:
@@ -178,8 +174,7 @@ class App:
                 observer.event_handled(handled)
 
     async def replayed(self, event: Event) -> None:
-        """An event the adapter knows was handled and answered before a restart, delivered
-        again and dropped there: nothing is applied or answered, the observers are told."""
+        """An event the adapter knows it handled before a restart: only observers hear of it."""
         if (parsed := self._parse(event)) is None:
             return
         handled = self._report(event, parsed)
@@ -206,6 +201,7 @@ class App:
         _, partnership = await of_room(uow, event.room)
         handled.partnership_id = partnership.id if partnership else None
         handled.outcome = "replayed"
+        self.replays += 1
 
     def _tell(self, handled: EventReport, started: float) -> None:
         """Observers hear of an event that was not handled here (a replay) as of any other."""

@@ -131,18 +131,21 @@ class FakeBotAPI(ServerPlumbing, SendingMethods, PollMethods):
             await self.changed.wait_for(predicate)
 
     def ok_calls(self, method: str) -> list[Call]:
-        return [c for c in self.calls if c.method == method and c.ok]
+        """Calls answered with success (not those still being answered)."""
+        return [c for c in self.calls if c.method == method and c.ok and c.result is not None]
 
     def unknown_calls(self) -> list[Call]:
         return [c for c in self.calls if not c.ok and c.result == "Not Found: method not found"]
 
     def sent(self, chat_id: int | None = None, since: int = 0) -> list[str]:
-        """Texts of the messages the bot sent (as the reader sees them), oldest first."""
+        """Texts of the messages the bot sent (as the reader sees them), oldest first; a call
+        still being answered (recorded on arrival, its result not yet set) is not sent yet."""
         return [
             c.result["text"]
             for c in self.calls[since:]
             if c.method == "sendMessage"
             and c.ok
+            and c.result is not None
             and (chat_id is None or c.params["chat_id"] == chat_id)
         ]
 
