@@ -162,6 +162,13 @@ async def test_the_poll_e_mail_s_link_answers_and_counts_for_the_member(
         # one link per address, the same in the invitation and the poll
         assert world.link(address, "Einladung") == world.link(address, "Terminumfrage")
     kleve = world.link(KLEVE, "Terminumfrage")
+    mail = world.relay.to(KLEVE)[-1]
+    plain = mail.get_body(("plain",))
+    html = mail.get_body(("html",))
+    assert plain is not None and html is not None
+    assert "3. Di., 09.03.2027, 10:00" in plain.get_content()
+    assert f'<a href="{kleve}">' in html.get_content()
+    assert "Ihre Antwort geben Sie hier, ohne Anmeldung" in plain.get_content()
     assert kleve != world.link(BERND, "Terminumfrage")
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
     context.set_default_timeout(5000)

@@ -141,7 +141,7 @@ async def content(
 def poll_content(texts: Texts, event: DatePollStarted) -> Content:
     """A date poll started: its times, and (per recipient) where to answer."""
     poll, name = event.poll, event.partnership.name
-    times = tuple((Text(f"{o.number}. {option_text(texts, o)}"),) for o in poll.options)
+    times = tuple((Text(option_text(texts, o)),) for o in poll.options)
     body: tuple[Block, ...] = (
         texts.t(
             "email.datepoll.intro",
@@ -150,7 +150,7 @@ def poll_content(texts: Texts, event: DatePollStarted) -> Content:
             host=event.host.name if event.host else "-",
             deadline=texts.when(poll.deadline),
         ),
-        BulletList(times),
+        BulletList(times, ordered=True),
     )
     subject = texts.text("email.datepoll.subject", name=name)
     return Content(
