@@ -6,9 +6,8 @@ A post is taken only with the personal code in its address (which is the secret;
 or dead one is the site's one 404; no cookie is involved, so the code is the form's token)
 and not when the browser says it came from another site (`Sec-Fetch-Site`, `Origin`). Bad
 input (unknown numbers, no answer at all, an overlong or garbled body) gets a clear sentence
-and stores nothing; the same answer sent
-twice is kept once. After a stored answer the page is fetched again (303), so reloading it
-sends nothing twice.
+and stores nothing; the same answer sent twice is kept once. After a stored answer the page
+is fetched again (303), so reloading it sends nothing twice.
 """
 
 from __future__ import annotations
