@@ -263,6 +263,13 @@ async def test_bad_posts_get_a_clear_answer_and_store_nothing(world: World) -> N
     for url in (world.base + "/a/" + "A" * 32, world.base + "/a/"):
         got, page = await post(url, "form=poll&poll=1&time=1")
         assert (got, page) == (404, missing)
+    # guessing codes is throttled like every link (here a visitor behind the proxy)
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+    for n in range(10):
+        got, _ = await post(f"{world.base}/a/guess{n}", "form=poll&poll=1&time=1", **guesser)
+        assert got == 404
+    got, _ = await post(link, "form=poll&poll=1&time=1", **guesser)
+    assert got == 429
     assert await world.bot.text("@anna: /terminumfrage") == before
     async with world.database.engine.connect() as connection:
         replies = (await connection.execute(text("SELECT count(*) FROM meeting_reply"))).scalar()
