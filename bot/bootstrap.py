@@ -81,8 +81,12 @@ async def bootstrap(
     if email is not None:
         config = replace(config or AppConfig(), email=True)
         # with a web page, every e-mail carries a link that stops them in one click
-        stop_url = f"{config.web_base_url.rstrip('/')}/stop/" if config.web_base_url else ""
-        sender = Sender(email.from_address, reply_to=email.reply_to, stop_url=stop_url)
+        base = config.web_base_url.rstrip("/")
+        stop_url = f"{base}/stop/" if base else ""
+        answer_url = f"{base}/a/" if base else ""  # each address's answer link
+        sender = Sender(
+            email.from_address, reply_to=email.reply_to, stop_url=stop_url, answer_url=answer_url
+        )
         channels.append(EmailChannel(catalog, sender))
         if EMAIL not in messengers:
             from bot.adapters.email.smtp import SmtpMessenger

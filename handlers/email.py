@@ -22,6 +22,8 @@ _KIND_WORDS = {
     "aenderungen": "changes", "aenderung": "changes", "agenda": "agenda",
     "tagesordnung": "agenda", "minutes": "minutes", "protokoll": "minutes",
     "protokolle": "minutes", "actions": "actions", "action": "actions", "aufgaben": "actions",
+    "datepoll": "datepoll", "datepolls": "datepoll", "terminumfrage": "datepoll",
+    "terminumfragen": "datepoll", "umfrage": "datepoll", "umfragen": "datepoll",
 }  # fmt: skip
 _ON = {"on", "an", "ein", "ja", "yes"}
 _OFF = {"off", "aus", "nein", "no"}

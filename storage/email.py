@@ -24,6 +24,8 @@ def _address(row: EmailAddressRow) -> EmailAddress:
         stop_code=row.stop_code,
         created_at=row.created_at,
         confirmed_at=row.confirmed_at,
+        answer_code=row.answer_code or "",
+        voter_id=row.voter_id,
     )
 
 
@@ -50,6 +52,14 @@ class SqlEmails(SqlRepository):
         )
         return _address(row) if row is not None else None
 
+    async def by_answer_code(self, answer_code: str) -> EmailAddress | None:
+        if not answer_code:
+            return None
+        row = await self.session.scalar(
+            select(EmailAddressRow).where(EmailAddressRow.answer_code == answer_code)
+        )
+        return _address(row) if row is not None else None
+
     async def add(
         self,
         partnership_id: int,
@@ -59,6 +69,7 @@ class SqlEmails(SqlRepository):
         code_hash: str,
         stop_code: str,
         now: datetime,
+        answer_code: str = "",
     ) -> None:
         """Flushed with the unit of work (a thousand addresses need no round trip each)."""
         row = EmailAddressRow(
@@ -71,6 +82,7 @@ class SqlEmails(SqlRepository):
             code_attempts=0,
             stop_code=stop_code,
             created_at=now,
+            answer_code=answer_code or None,
         )
         self.session.add(row)
 
@@ -85,6 +97,8 @@ class SqlEmails(SqlRepository):
         row.code_attempts = item.code_attempts
         row.stop_code = item.stop_code
         row.confirmed_at = item.confirmed_at
+        row.answer_code = item.answer_code or None
+        row.voter_id = item.voter_id
         await self.session.flush()
 
     async def remove(self, address_id: int) -> None:

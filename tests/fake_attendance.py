@@ -6,6 +6,7 @@ import copy
 from collections.abc import Sequence
 
 from bot.core.attendance import MeetingReply
+from bot.core.mail import EmailAddress
 from tests.fake_tables import Repository, stored
 
 
@@ -17,3 +18,10 @@ class FakeReplies(Repository):
     async def put(self, reply: MeetingReply) -> None:
         self._t.replies[(reply.meeting_id, reply.person_id)] = stored(reply)
         self._wrote()
+
+
+class FakeEmails(Repository):
+    """The in-memory world has no e-mail recipients: only what the counts read of them."""
+
+    async def of_partnership(self, partnership_id: int) -> list[EmailAddress]:
+        return []

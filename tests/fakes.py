@@ -47,7 +47,7 @@ from bot.usecases.ports import (
 from bot.usecases.ports_history import RotationStateRepository
 from bot.usecases.ports_polls import DatePollRepository
 from bot.usecases.ports_reach import ReplyRepository
-from tests.fake_attendance import FakeReplies
+from tests.fake_attendance import FakeEmails, FakeReplies
 from tests.fake_history import (
     FakeActionsOpen,
     FakeAgendaOpen,
@@ -120,6 +120,7 @@ class FakeUnitOfWork:
         self.actions: ActionRepository = FakeActions(self)
         self.date_polls: DatePollRepository = FakeDatePolls(self)
         self.replies: ReplyRepository = FakeReplies(self)
+        self.emails = FakeEmails(self)
         self.meetings: MeetingRepository = FakeMeetingsRecent(self)
         self.overrides: OverrideRepository = FakeOverridesRecent(self)
         self.rotation_states: RotationStateRepository = FakeRotationStates(self)

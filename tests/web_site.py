@@ -123,7 +123,7 @@ async def start_site(
     bot = await ConsoleBot.start(database, now=now, web_base_url=base)
     if rooms:
         await bot.say(script(rooms, full))
-    web = WebSite(bot.app.uow_factory, bot.clock, bot.runtime.catalog)
+    web = WebSite(bot.app.uow_factory, bot.clock, bot.runtime.catalog, base)
     server = WebServer(web, "127.0.0.1", port)
     await server.start()
     site = Site(bot, server, base)

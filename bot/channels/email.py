@@ -34,11 +34,12 @@ from bot.core.domain_events import (
 from bot.core.events import RoomRef
 from bot.core.mail import EmailAddress
 from bot.core.model import Partnership
-from bot.core.reply import Attachment, Paragraph, Reply, Text
+from bot.core.reply import Attachment, Block, Link, Paragraph, Reply, Text
 from bot.domain.itip import build_itip
 from bot.i18n import Catalog
 from bot.i18n.meetings import calendar_event
 from bot.i18n.texts import Texts
+from bot.usecases.date_polls import DatePollStarted
 from bot.usecases.email import ConfirmationRequested
 from bot.usecases.members import roster
 from bot.usecases.minutes import MinutesWritten
@@ -54,6 +55,7 @@ TOLD = (
     MeetingCancelled,
     AgendaPosted,
     MinutesWritten,
+    DatePollStarted,
 )
 """The events e-mail tells about (`email_content.content`); others cost no query."""
 
@@ -107,7 +109,7 @@ class EmailChannel:
             to=recipient.address,
             to_name=names.get(recipient.id, ""),
             subject=found.subject,
-            body=Reply(found.body),
+            body=Reply(found.body + self._answer_link(texts, found, recipient)),
             lang=partnership.language,
             stop=stop_footer(
                 texts,
@@ -121,6 +123,15 @@ class EmailChannel:
             attachments=found.attachments,
         )
         await _add(uow, partnership, mail, build(mail, self._from(partnership), now), now)
+
+    def _answer_link(
+        self, texts: Texts, found: Content, recipient: EmailAddress
+    ) -> tuple[Block, ...]:
+        """The recipient's own answer link (`/a/<code>`), where the e-mail asks for one."""
+        if found.answer_link and self.sender.answer_url and recipient.answer_code:
+            url = self.sender.answer_url + recipient.answer_code
+            return (texts.t(found.answer_link, link=Link(url, url)),)
+        return (texts.t(found.no_link),) if found.no_link else ()
 
     async def _confirmation(
         self, uow: UnitOfWork, texts: Texts, event: ConfirmationRequested, now: datetime
@@ -138,7 +149,11 @@ class EmailChannel:
     def _from(self, partnership: Partnership) -> Sender:
         """The partnership's name as the sender's name, at the configured address."""
         return Sender(
-            self.sender.address, partnership.name, self.sender.reply_to, self.sender.stop_url
+            self.sender.address,
+            partnership.name,
+            self.sender.reply_to,
+            self.sender.stop_url,
+            self.sender.answer_url,
         )
 
 

@@ -19,8 +19,10 @@ from bot.core.model import Meeting, Member
 from bot.core.reply import Attachment, Block, BulletList, Link, Paragraph, Reply, Text
 from bot.i18n.agenda import agenda_blocks
 from bot.i18n.meetings import detail_lines, host_line, place_text, when_text
+from bot.i18n.polls import option_text
 from bot.i18n.texts import Texts
 from bot.usecases.agenda_queries import agenda_for
+from bot.usecases.date_polls import DatePollStarted
 from bot.usecases.minutes import MinutesWritten
 from bot.usecases.minutes_render import ActionDoc, action_spans, minutes_files, minutes_reply
 from bot.usecases.ports import UnitOfWork
@@ -36,6 +38,10 @@ class Content:
     host: Member | None = None
     method: str = ""
     attachments: tuple[Attachment, ...] = field(default=())
+    answer_link: str = ""
+    """The sentence (catalog key) that gives each recipient their answer link, if any."""
+    no_link: str = ""
+    """Said instead when there is no web page to answer on."""
 
 
 def _meeting_lines(texts: Texts, meeting: Meeting, host: Member | None) -> list[Block]:
@@ -71,7 +77,15 @@ async def content(
             texts.t("email.calendar_hint"),
         ]
         subject = texts.text("email.invitation.subject", name=name, date=day)
-        return Content("invitation", subject, tuple(body), m, host, "REQUEST")
+        return Content(
+            "invitation",
+            subject,
+            tuple(body),
+            m,
+            host,
+            "REQUEST",
+            answer_link="email.invitation.link",
+        )
     if isinstance(event, MeetingMoved):
         m, host = event.meeting, event.host
         body = [
@@ -82,7 +96,9 @@ async def content(
             texts.t("email.calendar_update_hint"),
         ]
         subject = texts.text("email.moved.subject", name=name, date=texts.date(m.starts_at))
-        return Content("changes", subject, tuple(body), m, host, "REQUEST")
+        return Content(
+            "changes", subject, tuple(body), m, host, "REQUEST", answer_link="email.invitation.link"
+        )
     if isinstance(event, MeetingHostChanged):
         m, host = event.meeting, event.host
         body = [
@@ -109,6 +125,8 @@ async def content(
         body = [texts.t("email.agenda.intro", name=name), *_meeting_lines(texts, m, host), *items]
         subject = texts.text("email.agenda.subject", name=name, date=texts.date(m.starts_at))
         return Content("agenda", subject, tuple(body))
+    if isinstance(event, DatePollStarted):
+        return poll_content(texts, event)
     if isinstance(event, MinutesWritten):
         doc = event.doc
         minutes = minutes_reply(texts.catalog, doc)
@@ -118,6 +136,30 @@ async def content(
             "minutes", subject, tuple(body), attachments=minutes_files(texts.catalog, doc)
         )
     return None
+
+
+def poll_content(texts: Texts, event: DatePollStarted) -> Content:
+    """A date poll started: its times, and (per recipient) where to answer."""
+    poll, name = event.poll, event.partnership.name
+    times = tuple((Text(option_text(texts, o)),) for o in poll.options)
+    body: tuple[Block, ...] = (
+        texts.t(
+            "email.datepoll.intro",
+            name=name,
+            person=event.by,
+            host=event.host.name if event.host else "-",
+            deadline=texts.when(poll.deadline),
+        ),
+        BulletList(times, ordered=True),
+    )
+    subject = texts.text("email.datepoll.subject", name=name)
+    return Content(
+        "datepoll",
+        subject,
+        body,
+        answer_link="email.datepoll.link",
+        no_link="email.datepoll.no_link",
+    )
 
 
 def actions_content(texts: Texts, event: MinutesWritten, mine: list[ActionDoc]) -> Content:

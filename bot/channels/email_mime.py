@@ -31,6 +31,8 @@ class Sender:
     reply_to: str = ""
     stop_url: str = ""
     """Where a stop code is a link ("https://…/stop/"); empty without a web page."""
+    answer_url: str = ""
+    """Where an answer code is a link ("https://…/a/"); empty without a web page."""
 
     @property
     def answers_to(self) -> str:

@@ -12,9 +12,10 @@ from datetime import datetime
 from email.errors import HeaderParseError, MessageDefect
 from email.headerregistry import Address
 
-KINDS = ("invitation", "changes", "agenda", "minutes", "actions")
+KINDS = ("invitation", "changes", "agenda", "minutes", "actions", "datepoll")
 """invitation: a meeting is scheduled; changes: moved or cancelled; agenda: the final agenda
-at the deadline; minutes: after the meeting; actions: to each action item's owner."""
+at the deadline; minutes: after the meeting; actions: to each action item's owner;
+datepoll: a date poll started (with the address's answer link)."""
 
 MAX_ADDRESS = 254
 """RFC 5321's limit for a path, so the relay never refuses an address we stored."""
@@ -37,6 +38,12 @@ class EmailAddress:
     stop_code: str
     created_at: datetime
     confirmed_at: datetime | None = None
+    answer_code: str = ""
+    """The secret in the address's answer link (`/a/<code>`): random, made anew whenever
+    the address is added again; dies with the address (removed, stopped)."""
+    voter_id: int | None = None
+    """An office address's stand-in person, under whom its answers are kept (it speaks
+    for its member); None for a person's own address (they answer as themselves)."""
 
     @property
     def confirmed(self) -> bool:

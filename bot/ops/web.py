@@ -41,7 +41,7 @@ async def start_web(runtime: Runtime, config: Config) -> WebServer | None:
     from bot.adapters.web.server import WebServer, WebSite
 
     host, port = parse_listen(config.web.listen)
-    site = WebSite(runtime.app.uow_factory, runtime.app.clock, runtime.catalog)
+    site = WebSite(runtime.app.uow_factory, runtime.app.clock, runtime.catalog, config.web.base_url)
     server = WebServer(site, host, port)
     try:
         await server.start()

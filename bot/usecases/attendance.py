@@ -33,6 +33,8 @@ class ReplyToMeeting:
     """One of `ANSWERS`."""
     which: str = ""
     """The meeting as typed: its number in /treffen or its day; empty: the next one."""
+    meeting_id: int | None = None
+    """Instead of `which`: the coming meeting with this id (a web form names it so)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,14 @@ async def reply(call: Call, command: ReplyToMeeting) -> ReplyNoted | WhichMeetin
     assert command.answer in ANSWERS
     partnership = call.partnership
     plan = await current_plan(call.uow, partnership, call.now)
-    chosen = pick(call, plan, command.which)
+    chosen: tuple[Meeting, Member | None] | WhichMeeting
+    if command.meeting_id is not None:
+        by_id = {m.id: (m, h) for m, h in plan.upcoming}
+        if command.meeting_id not in by_id:
+            raise UserError("attendance.none_planned")
+        chosen = by_id[command.meeting_id]
+    else:
+        chosen = pick(call, plan, command.which)
     if isinstance(chosen, WhichMeeting):
         return chosen
     meeting, _ = chosen

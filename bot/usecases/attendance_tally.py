@@ -17,6 +17,7 @@ from bot.core.text import din5007_key
 from bot.usecases.members import roster
 from bot.usecases.plan import in_din_order
 from bot.usecases.ports import UnitOfWork
+from bot.usecases.stand_ins import stand_ins
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def member_answer(answers: list[str]) -> str | None:
 async def tally(uow: UnitOfWork, partnership: Partnership, meeting: Meeting) -> Tally:
     current = await roster(uow, partnership)
     speaks_for = {c.person_id: c.member_id for c in current.contacts}
+    speaks_for |= await stand_ins(uow, partnership.id)  # office addresses, by their link
     in_rooms = set((await uow.presence.of_partnership(partnership.id)).keys())
     replies = [
         r

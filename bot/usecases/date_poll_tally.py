@@ -51,11 +51,18 @@ class Tally:
         return next((c for c in self.counts if c.option.number == number), None)
 
 
-def tally(poll: DatePoll, votes: list[DateVote], team: Roster, voters: dict[int, Person]) -> Tally:
+def tally(
+    poll: DatePoll,
+    votes: list[DateVote],
+    team: Roster,
+    voters: dict[int, Person],
+    stand_ins: dict[int, int] | None = None,
+) -> Tally:
     """`team` is who speaks for whom now (a person who left counts for nobody); `voters` are
-    the people who answered, by id."""
+    the people who answered, by id; `stand_ins` the office addresses' stand-ins (person id
+    -> member id, `bot.usecases.stand_ins`), which speak for their member too."""
     active = sorted((m for m in team.members if m.active), key=lambda m: din5007_key(m.name))
-    member_of = {c.person_id: c.member_id for c in team.contacts}
+    member_of = {c.person_id: c.member_id for c in team.contacts} | (stand_ins or {})
     can: dict[int, set[int]] = {o.number: set() for o in poll.options}
     others_can: dict[int, list[Person]] = {o.number: [] for o in poll.options}
     answered: set[int] = set()

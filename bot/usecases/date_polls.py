@@ -24,6 +24,7 @@ from bot.usecases.date_poll_tally import Tally, tally
 from bot.usecases.members import roster
 from bot.usecases.plan import current_plan
 from bot.usecases.ports import UnitOfWork
+from bot.usecases.stand_ins import stand_ins
 
 MIN_TIMES, MAX_TIMES = 2, 10
 DEFAULT_DEADLINE = timedelta(days=7)
@@ -105,7 +106,8 @@ async def host_of(uow: UnitOfWork, p: Partnership, poll: DatePoll) -> Member | N
 async def count(uow: UnitOfWork, p: Partnership, poll: DatePoll) -> Tally:
     votes = await uow.date_polls.votes(poll.id)
     voters = await uow.persons.many({v.person_id for v in votes})
-    return tally(poll, votes, await roster(uow, p), voters)
+    office = await stand_ins(uow, p.id)
+    return tally(poll, votes, await roster(uow, p), voters, office)
 
 
 def _when(p: Partnership, at: datetime) -> str:

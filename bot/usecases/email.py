@@ -119,6 +119,7 @@ async def add(call: Call, command: AddAddresses) -> Added:
             continue
         code = _new_code(pid, taken)
         stop_code = secrets.token_hex(8)
+        answer_code = new_answer_code()
         if existing is None:
             await call.uow.emails.add(
                 pid,
@@ -128,6 +129,7 @@ async def add(call: Call, command: AddAddresses) -> Added:
                 code_hash(pid, code),
                 stop_code,
                 call.now,
+                answer_code,
             )
         else:  # pending or stopped: a fresh code, confirmed again by its owner
             existing.status, existing.code_hash, existing.code_attempts = (
@@ -135,7 +137,7 @@ async def add(call: Call, command: AddAddresses) -> Added:
                 code_hash(pid, code),
                 0,
             )
-            existing.stop_code = stop_code
+            existing.stop_code, existing.answer_code = stop_code, answer_code
             await call.uow.emails.save(existing)
         call.raise_event(
             ConfirmationRequested(
@@ -146,6 +148,11 @@ async def add(call: Call, command: AddAddresses) -> Added:
     if done:
         await call.audit("email.add", owner=owner, count=len(done))
     return Added(owner, tuple(done), tuple(already))
+
+
+def new_answer_code() -> str:
+    """The secret of an address's answer link: 192 random bits, unguessable."""
+    return secrets.token_urlsafe(24)
 
 
 def _new_code(partnership_id: int, taken: set[str]) -> str:
@@ -220,6 +227,9 @@ async def remove(call: Call, address: str) -> EmailAddress:
         if not mine:
             raise UserError("email.only_own", member=own.name if own else "-")
     await call.uow.emails.remove(found.id)
+    if found.voter_id is not None and found.person_id is None:
+        # the office address's answers go with it, as a person's go when they leave
+        await call.uow.persons.forget(found.voter_id, "-", pid)
     await call.audit("email.remove", address=found.address)
     return found
 

@@ -15,6 +15,7 @@ from bot.core.model import Meeting, Member, Partnership, Person
 from bot.core.model_web import FEED, MINE, PARTS, SITE
 from bot.usecases import actions, agenda, meetings, members, minutes, partnership, rotation
 from bot.usecases.agenda_queries import AgendaView
+from bot.usecases.attendance_tally import Tally, tally
 from bot.usecases.base import Actor, Call
 from bot.usecases.meeting_hosts import minute_taker
 from bot.usecases.members import Roster
@@ -70,14 +71,19 @@ class Overview:
     agenda: AgendaView
     rotation: Rotation
     roster: Roster
+    replies: Tally | None
+    """Who replied to the invitation to the next meeting (chat, or an e-mail's link)."""
 
 
 async def overview(call: Call) -> Overview:
+    nxt = await meetings.next_meeting(call)
+    replies = await tally(call.uow, call.partnership, nxt.meeting) if nxt.meeting else None
     return Overview(
-        await meetings.next_meeting(call),
+        nxt,
         await agenda.show(call),
         await rotation.show(call),
         await members.list_members(call),
+        replies,
     )
 
 

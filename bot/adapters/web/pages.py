@@ -11,11 +11,13 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from bot.core.attendance import MAYBE, NO, YES
 from bot.core.model import Meeting, Member
 from bot.i18n import Catalog
 from bot.i18n.meetings import period_text, place_text, taker_text, when_text
 from bot.i18n.texts import Texts
 from bot.usecases import web_pages
+from bot.usecases.attendance_tally import Tally
 from bot.usecases.base import Call
 from bot.usecases.members import host_order
 from bot.usecases.minutes_render import MinutesDoc, day_text
@@ -163,7 +165,23 @@ class Page:
             "turns": turns,
             "members": members,
             "show_contacts": self.visit.show_contacts,
+            "replies": self._replies(found.replies),
         }
+
+    def _replies(self, found: Tally | None) -> str:
+        """ "3 von 5 Mitgliedern haben geantwortet: 2 kommen, 1 nicht"."""
+        if found is None or not found.members:
+            return ""
+        total = len(found.members)
+        answered = [m for m in found.members if m.answer is not None]
+        if not answered:
+            return self.t("web.replies", count=0, total=total)
+        parts = [
+            self.t(f"web.replies.{answer}", count=n)
+            for answer in (YES, NO, MAYBE)
+            if (n := len(found.with_answer(answer)))
+        ]
+        return self.t("web.replies", count=len(answered), total=total) + ": " + ", ".join(parts)
 
     async def meetings(self) -> str:
         found = await web_pages.meetings_page(self.call)

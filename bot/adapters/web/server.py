@@ -4,6 +4,7 @@ Addresses:
 - `/s/<token>/…` the private site (the token is the secret; `/webseite` hands it out),
 - `/p/<public id>/…` the parts a partnership opened to everybody,
 - `/k/<token>.ics` a person's calendar feed (the partnership's, or their own meetings),
+- `/stop/<code>` an e-mail address's stop, `/a/<code>` its answer page (`answers`),
 - `/static/…` the style sheets.
 Nothing lists partnerships. A wrong, replaced or missing link and a missing page all get
 the same 404 page; an address with too many of them within a minute gets 429 for a while.
@@ -16,6 +17,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.adapters.web.answers import AnswerPages
+from bot.adapters.web.errors import NotFound
 from bot.adapters.web.feed import feed_ics
 from bot.adapters.web.pages import HERE, Page, environment
 from bot.adapters.web.throttle import Throttle, client_address
@@ -46,12 +49,10 @@ STATIC = HERE / "static"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class NotFound(Exception):
-    """Whatever the reason (no such link, no such page): the one 404 answer."""
-
-
 class WebSite:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, catalog: Catalog) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, catalog: Catalog, base_url: str = ""
+    ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.catalog = catalog
@@ -59,15 +60,17 @@ class WebSite:
         self.throttle = Throttle(clock)
         self._not_found = self.env.get_template("not_found.html").render()
         self._static = {p.name: p.read_bytes() for p in STATIC.glob("*.css")}
+        self.answers = AnswerPages(uow_factory, clock, catalog, self.env, base_url)
 
     def application(self) -> web.Application:
-        app = web.Application(middlewares=[self._guard])
+        app = web.Application(middlewares=[self._guard], client_max_size=64 * 1024)
         app.router.add_get("/static/{name}", self.static)
         app.router.add_get("/s/{token}/{path:.*}", self.private_page)
         app.router.add_get("/p/{public_id}/{path:.*}", self.public_page)
         app.router.add_get("/k/{name}", self.feed)
         app.router.add_get("/stop/{code}", self.stop_question)
         app.router.add_post("/stop/{code}", self.stop)
+        self.answers.add_routes(app)
         return app
 
     async def stop_question(self, request: web.Request) -> web.StreamResponse:
@@ -123,7 +126,7 @@ class WebSite:
                 self.throttle.missed(address)
                 response = self.not_found()
         response.headers.update(SECURITY_HEADERS)
-        if request.path.startswith("/stop/"):  # its one form posts to itself
+        if request.path.startswith(("/stop/", "/a/")):  # their forms post to themselves
             policy = SECURITY_HEADERS["Content-Security-Policy"]
             response.headers["Content-Security-Policy"] = policy.replace(
                 "form-action 'none'", "form-action 'self'"
