@@ -40,7 +40,19 @@ def steps(script: str) -> list[tuple[datetime | None, str]]:
     return chunks
 
 
-async def play(database: Database, lang: str) -> tuple[list[tuple[datetime, list[str]]], bool]:
+Played = tuple[list[tuple[datetime, list[str]]], bool]
+_PLAYED: dict[str, Played] = {}
+
+
+async def play(database: Database, lang: str) -> Played:
+    """The year played once per language (the three checks read the same, deterministic
+    run; each would otherwise take a few seconds to play it again)."""
+    if lang not in _PLAYED:
+        _PLAYED[lang] = await _play(database, lang)
+    return _PLAYED[lang]
+
+
+async def _play(database: Database, lang: str) -> Played:
     """Each step's time and messages; and whether a due, unplanned stretch went quiet."""
     bot = await ConsoleBot.start(database, now=START, lang=lang)
     script = (SCENARIOS / f"kreis_kleve.{lang}.script").read_text(encoding="utf-8")
