@@ -39,6 +39,7 @@ _OLDER = aliased(OutboxRow)
 _DUE_ANYWHERE = select(OutboxRow).where(
     OutboxRow.status == "pending",
     OutboxRow.next_attempt_at <= bindparam("now"),
+    OutboxRow.id.not_in(bindparam("excluding", expanding=True)),
     ~select(_OLDER.id)
     .where(
         _OLDER.platform == OutboxRow.platform,
@@ -87,11 +88,17 @@ class SqlOutbox(SqlRepository):
         return uid
 
     async def due(
-        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+        self,
+        now: datetime,
+        limit: int = 100,
+        platforms: Sequence[str] | None = None,
+        excluding: Sequence[int] = (),
     ) -> list[OutboxMessage]:
         """Due messages, but only the oldest pending one of each room: a room's messages
-        arrive in the order they were written, retries included."""
-        query, params = _DUE_ANYWHERE, {"now": now, "limit": limit}
+        arrive in the order they were written, retries included. None of `excluding`
+        (being sent: decoding them again on every look cost more than the query)."""
+        params = {"now": now, "limit": limit, "excluding": list(excluding)}
+        query = _DUE_ANYWHERE
         if platforms is not None:
             query, params = _DUE_ON, {**params, "platforms": list(platforms)}
         rows = await self.session.scalars(query, params)
