@@ -11,7 +11,10 @@ write runs once on each copy, so every run starts from the same state. Printed p
 the median time and the number of SQL statements at one year and at `--years` years, and
 their ratio (target ≤ 1.2), also as the median of the ratios of runs back to back (the
 pairs alternate which size goes first); the same for CPU time; then the query plans of the
-slowest statements at `--years`. Nothing is asserted.
+slowest statements at `--years`. Nothing is asserted. The copies hold no kept state of the
+rotation: the first command on each replays its whole history once (as the first command
+after the upgrade that added the state did); it is printed on a row of its own, "1st
+command", and the writes after it find the state kept.
 
     .venv/bin/python -m bench.history [--db postgresql://…] [--years 25] [--rows 400000]
         [--repeat 11]   (default: a fresh SQLite file in a temp dir)
@@ -39,6 +42,8 @@ from storage.database import Database
 
 SCHEMA = "bench_history"
 READS = ["/naechstes", "/tagesordnung", "/reihenfolge", "/protokoll", "/aufgaben"]
+FIRST = "1st command"
+"""A copy's first command: it computes and keeps the rotation's state from the whole history."""
 MEETING = NOW.replace(year=2026, month=12, day=9)
 """The meeting planned at NOW (the fifth of the recorded year)."""
 
@@ -157,12 +162,15 @@ class Bench:
         runs of a command follow each other (and the size going first alternates)."""
         pairs = _turn(pairs, n)
 
-        async def step(user: str, line: str) -> None:
+        async def step(user: str, line: str, name: str | None = None) -> None:
             for label, _, room in pairs:
                 self.label = label
-                await self.say(room, user, line)
+                await self.say(room, user, line, name)
 
         self.clock.set(NOW)
+        # a copy's first command replays its whole history once and keeps the rotation's
+        # state (as the first command after the upgrade that added it): on a row of its own
+        await step("anna", "/naechstes", FIRST)
         await step("anna", "/verschieben 16.12. 10:00")
         for label, pid, _ in pairs:
             self.label = label
