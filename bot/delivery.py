@@ -95,8 +95,9 @@ class Delivery:
                 async with self.uow_factory() as uow:
                     due = await uow.outbox.due(
                         self.clock.now(),
-                        limit=self.batch + len(busy),
+                        limit=self.batch,
                         platforms=list(self.messengers),
+                        excluding=[m.id for m in running.values()],
                     )
                 for message in due:
                     if message.room not in busy and self._ready(message.room.platform):

@@ -27,6 +27,11 @@ MAX_SLEEP = 60.0
 """Also bounds how long a change that raced the loop's read can go unnoticed."""
 SETTLE = 0.05
 """After a wake-up, time for the change's transaction to commit before reading."""
+GATHER = 0.05
+"""Seconds the loop sleeps past the next due time, so that what falls due within them fires
+with it, in one transaction and one delivery round (at a hundred reminders a second, one
+at a time cost twice the CPU each). Nothing fires before its time: a reminder is at most
+this much later for it."""
 
 
 class Scheduler:
@@ -38,12 +43,14 @@ class Scheduler:
         *,
         notifier: Notifier,
         on_fired: Callable[[], None] | None = None,
+        gather: float = GATHER,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.catalog = catalog
         self.notifier = notifier
         self.on_fired = on_fired
+        self.gather = gather
         self.wake = asyncio.Event()
 
     async def next_due(self) -> datetime | None:
@@ -144,7 +151,8 @@ class Scheduler:
         return len(found)
 
     async def run(self) -> None:
-        """Fire what is due, then sleep until the next due time or a change; forever."""
+        """Fire what is due, then sleep until the next due time (and `GATHER` more, for
+        what falls due right after it) or a change; forever."""
         try:
             await self.plan_unplanned()
         except Exception:
@@ -159,7 +167,8 @@ class Scheduler:
                 if handled >= BATCH:
                     continue
                 if next_at is not None:
-                    timeout = min(timeout, (next_at - self.clock.now()).total_seconds())
+                    wait = max(0.0, (next_at - self.clock.now()).total_seconds())
+                    timeout = min(timeout, wait + self.gather)
             except Exception:
                 log.exception("the reminder scheduler failed; trying again shortly")
                 timeout = 5.0

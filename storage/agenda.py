@@ -160,7 +160,10 @@ class SqlMinutes(SqlRepository):
             .join(MeetingRow, MeetingRow.id == MinutesRow.meeting_id)
             .where(
                 MeetingRow.partnership_id == partnership_id,
-                MinutesRow.partnership_id == partnership_id,
+                # `+ 0`: not an index search, so the meetings are read in their order by
+                # their index and reading stops at the limit (else every minutes of a long
+                # history, their documents too, were read and sorted to show the last ten)
+                MinutesRow.partnership_id + 0 == partnership_id,
                 MinutesRow.status != "open",
                 MinutesRow.document != "",
             )

@@ -7,9 +7,9 @@ only ever read by units of work of the same `Database`, and are dropped as a who
 
 - after every commit through that `Database` that wrote a table a lookup may read, so a
   change made by one command or one room is seen by the next unit of work. A commit that
-  wrote only `UNCACHED_TABLES` (sync positions, delivery marks, the replay record) keeps
-  them: the adapters write those after nearly every command, which would otherwise leave
-  the cache empty;
+  wrote only `UNCACHED_TABLES` (sync positions, delivery marks, the replay record, a
+  reminder fired) keeps them: the adapters write those after nearly every command, and the
+  scheduler with every reminder, which would otherwise leave the cache empty;
 - when they are older than `max_age` seconds, which bounds how long a change made by
   another process (a CLI `import` or `person forget` while the bot runs) goes unseen.
 
@@ -38,7 +38,7 @@ WROTE_KEY = "partnerbot_wrote"
 ANY_TABLE = "*"
 """A write whose tables are unknown (made past the ORM): it drops the cache."""
 
-UNCACHED_TABLES = frozenset({"adapter_state", "handled_event", "outbox"})
+UNCACHED_TABLES = frozenset({"adapter_state", "handled_event", "outbox", "reminder"})
 """Tables no cached lookup reads from."""
 
 

@@ -64,16 +64,20 @@ class FakeOutbox(Repository):
         return uid
 
     async def due(
-        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+        self,
+        now: datetime,
+        limit: int = 100,
+        platforms: Sequence[str] | None = None,
+        excluding: Sequence[int] = (),
     ) -> list[OutboxMessage]:
-        """At most the oldest pending message of each room, if it is due."""
+        """At most the oldest pending message of each room, if it is due (and not excluded)."""
         first: dict[RoomRef, OutboxMessage] = {}
         for message in sorted(self._t.outbox.values(), key=lambda m: m.id):
             if platforms is not None and message.room.platform not in platforms:
                 continue
             if message.status == "pending":
                 first.setdefault(message.room, message)
-        due = (m for m in first.values() if m.next_attempt_at <= now)
+        due = (m for m in first.values() if m.next_attempt_at <= now and m.id not in excluding)
         return ordered(due, lambda m: m.id)[:limit]
 
     async def pending(self) -> list[OutboxMessage]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import event
 
 from bot.adapters.console.adapter import PLATFORM
+from bot.bootstrap import bootstrap
 from bot.core.events import Identity, RoomRef
 from bot.core.router import Router
 from bot.observers import EventObserver
@@ -104,6 +105,31 @@ async def test_logs_and_metrics_cost_no_statement(tmp_path: Path) -> None:
         assert len(observed) == len(bare)
     finally:
         await database.close()
+
+
+async def test_a_reminder_fired_keeps_the_cache(database: Database) -> None:
+    """The scheduler commits with every reminder it fires (its status, its messages): no
+    cached lookup reads those tables, so the rooms' next lookups are still answered."""
+    reads = database.reads
+    assert reads is not None
+    bot = await ConsoleBot.start(database)
+    await bot.say(SETUP + "\n@anna: /mitglied neu Kleve\n@anna: /next\n@anna: /next")
+    async with database.uow() as uow:
+        room = await uow.rooms.find(MAIN)
+        assert room is not None
+        payload = {"platform": PLATFORM, "room": "main", "author": "anna", "text": "Kaffee"}
+        due = bot.clock.now()
+        await uow.reminders.add(room.partnership_id, "adhoc", "k", due, payload, due)
+        await uow.commit()
+    scheduler = (await bootstrap(database, bot.clock, {})).scheduler
+    kept = reads.generation
+    assert await scheduler.fire_all() == 1
+    assert reads.generation == kept
+    async with database.uow() as uow:
+        assert any("Kaffee" in str(m.reply) for m in await uow.outbox.pending())
+    with statements(database) as warm:
+        assert "Kleve" in await bot.text("@anna: /next")
+    assert [s for s in warm if "outbox" not in s] == []
 
 
 async def test_a_change_in_another_room_of_the_partnership_is_seen(database: Database) -> None:

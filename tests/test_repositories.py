@@ -212,6 +212,25 @@ async def test_outbox_lifecycle(database: Database) -> None:
         assert await uow.outbox.next_due_at() is None
 
 
+async def test_due_messages_leave_out_those_being_sent_and_what_waits_behind_them(
+    database: Database,
+) -> None:
+    """The delivery asks again while sends are under way: the messages being sent are not
+    returned again, and their rooms' next messages still wait behind them."""
+    room, other = RoomRef("telegram", "-100"), RoomRef("telegram", "-200")
+    async with database.uow() as uow:
+        for text, to in (("a1", room), ("b1", other), ("a2", room)):
+            await uow.outbox.add(1, to, Reply.of(Paragraph.of(text)), NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        a1, b1 = await uow.outbox.due(NOW)
+        assert await uow.outbox.due(NOW, excluding=[a1.id]) == [b1]
+        assert await uow.outbox.due(NOW, platforms=["telegram"], excluding=[a1.id, b1.id]) == []
+        await uow.outbox.mark_sent(a1.id, NOW)
+        (a2,) = await uow.outbox.due(NOW, excluding=[b1.id])
+        assert a2.reply == Reply.of(Paragraph.of("a2"))
+
+
 async def test_a_parked_message_keeps_its_reply_answer_and_kind_and_blocks_no_room(
     database: Database,
 ) -> None:

@@ -117,3 +117,37 @@ async def test_partnerships_without_reminders_are_planned_when_the_loop_starts(
         planned = await uow.reminders.of_partnership(pid)
     assert planned and all(r.status == "pending" and r.due_at > now for r in planned)
     assert await scheduler.plan_unplanned() == 0
+
+
+async def test_what_falls_due_right_after_the_next_fires_with_it_and_none_early(
+    sqlite_database: Database,
+) -> None:
+    """The loop sleeps past the next due time by its gathering window: the reminders due
+    within it fire together (one transaction, one delivery round), none before its time."""
+    clock = SystemClock()
+    runtime = await bootstrap(sqlite_database, clock, {})
+    scheduler = runtime.scheduler
+    scheduler.gather = 0.3  # wide, so that a slow machine cannot blur what is shown
+    rounds: list[int] = []
+    scheduler.on_fired = lambda: rounds.append(1)
+    pid = await _partnership(sqlite_database, clock.now())
+    first = clock.now() + timedelta(milliseconds=400)
+    for n, after in enumerate((0, 80, 160)):
+        await _remind(sqlite_database, pid, str(n), first + timedelta(milliseconds=after), first)
+    later = first + timedelta(seconds=30)
+    await _remind(sqlite_database, pid, "later", later, first)
+    loop = asyncio.create_task(scheduler.run())
+    try:
+        assert len(await _wait_for(sqlite_database, 3)) == 3
+    finally:
+        loop.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop
+    async with sqlite_database.uow() as uow:
+        reminders = await uow.reminders.of_partnership(pid)
+    fired = [r for r in reminders if r.status == "sent"]
+    assert [r.key for r in fired] == ["0", "1", "2"]
+    assert len({r.fired_at for r in fired}) == 1, "fired together, in one transaction"
+    assert rounds == [1]
+    assert all(r.fired_at is not None and r.fired_at >= r.due_at for r in fired), "none early"
+    assert [r.status for r in reminders if r.key == "later"] == ["pending"]

@@ -148,11 +148,16 @@ class OutboxRepository(Protocol):
         ...
 
     async def due(
-        self, now: datetime, limit: int = 100, platforms: Sequence[str] | None = None
+        self,
+        now: datetime,
+        limit: int = 100,
+        platforms: Sequence[str] | None = None,
+        excluding: Sequence[int] = (),
     ) -> list[OutboxMessage]:
         """Due messages, at most the oldest pending one per room (order within a room);
         only those of `platforms` when given (so e-mail never waits behind chat, nor chat
-        behind a thousand e-mails)."""
+        behind a thousand e-mails); none of the ids `excluding` (those being sent: their
+        rooms' next messages still wait behind them)."""
         ...
 
     async def pending(self) -> list[OutboxMessage]: ...
