@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -303,6 +304,38 @@ async def test_pacer_keeps_telegrams_windows_even_for_slow_answers() -> None:
     assert pacer.delay(99) > 0
     pacer.sent(1)
     assert pacer.delay(99) == pytest.approx(1.0)
+
+
+async def test_a_free_place_goes_to_the_chat_that_waited_longest() -> None:
+    """First come, first served: a chat that comes to the window later does not take the
+    place of one already waiting for it (in a fan-out, a group's first message would
+    otherwise be left to the last window, and its calendar file a second after that)."""
+    now = [0.0]
+    gate = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:  # asleep until the test opens the gate
+        await gate.wait()
+        await asyncio.sleep(0)
+        now[0] += seconds
+
+    pacer = Pacer(per_chat_interval=0.0, per_second=1, monotonic=lambda: now[0], sleep=sleep)
+    await pacer.wait(-9)
+    pacer.sent(-9)  # the window is full for a second
+    order: list[int] = []
+
+    async def send(chat: int) -> None:
+        await pacer.wait(chat)
+        order.append(chat)
+        pacer.sent(chat)
+
+    first = asyncio.create_task(send(-1))
+    await asyncio.sleep(0)  # waits for the window, asleep
+    now[0] = 1.5  # the place is free, but the first chat has not woken yet
+    second = asyncio.create_task(send(-2))
+    await asyncio.sleep(0)
+    gate.set()
+    await asyncio.wait_for(asyncio.gather(first, second), 5)
+    assert order == [-1, -2]
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,27 @@ the first is a second old, so a burst to many groups takes no longer than the li
 A send counts from its start until it is answered (`sent`), then from its answer, which is
 never earlier than Telegram saw it: however late a request arrives, Telegram never sees more
 in a window than allowed. A `RetryAfter` from Telegram holds the chat back for as long as
-asked. Time comes from a monotonic source (never the wall clock), so tests can drive it.
+asked. A free place goes to the chat that has waited longest among those that may send
+(first come, first served): a group's first message is not left to the last window while
+other groups' second messages take the places, which would make its next one a second late.
+Time comes from a monotonic source (never the wall clock), so tests can drive it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 POLL = 0.005
 """What `delay` says while only unanswered sends fill a window (`wait` waits for an answer)."""
+YIELD = 0.001
+"""How long a chat steps back for one that waited longer and may send now."""
+MOST_YIELDS = 20
+"""After stepping back this often a chat takes its place anyway (never waits on others)."""
 
 
 @dataclass
@@ -63,6 +71,9 @@ class Pacer:
         self._next_in_chat: dict[int, float] = {}
         self._answer: asyncio.Future[None] | None = None
         """Resolved by the next answer, for those waiting for one."""
+        self._tickets = itertools.count()
+        self._waiting: dict[int, int] = {}
+        """The chats waiting in `wait`, by the order they came in (ticket: chat id)."""
 
     def _now(self) -> float:
         if self._monotonic is not None:
@@ -84,15 +95,12 @@ class Pacer:
 
     async def wait(self, chat_id: int) -> None:
         """Until this chat may send; the send then counts as open until `sent`."""
-        while (delay := self.delay(chat_id)) > 0:
-            if delay == POLL and self._monotonic is None:
-                # only an answer frees a place: wait for one instead of looking again and again
-                if self._answer is None or self._answer.done():
-                    self._answer = asyncio.get_running_loop().create_future()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(self._answer), 1.0)
-                continue
-            await self._sleep(delay)
+        ticket = next(self._tickets)
+        self._waiting[ticket] = chat_id
+        try:
+            await self._turn(ticket, chat_id)
+        finally:
+            del self._waiting[ticket]
         now = self._now()
         for window in self._windows(chat_id):
             window.open += 1
@@ -101,6 +109,28 @@ class Pacer:
             self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
             for chat in [c for c, g in self._groups.items() if not (g.open or g.answered)]:
                 del self._groups[chat]
+
+    async def _turn(self, ticket: int, chat_id: int) -> None:
+        yields = 0
+        while True:
+            delay = self.delay(chat_id)
+            if delay <= 0:
+                if yields >= MOST_YIELDS or not self._earlier_may_send(ticket):
+                    return
+                yields += 1
+                await self._sleep(YIELD)
+            elif delay == POLL and self._monotonic is None:
+                # only an answer frees a place: wait for one instead of looking again and again
+                if self._answer is None or self._answer.done():
+                    self._answer = asyncio.get_running_loop().create_future()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(self._answer), 1.0)
+            else:
+                await self._sleep(delay)
+
+    def _earlier_may_send(self, ticket: int) -> bool:
+        """Whether a chat that came before `ticket` is waiting and may send now."""
+        return any(t < ticket and self.delay(c) <= 0 for t, c in self._waiting.items())
 
     def sent(self, chat_id: int) -> None:
         """A send that `wait` let start was answered (or failed)."""
