@@ -308,7 +308,9 @@ def _range(parts: Parts, m: re.Match[str]) -> None:
         meridiem = end_meridiem
     _set_time(parts, m["hour"], m["minute"] or m["uhr_minute"], meridiem or None)
     assert parts.hour is not None
-    end_hour = _hour(end, end_meridiem or ("p" if parts.hour > 12 and end < 12 else ""))
+    # an end without am/pm before the start is the afternoon's ("11 bis 1", "14-4"), unless
+    # that is still not after the start: "20-6 Uhr" is refused as typed, not as "20-18 Uhr"
+    end_hour = _hour(end, end_meridiem)
     if end_hour < parts.hour and end_hour + 12 > parts.hour and end_hour < 12:
         end_hour += 12
     end_minute = int(m["end_minute"] or 0)
