@@ -180,7 +180,7 @@ def _days(scan: Scan, parts: Parts, today: date, language: str) -> None:
     # the weekday first: a short one ("Di 16.3.") is known by the date after it
     if (m := scan.take(w.WEEKDAY)) is not None:
         parts.weekday = w.WEEKDAYS[m["weekday"]]
-        parts.next = bool(m["which"]) and m["which"].startswith(("n", "next"))
+        parts.next = bool(m["which"]) and m["which"].startswith("n")  # nächste, next
     if (m := scan.take(w.ISO)) is not None:
         _calendar_day(parts, today, int(m["day"]), int(m["month"]), int(m["year"]))
     elif (m := scan.take(w.DOTTED)) is not None:
@@ -236,7 +236,7 @@ def _times(scan: Scan, parts: Parts) -> None:
     if scan.take(w.MORNING) is not None:
         parts.meridiem = "a"
     if scan.take(w.AFTERNOON) is not None:
-        parts.meridiem = "a" if parts.meridiem == "a" else "p"
+        parts.meridiem = parts.meridiem or "p"  # "morgens" wins over "abends"
     noon = scan.take(w.NOON) is not None
     if noon:
         parts.meridiem = parts.meridiem or "p"
