@@ -6,10 +6,12 @@ checks as the phrase table (tests/date_phrases.py); MON is Monday 23.11.2026, 10
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
 
+from bot.domain import date_words as w
 from bot.domain.date_parts import Scan, read_parts
 from bot.domain.dates import Doubt, Problem, read_date_and_place
 from tests.date_phrases import MON, SPRING, Outcome, ask, no, ok
@@ -107,3 +109,13 @@ def test_a_relative_day_past_the_calendars_end_is_too_far_not_a_crash() -> None:
     for text in ("übermorgen", "nächste Woche", "in 3 Tagen"):
         parts = read_parts(Scan(text), date.max, "de")
         assert parts.problem is Problem.TOO_FAR, text
+
+
+def test_each_name_is_matched_whole_by_its_alternatives() -> None:
+    """ "märz" is read as März, not as "mär" and a stray "z": a longer name is tried before
+    the shorter one it starts with (the patterns of date_words are built from these lists)."""
+    for names in (w.MONTHS, w.WEEKDAYS, w.NUMBERS, ["a.m", "axm"]):
+        pattern = re.compile(w._alternatives(names))
+        for name in names:
+            found = pattern.match(name)
+            assert found is not None and found[0] == name, name
