@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock
 from bot.core.events import RoomRef
 from bot.core.messenger import DeliveryError
-from bot.core.reply import Paragraph, Reply
+from bot.core.poll_messages import PollFit, PollMessage, PostedPoll
+from bot.core.render import render_plain
+from bot.core.reply import Paragraph, Poll, PollAnswer, Reply
 from bot.delivery import backoff
 from storage.database import Database
-from tests.test_delivery_pinned import LOST, NOW, SOUND, Recorder, _partnerships
+from tests.test_delivery_pinned import LOST, NOW, QUIET, SOUND, Recorder, _partnerships
 
 MAILBOX = RoomRef("email", "anna@example.org")
 
@@ -42,3 +45,66 @@ async def test_a_parked_email_is_reported_in_the_words_for_an_email(database: Da
         "notfalls neu ein."
     )
     assert matrix.texts(SOUND) == [notice] and matrix.texts(LOST) == [notice]
+
+
+@dataclass
+class Polling(Recorder):
+    """A messenger with native polls (as Matrix and Telegram): records the polls it posts
+    and the answers (reply-to) of its messages; a poll keyed "...:text" does not fit it."""
+
+    polls: list[tuple[str, str, str, str]] = field(default_factory=list)
+    answered: list[str | None] = field(default_factory=list)
+
+    def poll_fit(self, poll: Poll) -> PollFit:
+        return "none" if poll.key.endswith(":text") else "whole"
+
+    async def start_poll(
+        self, room: RoomRef, poll: Poll, fallback: Reply, txn_id: str
+    ) -> PostedPoll:
+        self.polls.append((room.room_id, poll.key, txn_id, render_plain(fallback)))
+        return PostedPoll(f"poll-{len(self.polls)}", f"$msg-{len(self.polls)}")
+
+    async def end_poll(
+        self, room: RoomRef, posted: PollMessage, fallback: Reply, txn_id: str
+    ) -> None:
+        raise AssertionError("no poll is ended here")
+
+    async def send(self, room: RoomRef, reply: Reply, txn_id: str, **kw: Any) -> None:
+        self.answered.append(kw.get("answers"))
+        await super().send(room, reply, txn_id, **kw)
+
+
+def _poll(key: str) -> Reply:
+    answers = (PollAnswer("1", "Di., 16.3."), PollAnswer("2", "Mi., 17.3."))
+    return Reply((Paragraph.of("Wann passt es?"),), poll=Poll(key, "Wann passt es?", answers))
+
+
+async def test_a_poll_goes_out_as_the_platforms_own_poll_other_messages_as_text(
+    database: Database,
+) -> None:
+    """A platform with native polls gets the poll as one (in its room, with the row's txn
+    id); a plain message to the same platform goes out as a message; a poll it cannot show
+    goes out as its text, still in reply to what it answers; a platform without native
+    polls gets the text."""
+    await _partnerships(database)
+    matrix, telegram = Polling("matrix"), Recorder("telegram")
+    async with database.uow() as uow:
+        poll = await uow.outbox.add(1, SOUND, _poll("datepoll:1"), NOW)
+        plain = await uow.outbox.add(1, SOUND, Reply.of(Paragraph.of("Danke")), NOW)
+        text = await uow.outbox.add(1, LOST, _poll("datepoll:1:text"), NOW, answers="$ask")
+        await uow.outbox.add(1, QUIET, _poll("datepoll:2"), NOW)
+        await uow.commit()
+    messengers: dict[str, Any] = {"matrix": matrix, "telegram": telegram}
+    runtime = await bootstrap(database, ManualClock(NOW), messengers)
+    assert await runtime.delivery.deliver_due() == 4
+    assert matrix.polls == [(SOUND.room_id, "datepoll:1", poll, "Wann passt es?")]
+    assert matrix.attempts == [
+        (SOUND.room_id, plain, "Danke"),
+        (LOST.room_id, text, "Wann passt es?"),
+    ] or matrix.attempts == [
+        (LOST.room_id, text, "Wann passt es?"),
+        (SOUND.room_id, plain, "Danke"),
+    ]
+    answered = dict(zip((a[0] for a in matrix.attempts), matrix.answered, strict=True))
+    assert answered == {SOUND.room_id: None, LOST.room_id: "$ask"}
+    assert telegram.texts(QUIET) == ["Wann passt es?"]
