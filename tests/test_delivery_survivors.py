@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +15,18 @@ from bot.core.messenger import DeliveryError
 from bot.core.poll_messages import PollFit, PollMessage, PostedPoll
 from bot.core.render import render_plain
 from bot.core.reply import Paragraph, Poll, PollAnswer, Reply
-from bot.delivery import backoff
+from bot.delivery import Delivery, backoff
+from bot.i18n import Catalog
 from storage.database import Database
-from tests.test_delivery_pinned import LOST, NOW, QUIET, SOUND, Recorder, _partnerships
+from tests.test_delivery_pinned import (
+    ELSEWHERE,
+    LOST,
+    NOW,
+    QUIET,
+    SOUND,
+    Recorder,
+    _partnerships,
+)
 
 MAILBOX = RoomRef("email", "anna@example.org")
 
@@ -108,3 +119,35 @@ async def test_a_poll_goes_out_as_the_platforms_own_poll_other_messages_as_text(
     answered = dict(zip((a[0] for a in matrix.attempts), matrix.answered, strict=True))
     assert answered == {SOUND.room_id: None, LOST.room_id: "$ask"}
     assert telegram.texts(QUIET) == ["Wann passt es?"]
+
+
+async def test_a_chat_platforms_sends_answered_together_are_recorded_in_one_commit(
+    database: Database,
+) -> None:
+    """Rooms go out side by side; what they came to is marked in one transaction, not one
+    per room (e-mail alone marks each, docs/email.md)."""
+    await _partnerships(database)
+    async with database.uow() as uow:
+        for room in (LOST, SOUND, ELSEWHERE):
+            await uow.outbox.add(1, room, Reply.of(Paragraph.of("Hallo")), NOW)
+        await uow.commit()
+    commits: list[int] = []
+
+    @contextlib.asynccontextmanager
+    async def counting() -> AsyncIterator[Any]:
+        async with database.uow() as uow:
+            commit = uow.commit
+
+            async def counted() -> None:
+                commits.append(1)
+                await commit()
+
+            uow.commit = counted  # type: ignore[method-assign]
+            yield uow
+
+    matrix = Recorder("matrix")
+    messengers: dict[str, Any] = {"matrix": matrix}
+    factory: Any = counting  # a UnitOfWorkFactory whose units count their commits
+    delivery = Delivery(factory, ManualClock(NOW), messengers, Catalog.load())
+    assert await delivery.deliver_due() == 3
+    assert len(matrix.attempts) == 3 and len(commits) == 1
