@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from bot.bootstrap import bootstrap
 from bot.core.clock import ManualClock
 from bot.core.events import RoomRef
@@ -121,11 +123,12 @@ async def test_a_poll_goes_out_as_the_platforms_own_poll_other_messages_as_text(
     assert telegram.texts(QUIET) == ["Wann passt es?"]
 
 
+@pytest.mark.parametrize(("options", "expected"), [({}, 1), ({"mark_each": True}, 3)])
 async def test_a_chat_platforms_sends_answered_together_are_recorded_in_one_commit(
-    database: Database,
+    database: Database, options: dict[str, Any], expected: int
 ) -> None:
     """Rooms go out side by side; what they came to is marked in one transaction, not one
-    per room (e-mail alone marks each, docs/email.md)."""
+    per room; e-mail alone (`mark_each`) marks each the moment it went out (docs/email.md)."""
     await _partnerships(database)
     async with database.uow() as uow:
         for room in (LOST, SOUND, ELSEWHERE):
@@ -148,6 +151,6 @@ async def test_a_chat_platforms_sends_answered_together_are_recorded_in_one_comm
     matrix = Recorder("matrix")
     messengers: dict[str, Any] = {"matrix": matrix}
     factory: Any = counting  # a UnitOfWorkFactory whose units count their commits
-    delivery = Delivery(factory, ManualClock(NOW), messengers, Catalog.load())
+    delivery = Delivery(factory, ManualClock(NOW), messengers, Catalog.load(), **options)
     assert await delivery.deliver_due() == 3
-    assert len(matrix.attempts) == 3 and len(commits) == 1
+    assert len(matrix.attempts) == 3 and len(commits) == expected
