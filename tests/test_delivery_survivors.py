@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -154,3 +155,50 @@ async def test_a_chat_platforms_sends_answered_together_are_recorded_in_one_comm
     delivery = Delivery(factory, ManualClock(NOW), messengers, Catalog.load(), **options)
     assert await delivery.deliver_due() == 3
     assert len(matrix.attempts) == 3 and len(commits) == expected
+
+
+@dataclass
+class Slow(Recorder):
+    """A messenger whose sends take a moment, counting how many are under way at once."""
+
+    under_way: int = 0
+    most: int = 0
+
+    async def send(self, room: RoomRef, reply: Reply, txn_id: str, **kw: Any) -> None:
+        self.under_way += 1
+        self.most = max(self.most, self.under_way)
+        await asyncio.sleep(0.01)
+        self.under_way -= 1
+        await super().send(room, reply, txn_id, **kw)
+
+
+async def test_at_most_a_batch_of_rooms_is_sent_to_at_once(database: Database) -> None:
+    """The batch bounds the sends under way side by side (e-mail keeps it small: a crash
+    in between sends them again); every room is still served in the same call."""
+    await _partnerships(database)
+    rooms = [RoomRef("matrix", f"!room{i}:example.org") for i in range(5)]
+    async with database.uow() as uow:
+        for room in rooms:
+            await uow.outbox.add(1, room, Reply.of(Paragraph.of("Hallo")), NOW)
+        await uow.commit()
+    slow = Slow("matrix")
+    messengers: dict[str, Any] = {"matrix": slow}
+    delivery = Delivery(database.uow, ManualClock(NOW), messengers, Catalog.load(), batch=2)
+    assert await delivery.deliver_due() == 5
+    assert slow.most == 2
+
+
+async def test_rows_of_another_delivery_do_not_take_up_the_batch(database: Database) -> None:
+    """E-mails due before a chat message do not hold it back in the chat delivery."""
+    await _partnerships(database)
+    async with database.uow() as uow:
+        for address in ("a@example.org", "b@example.org"):
+            mail = RoomRef("email", address)
+            await uow.outbox.add(1, mail, Reply.of(Paragraph.of("Protokoll")), NOW, kind="email")
+        await uow.outbox.add(1, SOUND, Reply.of(Paragraph.of("Hallo")), NOW)
+        await uow.commit()
+    matrix = Recorder("matrix")
+    messengers: dict[str, Any] = {"matrix": matrix}
+    delivery = Delivery(database.uow, ManualClock(NOW), messengers, Catalog.load(), batch=2)
+    assert await delivery.deliver_due() == 1
+    assert matrix.texts(SOUND) == ["Hallo"]
