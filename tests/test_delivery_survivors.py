@@ -202,3 +202,61 @@ async def test_rows_of_another_delivery_do_not_take_up_the_batch(database: Datab
     delivery = Delivery(database.uow, ManualClock(NOW), messengers, Catalog.load(), batch=2)
     assert await delivery.deliver_due() == 1
     assert matrix.texts(SOUND) == ["Hallo"]
+
+
+@dataclass
+class Holding(Recorder):
+    """A messenger whose send to `held` waits until `until` rooms have had their messages;
+    `on_hold` runs first (it may write a new message)."""
+
+    held: str = ""
+    until: tuple[str, ...] = ()
+    on_hold: Any = None
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def send(self, room: RoomRef, reply: Reply, txn_id: str, **kw: Any) -> None:
+        if room.room_id == self.held:
+            if self.on_hold is not None:
+                await self.on_hold()
+            await self.released.wait()
+        await super().send(room, reply, txn_id, **kw)
+        if all(self.texts(RoomRef(self.platform, r)) for r in self.until):
+            self.released.set()
+
+
+async def test_a_room_held_back_by_its_platform_holds_back_no_other_room(
+    database: Database,
+) -> None:
+    """The slow room's send is still under way when the others' go out, beyond the batch."""
+    await _partnerships(database)
+    rooms = [RoomRef("matrix", f"!room{i}:example.org") for i in range(4)]
+    async with database.uow() as uow:
+        for room in rooms:
+            await uow.outbox.add(1, room, Reply.of(Paragraph.of(room.room_id)), NOW)
+        await uow.commit()
+    holding = Holding("matrix", held=rooms[0].room_id, until=(rooms[2].room_id, rooms[3].room_id))
+    messengers: dict[str, Any] = {"matrix": holding}
+    delivery = Delivery(database.uow, ManualClock(NOW), messengers, Catalog.load(), batch=2)
+    assert await asyncio.wait_for(delivery.deliver_due(), 10) == 4
+    assert [room_id for room_id, _, _ in holding.attempts][-1] == rooms[0].room_id
+
+
+async def test_a_message_written_while_a_send_is_under_way_goes_out_in_the_same_call(
+    database: Database,
+) -> None:
+    """A quiet room's new message does not wait for the slow send to end."""
+    await _partnerships(database)
+    async with database.uow() as uow:
+        await uow.outbox.add(1, LOST, Reply.of(Paragraph.of("lang")), NOW)
+        await uow.commit()
+
+    async def write() -> None:
+        async with database.uow() as uow:
+            await uow.outbox.add(1, SOUND, Reply.of(Paragraph.of("neu")), NOW)
+            await uow.commit()
+
+    holding = Holding("matrix", held=LOST.room_id, until=(SOUND.room_id,), on_hold=write)
+    messengers: dict[str, Any] = {"matrix": holding}
+    delivery = Delivery(database.uow, ManualClock(NOW), messengers, Catalog.load())
+    assert await asyncio.wait_for(delivery.deliver_due(), 10) == 2
+    assert holding.texts(SOUND) == ["neu"] and holding.texts(LOST) == ["lang"]
