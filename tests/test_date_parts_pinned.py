@@ -119,3 +119,11 @@ def test_each_name_is_matched_whole_by_its_alternatives() -> None:
         for name in names:
             found = pattern.match(name)
             assert found is not None and found[0] == name, name
+
+
+def test_a_weekday_three_days_after_the_date_offers_that_later_day() -> None:
+    """ "Montag, 12.3.2027" (a Friday): the Monday offered instead is the 15th, three days on,
+    not the 8th, four days back."""
+    reading = read_date_and_place("Montag, 12.3.2027, 10 Uhr", MON, ZONE, language="de").reading
+    assert reading.doubts == (Doubt.WEEKDAY,)
+    assert reading.other is not None and reading.other.date() == date(2027, 3, 15)
