@@ -236,3 +236,10 @@ def test_set_host_continues_after_its_normal_place() -> None:
     assert names(replay(NAMES, events).upcoming(4)) == ["Kleve", "Xanten", "Aachen", "Bonn"]
     events += [Hosted(7, T0), Hosted(9, T0), Hosted(1, T0), Hosted(3, T0)]
     assert names(replay(NAMES, events).upcoming(2)) == ["Kleve", "Xanten"]
+
+
+def test_the_next_host_is_the_first_upcoming_and_nobody_without_members() -> None:
+    events: list[RotationEvent] = [Joined(m, T0) for m in (1, 3, 7)]
+    events += [Hosted(1, T0)]
+    assert replay(NAMES, events).next_host() == 3
+    assert replay(NAMES, []).next_host() is None

@@ -180,7 +180,7 @@ def _days(scan: Scan, parts: Parts, today: date, language: str) -> None:
     # the weekday first: a short one ("Di 16.3.") is known by the date after it
     if (m := scan.take(w.WEEKDAY)) is not None:
         parts.weekday = w.WEEKDAYS[m["weekday"]]
-        parts.next = bool(m["which"]) and m["which"].startswith(("n", "next"))
+        parts.next = bool(m["which"]) and m["which"].startswith("n")  # nächste, next
     if (m := scan.take(w.ISO)) is not None:
         _calendar_day(parts, today, int(m["day"]), int(m["month"]), int(m["year"]))
     elif (m := scan.take(w.DOTTED)) is not None:
@@ -236,7 +236,7 @@ def _times(scan: Scan, parts: Parts) -> None:
     if scan.take(w.MORNING) is not None:
         parts.meridiem = "a"
     if scan.take(w.AFTERNOON) is not None:
-        parts.meridiem = "a" if parts.meridiem == "a" else "p"
+        parts.meridiem = parts.meridiem or "p"  # "morgens" wins over "abends"
     noon = scan.take(w.NOON) is not None
     if noon:
         parts.meridiem = parts.meridiem or "p"
@@ -308,7 +308,9 @@ def _range(parts: Parts, m: re.Match[str]) -> None:
         meridiem = end_meridiem
     _set_time(parts, m["hour"], m["minute"] or m["uhr_minute"], meridiem or None)
     assert parts.hour is not None
-    end_hour = _hour(end, end_meridiem or ("p" if parts.hour > 12 and end < 12 else ""))
+    # an end without am/pm before the start is the afternoon's ("11 bis 1", "14-4"), unless
+    # that is still not after the start: "20-6 Uhr" is refused as typed, not as "20-18 Uhr"
+    end_hour = _hour(end, end_meridiem)
     if end_hour < parts.hour and end_hour + 12 > parts.hour and end_hour < 12:
         end_hour += 12
     end_minute = int(m["end_minute"] or 0)

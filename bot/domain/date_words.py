@@ -94,7 +94,7 @@ NEXT_MONTH = re.compile(
 )
 WEEK = re.compile(
     r"\b(?:in\s+der\s+|in\s+)?(?P<which>(?:ü|ue)bern(?:ä|ae)chste[nrs]?|n(?:ä|ae)chste[nrs]?"
-    r"|kommende[nrs]?|next|coming|the\s+week\s+after)\s+(?:woche|week)\b"
+    r"|kommende[nrs]?|next|coming|(?P<the>the))\s+(?:woche|week)(?(the)\s+after\s+next)\b"
 )
 WEEKDAY = re.compile(
     rf"\b(?:(?P<which>n(?:ä|ae)chste[nrs]?|kommende[nrs]?|diese[nmrs]?|next|this|coming)\s+)?"

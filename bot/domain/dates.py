@@ -154,7 +154,7 @@ def _reading(
     if checked is not None:
         return DateReading(None, _aware(wall, zone), checked, aware_end)
     at = _aware(wall, zone)
-    if parts.year_typed is False and parts.explicit and at - now > FAR_WITHOUT_YEAR:
+    if not parts.year_typed and parts.explicit and at - now > FAR_WITHOUT_YEAR:
         parts.doubts.append(Doubt.FAR_NO_YEAR)
     if parts.doubts:
         other = datetime.combine(parts.other, clock) if parts.other is not None else None
