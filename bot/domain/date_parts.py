@@ -237,6 +237,8 @@ def _times(scan: Scan, parts: Parts) -> None:
         parts.meridiem = "a"
     if scan.take(w.AFTERNOON) is not None:
         parts.meridiem = parts.meridiem or "p"  # "morgens" wins over "abends"
+    if scan.take(w.NIGHT) is not None:
+        parts.meridiem = parts.meridiem or "n"
     noon = scan.take(w.NOON) is not None
     if noon:
         parts.meridiem = parts.meridiem or "p"
@@ -271,9 +273,11 @@ def _times(scan: Scan, parts: Parts) -> None:
 
 
 def _hour(hour: int, meridiem: str) -> int:
-    if meridiem == "p" and hour < 12:
+    """The 24-hour clock's hour of `hour` in the morning ("a"), the afternoon or evening
+    ("p") or at night ("n": 6 to 11 in the evening, 12 at midnight, 1 to 5 in the morning)."""
+    if (meridiem == "p" and hour < 12) or (meridiem == "n" and 6 <= hour < 12):
         return hour + 12
-    if meridiem == "a" and hour == 12:
+    if meridiem in ("a", "n") and hour == 12:
         return 0
     return hour
 

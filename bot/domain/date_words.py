@@ -139,9 +139,11 @@ FOUR_DIGITS = re.compile(r"(?<![\d.:/-])(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\
 NOON = re.compile(r"\b(?:mittags|noon|midday)\b")
 MIDNIGHT = re.compile(r"\b(?:mitternacht|midnight)\b")
 AFTERNOON = re.compile(
-    r"\b(?:nachmittags?|abends?|nachts|in\s+the\s+(?:afternoon|evening)|at\s+night|tonight"
-    r"|am\s+nachmittag|am\s+abend|in\s+der\s+nacht)\b"
+    r"\b(?:nachmittags?|abends?|in\s+the\s+(?:afternoon|evening)|tonight"
+    r"|am\s+nachmittag|am\s+abend)\b"
 )
+NIGHT = re.compile(r"\b(?:nachts|in\s+der\s+nacht|at\s+night)\b")
+"""Night: "11 Uhr nachts" is 23:00, "3 Uhr nachts" 03:00 and "12 Uhr nachts" midnight."""
 MORNING = re.compile(
     r"\b(?:morgens|vormittags?|fr(?:ü|ue)h|in\s+der\s+fr(?:ü|ue)h|am\s+morgen|am\s+vormittag"
     r"|in\s+the\s+morning)\b"
