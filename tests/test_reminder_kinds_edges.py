@@ -1,6 +1,7 @@
 """Reminder kinds at their edges, pinned where the kinds' tests left a change unnoticed: the
 example day of the nudge to schedule (the period's first day when that is a Tuesday three
-weeks ahead) and an action item whose owner is gone (said as "-", pointed at nobody)."""
+weeks ahead), an action item whose owner is gone (said as "-", pointed at nobody), and a
+meeting's address, link and delegated minute-taker in the reminders about it."""
 
 from __future__ import annotations
 
@@ -61,4 +62,35 @@ async def test_an_action_item_whose_owner_is_forgotten_is_reminded_to_nobody(
     out = await bot.say(":time 2026-11-28 09:00")
     assert [m for m in out if "Aufgabe 4" in m] == [
         "[main] bot: Aufgabe 4 für - ist in 3 Tagen fällig (01.12.2026): Bericht"
+    ]
+
+
+LINK = "https://meet.example.org/klima"
+
+
+async def test_the_meeting_and_minutes_reminders_name_address_link_and_minute_taker(
+    sqlite_database: Database,
+) -> None:
+    """A meeting with an address, a link and a delegated minute-taker: the reminder the day
+    before says all three, and the minutes reminder goes to the minute-taker alone."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + f"@anna: /termin 10.12. 14 Uhr in Rathaus Goch, Markt 2 {LINK}")
+    await bot.say("@anna: /protokollant carla")
+    out = await bot.say(":time 2026-12-09 14:00")
+    assert [m for m in out if "trifft sich" in m] == [
+        "[main] bot: Erinnerung: In 14 Tagen trifft sich die Partnerschaft Klima-Allianz "
+        "Niederrhein: Do., 10.12.2026, 14:00, Rathaus Goch, Markt 2.\n"
+        f"  Gastgeber: Goch. Protokoll: carla.\n  Online: {LINK}",
+        "[main] bot: Erinnerung: Morgen trifft sich die Partnerschaft Klima-Allianz "
+        "Niederrhein: Do., 10.12.2026, 14:00, Rathaus Goch, Markt 2.\n"
+        f"  Gastgeber: Goch. Protokoll: carla.\n  Online: {LINK}",
+    ]
+    assert [m for m in out if "Tagesordnung für" in m] == [
+        "[main] bot: Die Tagesordnung für das Treffen am Do., 10.12.2026, 14:00 (Rathaus Goch) "
+        "steht:\n  (noch keine Punkte)"
+    ]
+    assert await bot.say(":time 2026-12-13 14:00") == [
+        "[main] bot: Das Protokoll des Treffens vom Do., 10.12.2026, 14:00 fehlt noch. carla "
+        "schreibt es (Gastgeber war Goch), zum Beispiel mit: /protokoll neu Anwesend: Goch, "
+        "Kleve …\n  An: carla"
     ]
