@@ -94,3 +94,70 @@ async def test_the_meeting_and_minutes_reminders_name_address_link_and_minute_ta
         "schreibt es (Gastgeber war Goch), zum Beispiel mit: /protokoll neu Anwesend: Goch, "
         "Kleve …\n  An: carla"
     ]
+
+
+async def test_the_reminder_to_end_a_meeting_goes_to_its_minute_taker(
+    sqlite_database: Database,
+) -> None:
+    """carla takes the minutes of Goch's meeting, which was started and never ended: the
+    minutes reminder asks her to end it, not Goch's contact person."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n@anna: /protokollant carla")
+    await bot.say(":time 2026-11-24 10:05\n@anna: /sitzungsbeginn")
+    assert await bot.say(":time 2026-11-27 10:00") == [
+        "[main] bot: Die Sitzung vom Di., 24.11.2026, 10:00 ist noch nicht beendet, deshalb "
+        "gibt es noch kein Protokoll. Wer sie protokolliert hat, beendet sie mit "
+        "/sitzungsende; dann wird das Protokoll an alle verschickt.\n  An: carla"
+    ]
+
+
+async def test_a_meeting_is_called_overdue_from_the_first_day_of_the_next_period(
+    sqlite_database: Database,
+) -> None:
+    """Monthly, three weeks ahead, the last meeting on 3 January: February's meeting is due,
+    nudged from 11 January weekly; the nudge of 1 February says it is due, the one of
+    1 March (the first day after February) says it was."""
+    bot = await ConsoleBot.start(sqlite_database, now="2026-12-20 09:00")
+    await bot.say(
+        SETUP + "@anna: /einstellungen rhythmus monatlich\n"
+        "@anna: /einstellungen erinnerungen terminplanung 3\n@anna: /termin 3.1.2027 10 Uhr\n"
+        ":time 2027-01-31 12:00"
+    )
+    said = []
+    for when in ("2027-02-01 09:00", "2027-02-28 12:00", "2027-03-01 09:00"):
+        said += [m.split("\n")[0] for m in await bot.say(f":time {when}") if "Treffen" in m]
+    head = "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein "
+    assert said == [
+        head + "ist im Februar 2027 fällig und noch nicht geplant. Kleve lädt ein.",
+        head + "war im Februar 2027 fällig und ist noch nicht geplant. Kleve lädt ein.",
+    ]
+
+
+async def test_a_left_over_nudge_is_dropped_once_the_meeting_is_planned_and_an_old_one_counts_as_first(
+    sqlite_database: Database,
+) -> None:
+    """A nudge left over for Goch after Goch planned the meeting is dropped; one stored by an
+    older version (no number in it) is a first nudge to the host."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@bernd: /termin 10.12. 14 Uhr")
+    now = bot.clock.now()
+    async with sqlite_database.uow() as uow:
+        await uow.reminders.add(1, "schedule_next", "stale", now, {"member": 2, "n": 0}, now)
+        await uow.commit()
+    assert await bot.say(":time 2026-11-23 10:01") == []
+    await bot.say("@anna: /absagen 10.12.\n@anna: /ja")
+    now = bot.clock.now()
+    async with sqlite_database.uow() as uow:
+        await uow.reminders.add(1, "schedule_next", "old", now, {"member": 2}, now)
+        await uow.commit()
+    assert await bot.say(":time 2026-11-23 10:03") == [
+        "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
+        "4. Quartal 2026 fällig und noch nicht geplant. Goch lädt ein.\n"
+        "  Bitte einen Termin festlegen, zum Beispiel: /termin 15.12.2026 10 Uhr\n  An: bernd"
+    ]
+    async with sqlite_database.uow() as uow:
+        rows = await uow.reminders.of_partnership(1)
+    assert [(r.key, r.status) for r in rows if r.key in ("stale", "old")] == [
+        ("stale", "dropped"),
+        ("old", "sent"),
+    ]
