@@ -161,3 +161,24 @@ async def test_a_left_over_nudge_is_dropped_once_the_meeting_is_planned_and_an_o
         ("stale", "dropped"),
         ("old", "sent"),
     ]
+
+
+async def test_an_empty_agenda_and_a_meeting_never_ended_are_reminded_in_english(
+    sqlite_database: Database,
+) -> None:
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
+    await bot.say(
+        ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n"
+        "@anna: /member add Goch\n@bernd: /iam Goch\n@anna: /schedule 10 Dec 2pm"
+    )
+    out = await bot.say(":time 2026-12-03 14:00")
+    assert [m.split("\n", 1)[1] for m in out if "agenda" in m.lower()] == [
+        "  (no items yet)",
+        "  (no items yet)",
+    ]
+    await bot.say(":time 2026-12-10 14:05\n@bernd: /startmeeting")
+    assert await bot.say(":time 2026-12-13 14:00") == [
+        "[main] bot: The meeting of Thu, 10 Dec 2026, 14:00 has not been ended yet, so there "
+        "are no minutes. Whoever took them ends it with /endmeeting; the minutes then go out "
+        "to everyone.\n  To: bernd"
+    ]
