@@ -19,6 +19,7 @@ from bot.core.model import (
     RotationOverride,
 )
 from bot.core.model_polls import DatePoll
+from bot.i18n import Catalog
 from bot.usecases.plan import Period, Plan, Turn
 from bot.usecases.ports import UnitOfWork
 from bot.usecases.reminder_meetings import (
@@ -31,6 +32,7 @@ from bot.usecases.reminder_model import GROUPS, Settings, Situation, Wanted, at_
 from bot.usecases.reminder_schedule import (
     Nudges,
     _turn_changed,
+    example,
     example_day,
     expected_period,
     nudges,
@@ -386,3 +388,26 @@ def test_stamps_and_local_hours() -> None:
     assert stamp(datetime(2027, 3, 2, 9, 5, tzinfo=UTC)) == "20270302T0905Z"
     assert at_local_hour(date(2027, 1, 4), BERLIN) == at("2027-01-04", 8)
     assert at_local_hour(date(2027, 7, 4), BERLIN, 18) == at("2027-07-04", 16)
+
+
+def test_the_example_command_names_the_day_in_the_language_and_the_hosts_last_place() -> None:
+    catalog = Catalog.load()
+    goch = member(1)
+    last = replace(meeting(1, at("2026-11-24"), address="Markt 2"), place="Rathaus Goch")
+    de, en = partnership(), partnership(language="en")
+    day = date(2027, 4, 6)
+    assert example(catalog, de, goch, None, day) == "/termin 6.4.2027 10 Uhr"
+    assert (
+        example(catalog, de, goch, last, day) == "/termin 6.4.2027 10 Uhr | Rathaus Goch, Markt 2"
+    )
+    assert example(catalog, en, goch, None, day) == "/schedule 6 April 2027 10:00"
+    assert example(catalog, en, goch, last, day) == (
+        "/schedule 6 April 2027 10:00 | Rathaus Goch, Markt 2"
+    )
+    # a Tuesday whose calendar week belongs to the next year; a place without an address
+    new_year = date(2024, 12, 31)
+    nowhere = replace(last, address="")
+    assert example(catalog, en, goch, nowhere, new_year) == (
+        "/schedule 31 December 2024 10:00 | Rathaus Goch"
+    )
+    assert example(catalog, de, goch, None, new_year) == "/termin 31.12.2024 10 Uhr"
