@@ -11,6 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from bot.core.events import Identity
+from bot.core.render import render_html
+from bot.core.reply import Reply
+from bot.i18n import Catalog
+from bot.usecases.reminder_kinds import KINDS
 from storage.database import Database
 from tests.harness import ConsoleBot
 from tests.test_reminder_kinds_pinned import SESSION
@@ -181,4 +185,46 @@ async def test_an_empty_agenda_and_a_meeting_never_ended_are_reminded_in_english
         "[main] bot: The meeting of Thu, 10 Dec 2026, 14:00 has not been ended yet, so there "
         "are no minutes. Whoever took them ends it with /endmeeting; the minutes then go out "
         "to everyone.\n  To: bernd"
+    ]
+
+
+async def _html(database: Database, kind: str) -> list[str]:
+    """The pending reminders of `kind`, rendered at their time as Matrix would show them."""
+    async with database.uow() as uow:
+        p = await uow.partnerships.get(1)
+        assert p is not None
+        rows = [r for r in await uow.reminders.of_partnership(1, ("pending",)) if r.kind == kind]
+        notices = [await KINDS[kind].render(uow, Catalog.load(), p, r, r.due_at) for r in rows]
+    return [render_html(Reply(tuple(n.blocks))) for n in notices if n is not None]
+
+
+async def test_the_example_commands_in_reminders_are_plain_not_code(
+    sqlite_database: Database,
+) -> None:
+    """On Matrix and Telegram a suggested command in a reminder is plain text, like the
+    sentence around it, not a code span."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(SETUP + "@anna: /termin 24.11. 10 Uhr\n:time 2026-11-24 10:30")
+    due = (
+        "Das Protokoll des Treffens vom Di., 24.11.2026, 10:00 fehlt noch. Goch hat eingeladen "
+        "und schreibt es, zum Beispiel mit: /protokoll neu Anwesend: Goch, Kleve …"
+    )
+    assert await _html(sqlite_database, "minutes_due") == [due, due]
+    assert await _html(sqlite_database, "schedule_next") == [
+        "Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im 1. Quartal 2027 "
+        "fällig und noch nicht geplant. <b>Kleve</b> lädt ein.\n"
+        "Bitte einen Termin festlegen, zum Beispiel: /termin 5.1.2027 10 Uhr"
+    ]
+    await bot.say("@bernd: /sitzungsbeginn")
+    end = (
+        "Die Sitzung vom Di., 24.11.2026, 10:00 ist noch nicht beendet, deshalb gibt es noch "
+        "kein Protokoll. Wer sie protokolliert hat, beendet sie mit /sitzungsende; dann wird "
+        "das Protokoll an alle verschickt."
+    )
+    assert await _html(sqlite_database, "minutes_due") == [end, end]
+    await bot.say("@anna: /termin 10.12. 14 Uhr")
+    assert await _html(sqlite_database, "agenda_deadline") == [
+        "Noch bis <b>Do., 03.12.2026, 14:00</b> können Tagesordnungspunkte für das Treffen am "
+        "Do., 10.12.2026, 14:00 vorgeschlagen werden, zum Beispiel: /tagesordnung neu "
+        "Radverkehrskonzept abstimmen #mobilität. Bisher vorgeschlagen:\n(noch keine Punkte)"
     ]
