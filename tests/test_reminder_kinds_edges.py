@@ -167,15 +167,20 @@ async def test_a_left_over_nudge_is_dropped_once_the_meeting_is_planned_and_an_o
     ]
 
 
-async def test_an_empty_agenda_and_a_meeting_never_ended_are_reminded_in_english(
+async def test_a_minute_taker_an_empty_agenda_and_a_meeting_never_ended_in_english(
     sqlite_database: Database,
 ) -> None:
     bot = await ConsoleBot.start(sqlite_database, lang="en")
     await bot.say(
         ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n"
-        "@anna: /member add Goch\n@bernd: /iam Goch\n@anna: /schedule 10 Dec 2pm"
+        "@anna: /member add Goch\n@bernd: /iam Goch\n@anna: /schedule 10 Dec 2pm\n"
+        "@anna: /minutetaker anna"
     )
     out = await bot.say(":time 2026-12-03 14:00")
+    assert [m for m in out if "meets" in m] == [
+        "[main] bot: Reminder: the partnership Climate Alliance meets in 14 days: Thu, 10 Dec "
+        "2026, 14:00, Goch.\n  Host: Goch. Minutes: anna."
+    ]
     assert [m.split("\n", 1)[1] for m in out if "agenda" in m.lower()] == [
         "  (no items yet)",
         "  (no items yet)",
@@ -184,7 +189,7 @@ async def test_an_empty_agenda_and_a_meeting_never_ended_are_reminded_in_english
     assert await bot.say(":time 2026-12-13 14:00") == [
         "[main] bot: The meeting of Thu, 10 Dec 2026, 14:00 has not been ended yet, so there "
         "are no minutes. Whoever took them ends it with /endmeeting; the minutes then go out "
-        "to everyone.\n  To: bernd"
+        "to everyone.\n  To: anna"
     ]
 
 
