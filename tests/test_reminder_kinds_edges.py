@@ -1,7 +1,9 @@
-"""Reminder kinds at their edges, pinned where the kinds' tests left a change unnoticed: the
-example day of the nudge to schedule (the period's first day when that is a Tuesday three
-weeks ahead), an action item whose owner is gone (said as "-", pointed at nobody), and a
-meeting's address, link and delegated minute-taker in the reminders about it."""
+"""Reminder kinds at their edges, pinned where the kinds' tests left a change unnoticed
+(found by mutation testing, docs/mutation-results.md): the nudge to schedule (its example
+day, overdue from the next period's first day, left-over and old stored nudges), an action
+item whose owner is gone, a meeting's address, link and minute-taker, whom the reminder to
+end a meeting goes to, the language of every part, example commands as plain text on Matrix
+and Telegram, and the final agenda raised for e-mail."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.core.domain_events import AgendaPosted
 from bot.core.events import Identity
-from bot.core.render import render_html
+from bot.core.render import render_html, render_plain
 from bot.core.reply import Reply
 from bot.i18n import Catalog
 from bot.usecases.reminder_kinds import KINDS
@@ -233,3 +236,31 @@ async def test_the_example_commands_in_reminders_are_plain_not_code(
         "Do., 10.12.2026, 14:00 vorgeschlagen werden, zum Beispiel: /tagesordnung neu "
         "Radverkehrskonzept abstimmen #mobilität. Bisher vorgeschlagen:\n(noch keine Punkte)"
     ]
+
+
+async def test_the_agenda_posted_tells_the_other_channels_the_final_agenda(
+    sqlite_database: Database,
+) -> None:
+    """Besides its message, the agenda reminder raises the final agenda for e-mail: the
+    partnership, the meeting, its host and the items, in the partnership's language."""
+    bot = await ConsoleBot.start(sqlite_database, lang="en")
+    await bot.say(
+        ":admin anna\n@anna: /setup Climate Alliance\n@anna: /member add Kleve\n"
+        "@anna: /member add Goch\n@bernd: /iam Goch\n@anna: /schedule 10 Dec 2pm\n"
+        "@bernd: /agenda add Cycling plan #mobility"
+    )
+    async with sqlite_database.uow() as uow:
+        p = await uow.partnerships.get(1)
+        assert p is not None
+        rows = await uow.reminders.of_partnership(1, ("pending",))
+        (posted,) = [r for r in rows if r.kind == "agenda_posted"]
+        notice = await KINDS["agenda_posted"].render(uow, Catalog.load(), p, posted, posted.due_at)
+    assert notice is not None
+    (event,) = notice.events
+    assert isinstance(event, AgendaPosted)
+    assert (event.partnership.name, event.meeting.id, event.host and event.host.name) == (
+        "Climate Alliance",
+        1,
+        "Goch",
+    )
+    assert render_plain(Reply(event.blocks)) == "1. Cycling plan (#mobility) — Goch"
