@@ -244,31 +244,20 @@ async def test_meeting_ahead_is_planned_per_upcoming_meeting_and_offset() -> Non
     first, second = meeting(7, at("2027-03-02", 9)), meeting(8, at("2027-06-01", 8, 30))
     upcoming = [(first, member(1)), (second, None)]
     wanted = await plan_meeting_ahead(situation(plan(upcoming=upcoming)))
+
+    def ahead(m: int, starts: str, days: int, due: datetime) -> Wanted:
+        return Wanted(
+            "meeting_ahead",
+            f"{m}@{starts}-{days}d",
+            due,
+            {"meeting": m, "starts_at": starts, "days": days},
+        )
+
     assert wanted == [
-        Wanted(
-            "meeting_ahead",
-            "7@20270302T0900Z-14d",
-            at("2027-02-16", 9),
-            {"meeting": 7, "starts_at": "20270302T0900Z", "days": 14},
-        ),
-        Wanted(
-            "meeting_ahead",
-            "7@20270302T0900Z-1d",
-            at("2027-03-01", 9),
-            {"meeting": 7, "starts_at": "20270302T0900Z", "days": 1},
-        ),
-        Wanted(
-            "meeting_ahead",
-            "8@20270601T0830Z-14d",
-            at("2027-05-18", 8, 30),
-            {"meeting": 8, "starts_at": "20270601T0830Z", "days": 14},
-        ),
-        Wanted(
-            "meeting_ahead",
-            "8@20270601T0830Z-1d",
-            at("2027-05-31", 8, 30),
-            {"meeting": 8, "starts_at": "20270601T0830Z", "days": 1},
-        ),
+        ahead(7, "20270302T0900Z", 14, at("2027-02-16", 9)),
+        ahead(7, "20270302T0900Z", 1, at("2027-03-01", 9)),
+        ahead(8, "20270601T0830Z", 14, at("2027-05-18", 8, 30)),
+        ahead(8, "20270601T0830Z", 1, at("2027-05-31", 8, 30)),
     ]
     changed = situation(plan(upcoming=upcoming[:1]), meeting=(True, (3,)))
     assert [w.key for w in await plan_meeting_ahead(changed)] == ["7@20270302T0900Z-3d"]
@@ -354,31 +343,17 @@ async def test_action_items_with_a_date_and_an_owner_are_planned_at_nine_local()
         action(4, date(2027, 3, 10), None, None),
     ]
     wanted = await plan_actions(situation(plan(), uow=FakeUow(actions=items)))
+
+    def due(a: int, day: str, days: int, when: datetime) -> Wanted:
+        return Wanted(
+            "action_due", f"{a}@{day}-{days}d", when, {"action": a, "due": day, "days": days}
+        )
+
     assert wanted == [
-        Wanted(
-            "action_due",
-            "1@2027-03-10-3d",
-            at("2027-03-07", 8),
-            {"action": 1, "due": "2027-03-10", "days": 3},
-        ),
-        Wanted(
-            "action_due",
-            "1@2027-03-10-0d",
-            at("2027-03-10", 8),
-            {"action": 1, "due": "2027-03-10", "days": 0},
-        ),
-        Wanted(
-            "action_due",
-            "2@2027-03-31-3d",
-            at("2027-03-28", 7),
-            {"action": 2, "due": "2027-03-31", "days": 3},
-        ),
-        Wanted(
-            "action_due",
-            "2@2027-03-31-0d",
-            at("2027-03-31", 7),
-            {"action": 2, "due": "2027-03-31", "days": 0},
-        ),
+        due(1, "2027-03-10", 3, at("2027-03-07", 8)),
+        due(1, "2027-03-10", 0, at("2027-03-10", 8)),
+        due(2, "2027-03-31", 3, at("2027-03-28", 7)),
+        due(2, "2027-03-31", 0, at("2027-03-31", 7)),
     ]
     off = situation(plan(), uow=FakeUow(actions=items), actions=(False, (3, 0)))
     assert await plan_actions(off) == []
