@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
+
 from bot.core.model import (
     ActionItem,
     Meeting,
@@ -357,6 +359,16 @@ async def test_action_items_with_a_date_and_an_owner_are_planned_at_nine_local()
     ]
     off = situation(plan(), uow=FakeUow(actions=items), actions=(False, (3, 0)))
     assert await plan_actions(off) == []
+
+
+def test_the_example_is_written_in_the_partnerships_language_whatever_the_servers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("babel.dates.LC_TIME", "de_DE")  # a server set up in German
+    english = partnership(language="en")
+    assert example(Catalog.load(), english, member(1), None, date(2024, 12, 31)) == (
+        "/schedule 31 December 2024 10:00"
+    )
 
 
 def test_stamps_and_local_hours() -> None:
