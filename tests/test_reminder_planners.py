@@ -64,10 +64,8 @@ def meeting(id: int, starts_at: datetime, status: str = "planned", **more: Any) 
 
 
 def plan(**parts: Any) -> Plan:
-    empty: dict[str, Any] = dict(
-        members=[], meetings=[], overrides=[], upcoming=[], held=[], turns=[]
-    )
-    return Plan(**{**empty, **parts})
+    empty = ("members", "meetings", "overrides", "upcoming", "held", "turns")
+    return Plan(**{**{name: [] for name in empty}, **parts})
 
 
 def settings(**stored: tuple[bool, tuple[int, ...]]) -> Settings:
@@ -147,6 +145,7 @@ def test_the_expected_period_follows_the_last_meeting_held_not_a_cancelled_one()
     assert expected_period(plan(held=[*held, cancelled]), p) == Period(2027, 1, 3)
     monthly = replace(p, cadence="monthly")
     assert expected_period(plan(held=held), monthly) == Period(2027, 2, 1)
+    assert expected_period(plan(), monthly) == Period(2026, 4, 1)
     # the period is the local one: 31 December 23:30 UTC is already January in Berlin
     late = [(meeting(4, datetime(2026, 12, 31, 23, 30, tzinfo=UTC)), None)]
     assert expected_period(plan(held=late), p) == Period(2027, 1, 3)
