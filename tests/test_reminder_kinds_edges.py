@@ -264,3 +264,25 @@ async def test_the_agenda_posted_tells_the_other_channels_the_final_agenda(
         "Goch",
     )
     assert render_plain(Reply(event.blocks)) == "1. Cycling plan (#mobility) — Goch"
+
+
+async def test_the_final_agenda_of_a_later_meeting_leaves_out_the_next_ones_items(
+    sqlite_database: Database,
+) -> None:
+    """Two meetings two days apart: an item proposed now belongs to the first; the final
+    agenda of the second, posted before the first is held, does not list it."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(
+        SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /termin weiteres 12.12. 14 Uhr\n"
+        "@bernd: /tagesordnung neu Radverkehr"
+    )
+    async with sqlite_database.uow() as uow:
+        p = await uow.partnerships.get(1)
+        assert p is not None
+        rows = await uow.reminders.of_partnership(1, ("pending",))
+        posted = sorted((r for r in rows if r.kind == "agenda_posted"), key=lambda r: r.due_at)
+        render = KINDS["agenda_posted"].render
+        notices = [await render(uow, Catalog.load(), p, r, r.due_at) for r in posted]
+    events = [e for n in notices if n is not None for e in n.events]
+    finals = [render_plain(Reply(e.blocks)) for e in events if isinstance(e, AgendaPosted)]
+    assert finals == ["1. Radverkehr — Goch", ""]
