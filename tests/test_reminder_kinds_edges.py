@@ -270,7 +270,8 @@ async def test_the_final_agenda_of_a_later_meeting_leaves_out_the_next_ones_item
     sqlite_database: Database,
 ) -> None:
     """Two meetings two days apart: an item proposed now belongs to the first; the final
-    agenda of the second, posted before the first is held, does not list it."""
+        agenda of the second, posted before the first is held, does not list it, neither in the
+    rooms nor for e-mail."""
     bot = await ConsoleBot.start(sqlite_database)
     await bot.say(
         SETUP + "@anna: /termin 10.12. 14 Uhr\n@anna: /termin weiteres 12.12. 14 Uhr\n"
@@ -286,3 +287,5 @@ async def test_the_final_agenda_of_a_later_meeting_leaves_out_the_next_ones_item
     events = [e for n in notices if n is not None for e in n.events]
     finals = [render_plain(Reply(e.blocks)) for e in events if isinstance(e, AgendaPosted)]
     assert finals == ["1. Radverkehr — Goch", ""]
+    said = [render_plain(Reply(tuple(n.blocks))).split("\n", 1)[1] for n in notices if n]
+    assert said == ["1. Radverkehr — Goch", "(noch keine Punkte)"]
