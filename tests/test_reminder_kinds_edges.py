@@ -289,3 +289,23 @@ async def test_the_final_agenda_of_a_later_meeting_leaves_out_the_next_ones_item
     assert finals == ["1. Radverkehr — Goch", ""]
     said = [render_plain(Reply(tuple(n.blocks))).split("\n", 1)[1] for n in notices if n]
     assert said == ["1. Radverkehr — Goch", "(noch keine Punkte)"]
+
+
+async def test_the_nudges_example_takes_the_hosts_last_place_given_not_the_last_meeting(
+    sqlite_database: Database,
+) -> None:
+    """Goch met in the town hall, then once without a place: the example keeps the town hall."""
+    bot = await ConsoleBot.start(sqlite_database)
+    await bot.say(
+        SETUP + "@anna: /termin 24.11. 10 Uhr | Rathaus Goch\n:time 2026-11-25 09:00\n"
+        "@anna: /termin 1.12. 10 Uhr\n:time 2026-12-02 09:00\n"
+        "@anna: /termin 8.12. 10 Uhr\n:time 2026-12-09 09:00\n"
+        "@anna: /termin 15.12. 10 Uhr\n:time 2026-12-16 09:00"
+    )
+    out = await bot.say(":time 2026-12-23 09:00")
+    assert [m for m in out if "nächste Treffen" in m] == [
+        "[main] bot: Das nächste Treffen der Partnerschaft Klima-Allianz Niederrhein ist im "
+        "1. Quartal 2027 fällig und noch nicht geplant. Goch lädt ein.\n"
+        "  Bitte einen Termin festlegen, zum Beispiel: /termin 12.1.2027 10 Uhr | Rathaus Goch\n"
+        "  An: bernd"
+    ]
