@@ -119,6 +119,7 @@ async def test_the_nudge_is_english_in_english(database: Database) -> None:
     out = await bot.say(weekly_steps(date(2027, 1, 10), 8))
     nudges = [m for m in out if "The next meeting of the partnership" in m]
     assert "This is the third reminder in a row." in nudges[2]
+    assert re.search(r"\n  Please set a date, for example: /schedule \d+ \w+ 2027 10:00", nudges[0])
     assert re.search(r"for example: /schedule \d+ \w+ 2027 10:00", nudges[3])
     assert "To the coordinators: Goch has not set a date yet." in nudges[3]
 
