@@ -213,7 +213,10 @@ def test_a_member_joining_behind_the_rotation_waits_for_the_next_round() -> None
 def test_a_member_leaving_drops_out_without_moving_anybody_else() -> None:
     events: list[RotationEvent] = [Joined(m, T0) for m in (1, 3, 7, 9)]
     events += [Hosted(1, T0), Left(7, T0)]
-    assert names(replay(NAMES, events).upcoming(3)) == ["Bonn", "Xanten", "Aachen"]
+    rotation = replay(NAMES, events)
+    # ... and gets no turn in the rounds after either
+    assert names(rotation.upcoming(6)) == ["Bonn", "Xanten", "Aachen", "Bonn", "Xanten", "Aachen"]
+    assert rotation.active == {1, 3, 9}
 
 
 def test_skip_gives_the_turn_back_afterwards() -> None:
