@@ -25,6 +25,12 @@ def bad_range(when: str, end: str) -> Outcome:
 
 
 PINNED: list[tuple[datetime, str, str, Outcome]] = [
+    # night: the small hours are the morning's, the evening's hours the evening's
+    (MON, "de", "12.3. 3 Uhr nachts", ok("2027-03-12 03:00")),
+    (MON, "de", "12.3. 11 Uhr nachts", ok("2027-03-12 23:00")),
+    (MON, "de", "12.3. 12 Uhr nachts", ok("2027-03-12 00:00")),
+    (MON, "de", "12.3. halb eins in der Nacht", ok("2027-03-12 00:30")),
+    (MON, "en", "12 March at 11 at night", ok("2027-03-12 23:00")),
     # a range whose end is before its start in 12-hour numbers ends in the afternoon
     (MON, "de", "12.3. von 11 bis 1", ok("2027-03-12 11:00", end="13:00")),
     (MON, "de", "12.3. 12-1 Uhr", ok("2027-03-12 12:00", end="13:00")),
