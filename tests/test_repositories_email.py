@@ -46,6 +46,24 @@ async def test_addresses_are_kept_per_partnership_with_their_state(database: Dat
         assert [e.address for e in await uow.emails.of_partnership(b.id)] == ["info@goch.de"]
 
 
+async def test_an_address_is_found_by_its_answer_code_and_by_nothing_else(
+    database: Database,
+) -> None:
+    async with database.uow() as uow:
+        a = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)
+        await uow.emails.add(a.id, "rathaus@kleve.de", None, None, "h1", "stop-1", NOW, "ans-1")
+        await uow.emails.add(a.id, "info@goch.de", None, None, "h2", "stop-2", NOW)
+        await uow.commit()
+    async with database.uow() as uow:
+        found = await uow.emails.by_answer_code("ans-1")
+        assert found is not None and found.address == "rathaus@kleve.de"
+        assert found.answer_code == "ans-1"
+        # an address without a code is not found by the empty code, nor by its stop code
+        assert await uow.emails.by_answer_code("") is None
+        assert await uow.emails.by_answer_code("stop-1") is None
+        assert await uow.emails.by_answer_code("ans-9") is None
+
+
 async def test_kinds_switched_off_per_partnership(database: Database) -> None:
     async with database.uow() as uow:
         a = await uow.partnerships.add("A", "de", "Europe/Berlin", NOW)

@@ -88,7 +88,7 @@ async def test_killed_while_sending_every_mail_arrives_and_none_as_two_messages(
     rng = random.Random(18)
     kills = 0
     while kills < KILLS:
-        if await run_until_killed(command, rng.uniform(0.05, 0.4), ROOT):
+        if await run_until_killed(command, rng.uniform(0.02, 0.12), ROOT):
             break
         kills += 1
     else:
