@@ -18,15 +18,14 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiosmtpd.controller import Controller
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 from sqlalchemy import text
 
 from bot.adapters.web.server import WebServer, WebSite
 from storage.database import Database
+from tests.browser import ARTIFACTS, launched, serious_violations
 from tests.email.conftest import Relay, code_in, section
 from tests.harness import ConsoleBot
-from tests.test_web_pages import ARTIFACTS, FLAGS, chromium
 from tests.web_site import HOSTILE, free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -106,26 +105,14 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    path = chromium()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as playwright:
-        found = await playwright.chromium.launch(executable_path=str(path), args=FLAGS)
-        try:
-            yield found
-        finally:
-            await found.close()
+    async with launched() as found:
+        yield found
 
 
 async def axe_clean(page: Page, shot: str) -> None:
     assert await page.locator("h1").count() == 1 and await page.locator("main").count() == 1
     assert await page.locator("script, img, iframe").count() == 0
-    result = await Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["html"][:80] for n in v["nodes"]][:3])
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert await serious_violations(page) == []
     await page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.screenshot(path=str(ARTIFACTS / f"{shot}-phone.png"), full_page=True)

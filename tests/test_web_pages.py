@@ -8,33 +8,18 @@ One browser and one site for the module; the whole module takes well under a min
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from storage.database import Database
+from tests.browser import ARTIFACTS, launched, serious_violations
 from tests.web_site import HOSTILE, NAMES, Site, start_site
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "tests" / "artifacts" / "web"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOMS = {"main": "de", "en": "en"}
 LANG_OF = {lang: room for room, lang in ROOMS.items()}
 PAGES = ["", "meetings", "minutes", "minutes/*", "actions", "decisions", "rules"]
@@ -61,15 +46,6 @@ TITLES = {
 }
 
 
-def chromium() -> Path:
-    """Debian's Chromium, installed by the project's own script when missing."""
-    if not CHROMIUM.exists():
-        subprocess.run(["bash", str(ROOT / "scripts" / "setup-browser")], check=False)
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run scripts/setup-browser as root")
-    return CHROMIUM
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('web') / 'site.sqlite3'}")
@@ -84,14 +60,8 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    path = chromium()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    async with async_playwright() as playwright:
-        found = await playwright.chromium.launch(executable_path=str(path), args=FLAGS)
-        try:
-            yield found
-        finally:
-            await found.close()
+    async with launched() as found:
+        yield found
 
 
 async def _minutes_path(page: Page, base: str) -> str:
@@ -112,13 +82,7 @@ async def _check(page: Page, lang: str, title: str, name: str) -> None:
     assert NAMES[lang] in await page.title()
     body = await page.locator("body").inner_text()
     assert HOSTILE[0] in body  # the partnership's name, as typed, in the header
-    result = await Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["html"][:80] for n in v["nodes"]][:3])
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert await serious_violations(page) == []
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -232,10 +196,7 @@ async def test_the_not_found_page(site: Site, browser: Browser) -> None:
     page = await context.new_page()
     response = await page.goto(site.base + "/s/not-a-link/")
     assert response is not None and response.status == 404
-    result = await Axe().run(page)
-    assert [
-        v["id"] for v in result.response["violations"] if v["impact"] in ("serious", "critical")
-    ] == []
+    assert await serious_violations(page) == []
     await page.screenshot(path=str(ARTIFACTS / "not-found.png"), full_page=True)
     await context.close()
 
