@@ -36,7 +36,7 @@ def _outbox(row: OutboxRow) -> OutboxMessage:
 
 
 _OLDER = aliased(OutboxRow)
-_DUE_ANYWHERE = select(OutboxRow).where(
+_DUE = select(OutboxRow).where(
     OutboxRow.status == "pending",
     OutboxRow.next_attempt_at <= bindparam("now"),
     OutboxRow.id.not_in(bindparam("excluding", expanding=True)),
@@ -49,9 +49,12 @@ _DUE_ANYWHERE = select(OutboxRow).where(
     )
     .exists(),
 )
-_DUE_ON = _DUE_ANYWHERE.where(OutboxRow.platform.in_(bindparam("platforms", expanding=True)))
-_DUE_ANYWHERE = _DUE_ANYWHERE.order_by(OutboxRow.id).limit(bindparam("limit"))
-_DUE_ON = _DUE_ON.order_by(OutboxRow.id).limit(bindparam("limit"))
+_DUE_ANYWHERE = _DUE.order_by(OutboxRow.id).limit(bindparam("limit"))
+_DUE_ON = (
+    _DUE.where(OutboxRow.platform.in_(bindparam("platforms", expanding=True)))
+    .order_by(OutboxRow.id)
+    .limit(bindparam("limit"))
+)
 """`SqlOutbox.due`'s statements, built once: building the alias and the statement afresh
 cost twice the CPU of running it (the delivery asks after every change)."""
 
