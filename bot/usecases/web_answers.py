@@ -101,9 +101,9 @@ async def page(uow: UnitOfWork, clock: Clock, code: str) -> AnswerPage | None:
     coming = plan.upcoming[:MEETINGS_SHOWN]
     answers: dict[int, str] = {}
     if who.person is not None and coming:
-        for r in await uow.replies.of_meetings([m.id for m, _ in coming]):
-            starts = next(m.starts_at for m, _ in coming if m.id == r.meeting_id)
-            if r.person_id == who.person.id and r.for_start == starts:
+        starts = {m.id: m.starts_at for m, _ in coming}
+        for r in await uow.replies.of_meetings(list(starts)):
+            if r.person_id == who.person.id and r.for_start == starts[r.meeting_id]:
                 answers[r.meeting_id] = r.answer
     meetings = [MeetingChoice(m, h, answers.get(m.id)) for m, h in coming]
     return AnswerPage(who, poll, chosen, meetings)
